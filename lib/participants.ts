@@ -1,0 +1,110 @@
+import type { ContractTransactionReceipt, Signer } from "ethers";
+import { ethers } from "ethers";
+import type { ParticipantRegistry } from "../typechain-types";
+import { PARTICIPANT_KINDS, PARTICIPANT_STATUSES, enumName, parseEnum } from "./enums";
+import { UserError } from "./cli";
+
+export interface NewParticipant {
+  kind: string | number;
+  /** 0x-prefixed 32-byte hash of the identity document, or any text that is hashed (keccak256). */
+  identity: string;
+  jurisdiction: string;
+  signers: string[];
+}
+
+export interface ParticipantView {
+  id: number;
+  kind: string;
+  status: string;
+  jurisdiction: string;
+  identityHash: string;
+  onboardedAt: string;
+  signers: string[];
+}
+
+/** The identity hash: taken as is when 32-byte hex, else keccak256 of the UTF-8 text. */
+export function identityHash(identity: string): string {
+  return /^0x[0-9a-fA-F]{64}$/.test(identity) ? identity.toLowerCase() : ethers.keccak256(ethers.toUtf8Bytes(identity));
+}
+
+export function jurisdictionBytes(code: string): string {
+  if (!/^[A-Za-z]{2}$/.test(code)) throw new UserError(`jurisdiction "${code}" is not an ISO 3166-1 alpha-2 code`);
+  return ethers.hexlify(ethers.toUtf8Bytes(code.toUpperCase()));
+}
+
+export function reasonBytes(reason: string): string {
+  if (reason.length > 31) throw new UserError(`reason "${reason}" is longer than 31 characters`);
+  return ethers.encodeBytes32String(reason);
+}
+
+export function parseSigners(list: string | undefined): string[] {
+  if (!list) return [];
+  return list
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      if (!ethers.isAddress(s)) throw new UserError(`signer "${s}" is not an address`);
+      return ethers.getAddress(s);
+    });
+}
+
+/** Onboards a participant and returns its id (read from the ParticipantAdded event). */
+export async function addParticipant(
+  registry: ParticipantRegistry,
+  p: NewParticipant,
+  from?: Signer,
+): Promise<{ id: number; receipt: ContractTransactionReceipt }> {
+  const r = from ? registry.connect(from) : registry;
+  const tx = await r.addParticipant(
+    parseEnum(PARTICIPANT_KINDS, p.kind, "participant kind"),
+    identityHash(p.identity),
+    jurisdictionBytes(p.jurisdiction),
+    p.signers,
+  );
+  const receipt = (await tx.wait())!;
+  const ev = receipt.logs
+    .map((l) => {
+      try {
+        return registry.interface.parseLog(l);
+      } catch {
+        return null;
+      }
+    })
+    .find((e) => e?.name === "ParticipantAdded");
+  if (!ev) throw new Error("ParticipantAdded event missing from receipt");
+  return { id: Number(ev.args.participantId), receipt };
+}
+
+export async function describeParticipant(registry: ParticipantRegistry, id: number): Promise<ParticipantView> {
+  const [p, signers] = await Promise.all([registry.participant(id), registry.signersOf(id)]);
+  return {
+    id,
+    kind: enumName(PARTICIPANT_KINDS, p.kind),
+    status: enumName(PARTICIPANT_STATUSES, p.status),
+    jurisdiction: ethers.toUtf8String(p.jurisdiction),
+    identityHash: p.identityHash,
+    onboardedAt: new Date(Number(p.onboardedAt) * 1000).toISOString(),
+    signers: [...signers],
+  };
+}
+
+export async function listParticipants(registry: ParticipantRegistry): Promise<ParticipantView[]> {
+  const n = Number(await registry.participantCount());
+  const out: ParticipantView[] = [];
+  for (let id = 1; id <= n; id++) out.push(await describeParticipant(registry, id));
+  return out;
+}
+
+/** Decodes a contract custom error from an ethers error into "Name(arg, …)", if it is one. */
+export function describeRevert(iface: ethers.Interface, err: unknown): string | undefined {
+  const data = (err as { data?: string })?.data ?? (err as { error?: { data?: string } })?.error?.data;
+  if (typeof data !== "string" || data.length < 10) return undefined;
+  try {
+    const parsed = iface.parseError(data);
+    if (!parsed) return undefined;
+    return `${parsed.name}(${parsed.args.map((a) => a.toString()).join(", ")})`;
+  } catch {
+    return undefined;
+  }
+}

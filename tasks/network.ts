@@ -1,0 +1,112 @@
+import { task, types } from "hardhat/config";
+import { action } from "../lib/task";
+import { output, printTable, UserError } from "../lib/cli";
+import { pickSigner } from "../lib/suite";
+
+function parseEnode(enode: string): { id: string; host: string; port: number } {
+  const m = /^enode:\/\/([0-9a-fA-F]{128})@([^:]+|\[[^\]]+\]):(\d{1,5})(\?.*)?$/.exec(enode.trim());
+  if (!m) throw new UserError(`"${enode}" is not an enode URL (enode://<128 hex>@<host>:<port>)`);
+  const port = Number(m[3]);
+  if (port < 1 || port > 65535) throw new UserError(`port ${port} is out of range`);
+  return { id: m[1], host: m[2].replace(/^\[|\]$/g, ""), port };
+}
+
+task("network:allow-node", "Admits a member organisation's node (node rules)")
+  .addParam("enode", "enode://<id>@<host>:<port>", undefined, types.string)
+  .addParam("participant", "Participant id of the organisation running the node", undefined, types.string)
+  .addOptionalParam("from", "Node admin: account index or address", undefined, types.string)
+  .addFlag("json", "Print JSON")
+  .setAction(
+    action(async (a: { enode: string; participant: string; from?: string; json: boolean }, hre) => {
+      const { nodeRulesAt } = await import("../lib/contracts");
+      const n = parseEnode(a.enode);
+      const rules = await nodeRulesAt(hre, await pickSigner(hre, a.from));
+      const receipt = await (await rules.allowNode(n.id, n.host, n.port, Number(a.participant))).wait();
+      const row = {
+        enode: a.enode,
+        participant: Number(a.participant),
+        allowed: await rules.connectionAllowed(n.id, n.host, n.port),
+        txHash: receipt!.hash,
+      };
+      output(a.json, row, () => printTable([row], undefined, "node admitted"));
+    }),
+  );
+
+task("network:deny-node", "Removes a node (node rules)")
+  .addParam("enode", "enode://<id>@<host>:<port>", undefined, types.string)
+  .addOptionalParam("from", "Node admin: account index or address", undefined, types.string)
+  .addFlag("json", "Print JSON")
+  .setAction(
+    action(async (a: { enode: string; from?: string; json: boolean }, hre) => {
+      const { nodeRulesAt } = await import("../lib/contracts");
+      const n = parseEnode(a.enode);
+      const rules = await nodeRulesAt(hre, await pickSigner(hre, a.from));
+      const receipt = await (await rules.denyNode(n.id, n.host, n.port)).wait();
+      const row = { enode: a.enode, allowed: await rules.connectionAllowed(n.id, n.host, n.port), txHash: receipt!.hash };
+      output(a.json, row, () => printTable([row], undefined, "node removed"));
+    }),
+  );
+
+task("network:list-nodes", "Lists the admitted nodes")
+  .addFlag("json", "Print JSON")
+  .setAction(
+    action(async (a: { json: boolean }, hre) => {
+      const { nodeRulesAt } = await import("../lib/contracts");
+      const rules = await nodeRulesAt(hre);
+      const rows: { participant: number; enode: string; allowedNow: boolean }[] = [];
+      for (const n of await rules.nodes()) {
+        rows.push({
+          participant: Number(n.participantId),
+          enode: `enode://${n.enodeId}@${n.host}:${n.port}`,
+          allowedNow: await rules.connectionAllowed(n.enodeId, n.host, n.port),
+        });
+      }
+      output(a.json, rows, () => printTable(rows, ["participant", "allowedNow", "enode"], `${rows.length} node(s)`));
+    }),
+  );
+
+task("network:check-account", "Asks the account rules, through the ingress, exactly as Besu does (eth_call from 0x0)")
+  .addParam("account", "Sender address to check", undefined, types.string)
+  .addOptionalParam("target", "Transaction target (default: contract creation)", undefined, types.string)
+  .addOptionalParam("ingress", "Account ingress address (default: the deployed AccountIngress)", undefined, types.string)
+  .addFlag("json", "Print JSON")
+  .setAction(
+    action(async (a: { account: string; target?: string; ingress?: string; json: boolean }, hre) => {
+      const { checkAccount } = await import("../lib/besu");
+      const { suiteAddress } = await import("../lib/suite");
+      const ingress = a.ingress ?? suiteAddress(hre, "AccountIngress");
+      const result = await checkAccount(hre.ethers.provider, ingress, a.account, a.target);
+      output(a.json, result, () => printTable([result as unknown as Record<string, unknown>], undefined, "account permissioning"));
+    }),
+  );
+
+task("network:check-node", "Asks the node rules, through the ingress, exactly as Besu does (eth_call from 0x0)")
+  .addParam("enode", "enode://<id>@<host>:<port>", undefined, types.string)
+  .addOptionalParam("ingress", "Node ingress address (default: the deployed NodeIngress)", undefined, types.string)
+  .addFlag("json", "Print JSON")
+  .setAction(
+    action(async (a: { enode: string; ingress?: string; json: boolean }, hre) => {
+      const { checkNode } = await import("../lib/besu");
+      const { suiteAddress } = await import("../lib/suite");
+      const n = parseEnode(a.enode);
+      const ingress = a.ingress ?? suiteAddress(hre, "NodeIngress");
+      const result = await checkNode(hre.ethers.provider, ingress, n.id, n.host, n.port);
+      output(a.json, result, () => printTable([result as unknown as Record<string, unknown>], undefined, "node permissioning"));
+    }),
+  );
+
+task("network:genesis-alloc", "Writes the genesis alloc entries (runtime code + storage) of the two ingresses")
+  .addParam("admin", "Ingress admin address written into genesis storage", undefined, types.string)
+  .addOptionalParam("out", "Output file (default: print)", undefined, types.string)
+  .setAction(
+    action(async (a: { admin: string; out?: string }, hre) => {
+      const { genesisAlloc } = await import("../lib/besu");
+      await hre.run("compile", { quiet: true });
+      const alloc = await genesisAlloc(hre, a.admin);
+      const text = JSON.stringify(alloc, null, 2) + "\n";
+      if (a.out) {
+        (await import("node:fs")).writeFileSync(a.out, text);
+        console.log(`wrote ${a.out}`);
+      } else console.log(text);
+    }),
+  );

@@ -1,0 +1,50 @@
+import { task, types } from "hardhat/config";
+import { action } from "../lib/task";
+import { output, printTable } from "../lib/cli";
+import { pickSigner, suiteAddress } from "../lib/suite";
+
+task("suite:deploy", "Deploys every csd-ledger contract (or reuses what is deployed), wires roles, writes deployments/<network>.json")
+  .addOptionalParam("from", "Deployer: account index or address", undefined, types.string)
+  .addFlag("json", "Print the deployment as JSON")
+  .setAction(
+    action(async (args: { from?: string; json: boolean }, hre) => {
+      const { deploySuite } = await import("../lib/deploy/suite");
+      await hre.run("compile", { quiet: true });
+      const deployer = await pickSigner(hre, args.from);
+      const file = await deploySuite(hre, { deployer, log: args.json ? undefined : (m) => console.log(m) });
+      output(args.json, file, () => {
+        printTable(
+          Object.entries(file.contracts).map(([name, address]) => ({
+            contract: name,
+            address,
+            implementation: file.implementations[name] ?? "",
+          })),
+          ["contract", "address", "implementation"],
+          `\ncsd-ledger on ${file.network} (chain ${file.chainId}, from block ${file.block})`,
+        );
+      });
+    }),
+  );
+
+task("suite:upgrade", "Upgrades a UUPS singleton to a new implementation; a storage-layout break is refused")
+  .addParam("contract", "Deployed name, e.g. ParticipantRegistry", undefined, types.string)
+  .addOptionalParam("implementation", "Contract to upgrade to (default: same name)", undefined, types.string)
+  .addOptionalParam("from", "Consortium admin: account index or address", undefined, types.string)
+  .addFlag("prepare", "Only validate and deploy the implementation; print the call for a timelock or multisig")
+  .addFlag("json", "Print the result as JSON")
+  .setAction(
+    action(async (args: { contract: string; implementation?: string; from?: string; prepare: boolean; json: boolean }, hre) => {
+      const { upgradeSingleton } = await import("../lib/upgrade");
+      await hre.run("compile", { quiet: true });
+      const proxy = suiteAddress(hre, args.contract);
+      const signer = await pickSigner(hre, args.from);
+      const result = await upgradeSingleton(hre, {
+        name: args.contract,
+        proxy,
+        implementation: args.implementation ?? args.contract,
+        signer,
+        prepareOnly: args.prepare,
+      });
+      output(args.json, result, () => printTable([result as unknown as Record<string, unknown>]));
+    }),
+  );
