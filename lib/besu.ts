@@ -29,7 +29,7 @@ function strictBool(raw: string): boolean | "malformed" {
 async function besuCall(provider: Provider, to: string, data: string): Promise<boolean | "reverted" | "malformed"> {
   try {
     // Besu simulates from address 0 at the chain head, like eth_call.
-    const raw = await provider.call({ to, data, from: ZeroAddress });
+    const raw = await provider.call({ to, data, from: ZeroAddress, gasLimit: 30_000_000 });
     return strictBool(raw);
   } catch {
     return "reverted";

@@ -1,12 +1,61 @@
 import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { Interface, type ErrorDescription } from "ethers";
 
-/** Turns a contract revert or a UserError into one readable line; anything else passes through. */
-export function describeError(err: unknown): string | undefined {
-  const e = err as { name?: string; message?: string; revert?: { name: string; args: unknown[] }; shortMessage?: string };
+/** Custom errors of every compiled contract, to name a revert whatever contract raised it. */
+async function allErrors(hre: HardhatRuntimeEnvironment): Promise<Interface> {
+  const fragments = new Map<string, unknown>();
+  for (const name of await hre.artifacts.getAllFullyQualifiedNames()) {
+    const { abi } = await hre.artifacts.readArtifact(name);
+    for (const f of abi as { type: string; name: string; inputs: { type: string }[] }[]) {
+      if (f.type === "error") fragments.set(`${f.name}(${f.inputs.map((i) => i.type).join(",")})`, f);
+    }
+  }
+  return new Interface([...fragments.values()] as never[]);
+}
+
+function formatError(e: ErrorDescription | { name: string; args: readonly unknown[] }): string {
+  return `${e.name}(${[...e.args].map((a) => String(a)).join(", ")})`;
+}
+
+interface EthersLikeError {
+  name?: string;
+  message?: string;
+  shortMessage?: string;
+  code?: string;
+  data?: string;
+  revert?: { name: string; args: unknown[] };
+  receipt?: { blockNumber: number; hash: string };
+}
+
+/** The revert data of a failed transaction, replayed as a call on the state just before its block. */
+async function replayRevert(hre: HardhatRuntimeEnvironment, e: EthersLikeError): Promise<string | undefined> {
+  if (!e.receipt) return undefined;
+  const tx = await hre.ethers.provider.getTransaction(e.receipt.hash);
+  if (!tx) return undefined;
+  try {
+    await hre.ethers.provider.call({ from: tx.from, to: tx.to ?? undefined, data: tx.data, value: tx.value, blockTag: e.receipt.blockNumber - 1 });
+  } catch (replayed) {
+    return (replayed as EthersLikeError).data;
+  }
+  return undefined;
+}
+
+/**
+ * Turns a contract revert or a UserError into one readable line, naming the custom error with its
+ * arguments even when the transaction was mined and reverted (nodes that return no revert data on
+ * send are replayed as a call). Anything else answers undefined.
+ */
+export async function describeError(hre: HardhatRuntimeEnvironment, err: unknown): Promise<string | undefined> {
+  const e = err as EthersLikeError;
   if (e?.name === "UserError") return e.message;
-  if (e?.revert?.name) {
-    return `the contract refused: ${e.revert.name}(${e.revert.args.map((a) => String(a)).join(", ")})`;
+  if (e?.revert?.name) return `the contract refused: ${formatError(e.revert)}`;
+  if (e?.code === "CALL_EXCEPTION") {
+    const data = e.data && e.data !== "0x" ? e.data : await replayRevert(hre, e);
+    if (data && data.length >= 10) {
+      const parsed = (await allErrors(hre)).parseError(data);
+      if (parsed) return `the contract refused: ${formatError(parsed)}`;
+    }
   }
   if (e?.shortMessage) return e.shortMessage;
   return undefined;
@@ -21,8 +70,8 @@ export function action<A>(fn: (args: A, hre: HardhatRuntimeEnvironment) => Promi
     try {
       return await fn(args, hre);
     } catch (err) {
-      const msg = describeError(err);
-      if (msg !== undefined) throw new HardhatPluginError("csd-ledger", msg, err as Error);
+      const msg = await describeError(hre, err);
+      if (msg !== undefined) throw new HardhatPluginError("csd-ledger", msg);
       throw err;
     }
   };

@@ -10,8 +10,9 @@ pragma solidity 0.8.30;
  * storage slots (`_rules` at slot 0, `_admin` at slot 1) that the genesis generator writes from the
  * compiler's storage layout. No immutables. The admin may be a timelock or multisig.
  *
- * Queries are forwarded as raw call data with `staticcall` and never decoded here, so malformed or huge
- * inputs cannot make the ingress revert: any failure of the rules contract answers `false`.
+ * Queries are forwarded as raw call data with `staticcall`: any failure of the rules contract (revert,
+ * out of gas, an answer that is not one word) answers `false`, so the ingress never reverts on Besu's
+ * well-formed calls, whatever the rules behind it do.
  */
 abstract contract Ingress {
     address private _rules;

@@ -7,11 +7,12 @@ import { Actors, castActors } from "../../lib/actors";
 import { addParticipant } from "../../lib/participants";
 import type { AccountIngress, AccountRules, NodeIngress, NodeRules, ParticipantRegistry } from "../../typechain-types";
 
-/** Deployment files of in-process test runs go to a temporary folder, never into the repository. */
+/**
+ * Points deployment files of in-process runs at a new temporary folder, never the repository's, so each
+ * fixture deploys afresh instead of reusing addresses recorded by an earlier fixture.
+ */
 export function useTempDeployments(): string {
-  if (!process.env.DEPLOYMENTS_DIR) {
-    process.env.DEPLOYMENTS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "csd-deployments-"));
-  }
+  process.env.DEPLOYMENTS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "csd-deployments-"));
   return process.env.DEPLOYMENTS_DIR;
 }
 
