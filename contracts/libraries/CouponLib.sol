@@ -45,12 +45,7 @@ library CouponLib {
     /// @notice Coupon date number k of the schedule (k = 0 is the issue date).
     function couponDate(uint256 issueDate, uint256 frequency, uint256 k) internal pure returns (uint256) {
         (uint256 y, uint256 m, uint256 d) = DateLib.toDate(issueDate);
-        bool endOfMonth = d == DateLib.daysInMonth(y, m);
-        uint256 months = (m - 1) + k * (12 / frequency);
-        uint256 year = y + months / 12;
-        uint256 month = (months % 12) + 1;
-        uint256 dim = DateLib.daysInMonth(year, month);
-        return DateLib.toDay(year, month, endOfMonth || d > dim ? dim : d);
+        return _dateAfter(y, m, d, d == DateLib.daysInMonth(y, m), k * (12 / frequency));
     }
 
     /// @notice The scheduled coupon period [last, next) containing `settlement`.
@@ -58,14 +53,26 @@ library CouponLib {
     /// not capped at maturity, so an odd final period keeps its notional length for ActActIcma.
     function couponPeriod(Bond memory bond, uint256 settlement) internal pure returns (uint256 last, uint256 next) {
         _check(bond, settlement);
-        (uint256 yi, uint256 mi, ) = DateLib.toDate(bond.issueDate);
+        (uint256 yi, uint256 mi, uint256 di) = DateLib.toDate(bond.issueDate);
         (uint256 ys, uint256 ms, ) = DateLib.toDate(settlement);
+        bool eom = di == DateLib.daysInMonth(yi, mi);
         uint256 step = 12 / bond.frequency;
-        uint256 k = ((ys * 12 + ms) - (yi * 12 + mi)) / step;
-        // The month estimate is at most one period off in either direction (day-of-month clamping).
-        while (k > 0 && couponDate(bond.issueDate, bond.frequency, k) > settlement) k--;
-        while (couponDate(bond.issueDate, bond.frequency, k + 1) <= settlement) k++;
-        return (couponDate(bond.issueDate, bond.frequency, k), couponDate(bond.issueDate, bond.frequency, k + 1));
+        // Months from the issue month to the settlement month, floored to whole periods; day-of-month
+        // clamping puts the true period at most one step either side of this estimate.
+        uint256 months = (((ys * 12 + ms) - (yi * 12 + mi)) / step) * step;
+        last = _dateAfter(yi, mi, di, eom, months);
+        if (last > settlement) {
+            months -= step;
+            next = last;
+            last = _dateAfter(yi, mi, di, eom, months);
+        } else {
+            next = _dateAfter(yi, mi, di, eom, months + step);
+            if (next <= settlement) {
+                months += step;
+                last = next;
+                next = _dateAfter(yi, mi, di, eom, months + step);
+            }
+        }
     }
 
     /// @notice Accrued fraction of a year (numerator, denominator) at `settlement` under the bond's convention.
@@ -93,6 +100,15 @@ library CouponLib {
         }
         (uint256 num, uint256 den) = accruedFraction(bond, settlement);
         return bond.faceValue.mulDivDown(bond.couponRate * num, FixedPointMath.WAD * den);
+    }
+
+    /// @dev The date `months` after (y, m, d): end of month when `eom`, else d clamped to the month length.
+    function _dateAfter(uint256 y, uint256 m, uint256 d, bool eom, uint256 months) private pure returns (uint256) {
+        uint256 total = (m - 1) + months;
+        uint256 year = y + total / 12;
+        uint256 month = (total % 12) + 1;
+        uint256 dim = DateLib.daysInMonth(year, month);
+        return DateLib.toDay(year, month, eom || d > dim ? dim : d);
     }
 
     function _check(Bond memory bond, uint256 settlement) private pure {
