@@ -34,8 +34,16 @@ const bench: BenchSuite = async ({ hre }) => {
   };
 
   return [
-    { domain: "repo", operation: "revaluation math: equity, no margin, inside corridor", gas: await repoGas("30 days of interest, price unchanged: inside the corridor") },
-    { domain: "repo", operation: "revaluation math: equity, borrower call", gas: await repoGas("price falls to 230: borrower call in cash or shares") },
+    {
+      domain: "repo",
+      operation: "revaluation math: equity, no margin, inside corridor",
+      gas: await repoGas("30 days of interest, price unchanged: inside the corridor"),
+    },
+    {
+      domain: "repo",
+      operation: "revaluation math: equity, borrower call",
+      gas: await repoGas("price falls to 230: borrower call in cash or shares"),
+    },
     {
       domain: "repo",
       operation: "revaluation math: FX bond, 30/360 coupon, 2 cash margins, call",
@@ -47,7 +55,11 @@ const bench: BenchSuite = async ({ hre }) => {
       operation: "revaluation math: ACT/ACT ICMA month-end bond",
       gas: await repoGas("ACT/ACT ICMA bond issued at a month end (coupons 29 Feb / 31 Aug)"),
     },
-    { domain: "pledge", operation: "valuation math: Liquidation with top-ups", gas: await pledgeGas("close 14: Liquidation with top-up sizes") },
+    {
+      domain: "pledge",
+      operation: "valuation math: Liquidation with top-ups",
+      gas: await pledgeGas("close 14: Liquidation with top-up sizes"),
+    },
     {
       domain: "pledge",
       operation: "valuation math: 2 repayments",

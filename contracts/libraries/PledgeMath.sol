@@ -128,7 +128,13 @@ library PledgeMath {
         out.level = levelOf(out.collateralValue, out.amountPayable, t.warningLine, t.liquidationLine);
 
         if (out.level == Level.Liquidation) {
-            out.topUpShares = topUpSharesUp(out.collateralValue, out.amountPayable, t.restoreTarget, input.closePrice, t.cashDecimals);
+            out.topUpShares = topUpSharesUp(
+                out.collateralValue,
+                out.amountPayable,
+                t.restoreTarget,
+                input.closePrice,
+                t.cashDecimals
+            );
             out.topUpCash = topUpCashUp(out.collateralValue, out.amountPayable, t.restoreTarget);
             out.topUpRepayment = topUpRepaymentUp(out.collateralValue, out.amountPayable, t.restoreTarget);
         }
@@ -223,7 +229,11 @@ library PledgeMath {
     }
 
     /// @notice Early repayment bringing the ratio to `target`: payable - floor(collateral x WAD / target).
-    function topUpRepaymentUp(uint256 collateralValue, uint256 payable_, uint256 target) internal pure returns (uint256) {
+    function topUpRepaymentUp(
+        uint256 collateralValue,
+        uint256 payable_,
+        uint256 target
+    ) internal pure returns (uint256) {
         if (_gap(collateralValue, payable_, target) == 0) return 0;
         return payable_ - collateralValue.wDivDown(target);
     }

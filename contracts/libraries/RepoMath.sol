@@ -139,11 +139,7 @@ library RepoMath {
             return out;
         }
         Terms memory t = input.terms;
-        if (t.basis != 360 && t.basis != 365) revert RepoMathBasisInvalid(t.basis);
-        if (t.lowerTrigger == 0 || t.lowerTrigger > t.initialLtv || t.initialLtv > t.upperTrigger) {
-            revert RepoMathCorridorInvalid(t.lowerTrigger, t.initialLtv, t.upperTrigger);
-        }
-        if (t.cashDecimals > 18) revert RepoMathCashDecimalsInvalid(t.cashDecimals);
+        _checkTerms(t);
 
         out.repurchasePrice = accrueUp(t.purchasePrice, t.repoRate, t.startDate, input.valuationDate, t.basis);
         if (input.isBond) out.accruedCoupon = CouponLib.accruedPerUnitDown(input.bond, input.valuationDate);
@@ -162,22 +158,7 @@ library RepoMath {
         out.ltv = ltvUp(out.exposure, out.marketValue);
 
         Action action = classify(out.ltv, t.lowerTrigger, t.upperTrigger);
-        if (action == Action.None) return out;
-        uint256 unitValueNumerator = out.dirtyPrice * input.fxRate;
-        if (action == Action.BorrowerCall) {
-            out.callCash = borrowerCashCallUp(out.exposure, out.marketValue, t.initialLtv);
-        } else {
-            out.callCash = lenderCashReturnDown(out.exposure, out.marketValue, t.initialLtv);
-        }
-        if (out.callCash < t.minimumTransfer) {
-            out.belowMinimumTransfer = true;
-            out.callCash = 0;
-            return out;
-        }
-        out.action = action;
-        out.callQuantity = action == Action.BorrowerCall
-            ? borrowerQuantityCallUp(out.exposure, out.marketValue, t.initialLtv, unitValueNumerator, t.cashDecimals)
-            : lenderQuantityReturnDown(out.exposure, out.marketValue, t.initialLtv, unitValueNumerator, t.cashDecimals);
+        if (action != Action.None) _sizeCall(out, t, action, out.dirtyPrice * input.fxRate);
     }
 
     /// @notice amount + interest at `rate` for actual days [from, to) over `basis`; interest rounded up.
@@ -271,5 +252,44 @@ library RepoMath {
         uint256 b = initialLtv * marketValue;
         if (b <= a) return 0;
         return (b - a).mulDivDown(10 ** (36 - uint256(cashDecimals)), initialLtv * unitValueNumerator);
+    }
+
+    function _checkTerms(Terms memory t) private pure {
+        if (t.basis != 360 && t.basis != 365) revert RepoMathBasisInvalid(t.basis);
+        if (t.lowerTrigger == 0 || t.lowerTrigger > t.initialLtv || t.initialLtv > t.upperTrigger) {
+            revert RepoMathCorridorInvalid(t.lowerTrigger, t.initialLtv, t.upperTrigger);
+        }
+        if (t.cashDecimals > 18) revert RepoMathCashDecimalsInvalid(t.cashDecimals);
+    }
+
+    /// @dev Sizes the call of `action` (not None) into `out`, or marks it below the minimum transfer amount.
+    function _sizeCall(Output memory out, Terms memory t, Action action, uint256 unitValueNumerator) private pure {
+        bool borrower = action == Action.BorrowerCall;
+        out.callCash =
+            borrower
+                ? borrowerCashCallUp(out.exposure, out.marketValue, t.initialLtv)
+                : lenderCashReturnDown(out.exposure, out.marketValue, t.initialLtv);
+        if (out.callCash < t.minimumTransfer) {
+            out.belowMinimumTransfer = true;
+            out.callCash = 0;
+            return;
+        }
+        out.action = action;
+        out.callQuantity =
+            borrower
+                ? borrowerQuantityCallUp(
+                    out.exposure,
+                    out.marketValue,
+                    t.initialLtv,
+                    unitValueNumerator,
+                    t.cashDecimals
+                )
+                : lenderQuantityReturnDown(
+                    out.exposure,
+                    out.marketValue,
+                    t.initialLtv,
+                    unitValueNumerator,
+                    t.cashDecimals
+                );
     }
 }

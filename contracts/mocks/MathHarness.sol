@@ -54,7 +54,12 @@ contract DayCountHarness {
         return DayCountLib.fraction(c, start, end, p);
     }
 
-    function days360(DayCountConvention c, uint256 start, uint256 end, bool endIsTermination) external pure returns (uint256) {
+    function days360(
+        DayCountConvention c,
+        uint256 start,
+        uint256 end,
+        bool endIsTermination
+    ) external pure returns (uint256) {
         return DayCountLib.days360(c, start, end, endIsTermination);
     }
 
@@ -66,7 +71,10 @@ contract DayCountHarness {
         return CouponLib.couponPeriod(bond, settlement);
     }
 
-    function accruedFraction(CouponLib.Bond calldata bond, uint256 settlement) external pure returns (uint256, uint256) {
+    function accruedFraction(
+        CouponLib.Bond calldata bond,
+        uint256 settlement
+    ) external pure returns (uint256, uint256) {
         return CouponLib.accruedFraction(bond, settlement);
     }
 
@@ -82,14 +90,22 @@ contract RepoMathHarness {
     }
 
     /// @notice Gas of the revaluation math alone (input already in memory), with its output.
-    function revalueGas(RepoMath.Input calldata input) external view returns (uint256 gasUsed, RepoMath.Output memory out) {
+    function revalueGas(
+        RepoMath.Input calldata input
+    ) external view returns (uint256 gasUsed, RepoMath.Output memory out) {
         RepoMath.Input memory m = input;
         uint256 before = gasleft();
         out = RepoMath.revalue(m);
         gasUsed = before - gasleft();
     }
 
-    function accrueUp(uint256 amount, uint256 rate, uint256 from, uint256 to, uint256 basis) external pure returns (uint256) {
+    function accrueUp(
+        uint256 amount,
+        uint256 rate,
+        uint256 from,
+        uint256 to,
+        uint256 basis
+    ) external pure returns (uint256) {
         return RepoMath.accrueUp(amount, rate, from, to, basis);
     }
 
@@ -113,11 +129,23 @@ contract RepoMathHarness {
         return RepoMath.lenderCashReturnDown(e, mv, ltv0);
     }
 
-    function borrowerQuantityCallUp(uint256 e, uint256 mv, uint256 ltv0, uint256 unit, uint8 d) external pure returns (uint256) {
+    function borrowerQuantityCallUp(
+        uint256 e,
+        uint256 mv,
+        uint256 ltv0,
+        uint256 unit,
+        uint8 d
+    ) external pure returns (uint256) {
         return RepoMath.borrowerQuantityCallUp(e, mv, ltv0, unit, d);
     }
 
-    function lenderQuantityReturnDown(uint256 e, uint256 mv, uint256 ltv0, uint256 unit, uint8 d) external pure returns (uint256) {
+    function lenderQuantityReturnDown(
+        uint256 e,
+        uint256 mv,
+        uint256 ltv0,
+        uint256 unit,
+        uint8 d
+    ) external pure returns (uint256) {
         return RepoMath.lenderQuantityReturnDown(e, mv, ltv0, unit, d);
     }
 }
@@ -129,7 +157,9 @@ contract PledgeMathHarness {
     }
 
     /// @notice Gas of the valuation math alone (input already in memory), with its output.
-    function valueGas(PledgeMath.Input calldata input) external view returns (uint256 gasUsed, PledgeMath.Output memory out) {
+    function valueGas(
+        PledgeMath.Input calldata input
+    ) external view returns (uint256 gasUsed, PledgeMath.Output memory out) {
         PledgeMath.Input memory m = input;
         uint256 before = gasleft();
         out = PledgeMath.value(m);

@@ -73,7 +73,9 @@ export function dayCountFraction(convention: DayCountName, start: number, end: n
     case "ActActIcma": {
       const { periodStart, periodEnd, frequency } = period;
       if (periodStart > start || end > periodEnd || periodEnd <= periodStart || frequency <= 0 || 12 % frequency !== 0) {
-        throw new RangeError(`accrual ${start}..${end} not inside a valid coupon period ${periodStart}..${periodEnd} (frequency ${frequency})`);
+        throw new RangeError(
+          `accrual ${start}..${end} not inside a valid coupon period ${periodStart}..${periodEnd} (frequency ${frequency})`,
+        );
       }
       return { numerator: days, denominator: BigInt(frequency * (periodEnd - periodStart)) };
     }
@@ -129,7 +131,12 @@ export function couponPeriod(bond: Bond, settlement: number): { last: number; ne
 /** Accrued fraction at the settlement date under the bond's convention. */
 export function accruedFraction(bond: Bond, settlement: number): Fraction {
   const { last, next } = couponPeriod(bond, settlement);
-  return dayCountFraction(bond.dayCount, last, settlement, { periodStart: last, periodEnd: next, frequency: bond.frequency, endIsTermination: false });
+  return dayCountFraction(bond.dayCount, last, settlement, {
+    periodStart: last,
+    periodEnd: next,
+    frequency: bond.frequency,
+    endIsTermination: false,
+  });
 }
 
 /** Exact accrued coupon per token unit, 18-decimal units (a rational; the chain floors it). */

@@ -74,7 +74,9 @@ export function pledgeDebt(terms: PledgeTerms, repayments: Repayment[], valuatio
   const scale = 10n ** BigInt(terms.cashDecimals);
   const interestUp = (principal: bigint, from: number, to: number): bigint => {
     const f = dayCountFraction(terms.dayCount, from, to);
-    return new Rational(principal, scale).mul(new Rational(terms.interestRate * f.numerator, WAD * f.denominator)).toUnits(terms.cashDecimals, "up");
+    return new Rational(principal, scale)
+      .mul(new Rational(terms.interestRate * f.numerator, WAD * f.denominator))
+      .toUnits(terms.cashDecimals, "up");
   };
   let principal = terms.principal;
   let interest = 0n;

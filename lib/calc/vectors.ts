@@ -64,7 +64,12 @@ export function parseDayCountCase(c: DayCountCase): {
   expected: Rational;
 } {
   const period: DayCountPeriod = c.period
-    ? { periodStart: isoToDay(c.period.start), periodEnd: isoToDay(c.period.end), frequency: c.period.frequency, endIsTermination: !!c.terminationDate }
+    ? {
+        periodStart: isoToDay(c.period.start),
+        periodEnd: isoToDay(c.period.end),
+        frequency: c.period.frequency,
+        endIsTermination: !!c.terminationDate,
+      }
     : { ...NO_PERIOD, endIsTermination: !!c.terminationDate };
   return {
     convention: c.convention,
@@ -98,7 +103,15 @@ export interface RepoCaseJson {
     cashMarginRate: string;
     security:
       | { kind: "Equity" }
-      | { kind: "Bond"; faceValue: string; couponRate: string; frequency: number; issueDate: string; maturityDate: string; dayCount: DayCountName };
+      | {
+          kind: "Bond";
+          faceValue: string;
+          couponRate: string;
+          frequency: number;
+          issueDate: string;
+          maturityDate: string;
+          dayCount: DayCountName;
+        };
     valuationDate: string;
     cleanPrice: string;
     fxRate: string;
@@ -261,4 +274,3 @@ export function parsePledgeExpected(c: PledgeCaseJson): PledgeOutput {
   }
   return out as unknown as PledgeOutput;
 }
-

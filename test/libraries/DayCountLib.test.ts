@@ -3,7 +3,17 @@ import fc from "fast-check";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { isoToDay, toDay } from "../../lib/dates";
-import { Bond, DAY_COUNT_CONVENTIONS, DayCountName, NO_PERIOD, WAD, accruedPerUnitExact, couponPeriod, dayCountIndex, days360 } from "../../lib/calc";
+import {
+  Bond,
+  DAY_COUNT_CONVENTIONS,
+  DayCountName,
+  NO_PERIOD,
+  WAD,
+  accruedPerUnitExact,
+  couponPeriod,
+  dayCountIndex,
+  days360,
+} from "../../lib/calc";
 
 async function dayCountFixture() {
   return { dc: await ethers.deployContract("DayCountHarness") };
@@ -43,7 +53,9 @@ describe("DayCountLib", function () {
   describe("fraction", function () {
     it("reverts when the end is before the start", async function () {
       const { dc } = await loadFixture(dayCountFixture);
-      await expect(dc.fraction(ix("Act360"), 10, 9)).to.be.revertedWithCustomError(dc, "DayCountEndBeforeStart").withArgs(10, 9);
+      await expect(dc.fraction(ix("Act360"), 10, 9))
+        .to.be.revertedWithCustomError(dc, "DayCountEndBeforeStart")
+        .withArgs(10, 9);
     });
 
     it("reverts for ActActIcma without a coupon period", async function () {
@@ -108,7 +120,9 @@ describe("DayCountLib", function () {
   describe("days360", function () {
     it("reverts when the end is before the start", async function () {
       const { dc } = await loadFixture(dayCountFixture);
-      await expect(dc.days360(ix("Thirty360E"), 2, 1, false)).to.be.revertedWithCustomError(dc, "DayCountEndBeforeStart").withArgs(2, 1);
+      await expect(dc.days360(ix("Thirty360E"), 2, 1, false))
+        .to.be.revertedWithCustomError(dc, "DayCountEndBeforeStart")
+        .withArgs(2, 1);
     });
 
     it("is zero for the same day, even for a February month end on the termination date", async function () {
@@ -152,8 +166,14 @@ describe("CouponLib", function () {
     it("finds the period containing the settlement date, a coupon date starting a new period", async function () {
       const { dc } = await loadFixture(dayCountFixture);
       const b = toAbi(bond());
-      expect(await dc.couponPeriod(b, isoToDay("2024-02-29"))).to.deep.equal([BigInt(isoToDay("2024-02-29")), BigInt(isoToDay("2024-08-31"))]);
-      expect(await dc.couponPeriod(b, isoToDay("2024-02-28"))).to.deep.equal([BigInt(isoToDay("2023-08-31")), BigInt(isoToDay("2024-02-29"))]);
+      expect(await dc.couponPeriod(b, isoToDay("2024-02-29"))).to.deep.equal([
+        BigInt(isoToDay("2024-02-29")),
+        BigInt(isoToDay("2024-08-31")),
+      ]);
+      expect(await dc.couponPeriod(b, isoToDay("2024-02-28"))).to.deep.equal([
+        BigInt(isoToDay("2023-08-31")),
+        BigInt(isoToDay("2024-02-29")),
+      ]);
     });
 
     it("reverts for a frequency that does not divide 12 or a maturity not after issue", async function () {
@@ -201,7 +221,13 @@ describe("CouponLib", function () {
         rate: fc.bigInt({ min: 1n, max: WAD / 4n }),
       });
       for (const s of fc.sample(arb, { numRuns: 40, seed: 251 })) {
-        const b = bond({ issueDate: dayOf(s.issue), maturityDate: dayOf(s.issue) + 4000, frequency: s.frequency, dayCount: s.conv, couponRate: s.rate });
+        const b = bond({
+          issueDate: dayOf(s.issue),
+          maturityDate: dayOf(s.issue) + 4000,
+          frequency: s.frequency,
+          dayCount: s.conv,
+          couponRate: s.rate,
+        });
         const settle = b.issueDate + s.offset;
         const { last, next } = couponPeriod(b, settle);
         expect(await dc.couponPeriod(toAbi(b), settle)).to.deep.equal([BigInt(last), BigInt(next)]);

@@ -46,9 +46,7 @@ describe("FixedPointMath", function () {
       const { math } = await loadFixture(fixedPointFixture);
       const word = fc.bigInt({ min: 0n, max: MAX });
       const triples: [bigint, bigint, bigint][] = fc.sample(
-        fc
-          .tuple(word, word, fc.bigInt({ min: 1n, max: MAX }))
-          .filter(([x, y, d]) => (x * y) / d <= MAX),
+        fc.tuple(word, word, fc.bigInt({ min: 1n, max: MAX })).filter(([x, y, d]) => (x * y) / d <= MAX),
         { numRuns: 60, seed: 20240301 },
       );
       triples.push([WAD + 1n, WAD - 1n, WAD], [7n, 3n, 2n]);

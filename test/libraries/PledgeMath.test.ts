@@ -47,7 +47,9 @@ const pledgeArb = fc
   .map((r): PledgeInput => {
     const scale = 10n ** BigInt(r.d);
     const start = 19_750;
-    const repays = [...r.repay].sort((a, b) => a.at - b.at).map((x) => ({ date: start + Math.min(x.at, r.days), amount: (r.principal * scale * BigInt(x.share)) / 200n }));
+    const repays = [...r.repay]
+      .sort((a, b) => a.at - b.at)
+      .map((x) => ({ date: start + Math.min(x.at, r.days), amount: (r.principal * scale * BigInt(x.share)) / 200n }));
     return {
       terms: {
         principal: r.principal * scale,
@@ -82,7 +84,9 @@ describe("PledgeMath", function () {
       const { pledge } = await loadFixture(pledgeMathFixture);
       const i = input();
       i.terms.cashDecimals = 19;
-      await expect(pledge.value(abi(i))).to.be.revertedWithCustomError(pledge, "PledgeMathCashDecimalsInvalid").withArgs(19);
+      await expect(pledge.value(abi(i)))
+        .to.be.revertedWithCustomError(pledge, "PledgeMathCashDecimalsInvalid")
+        .withArgs(19);
     });
 
     it("reverts for a zero close", async function () {
@@ -166,7 +170,9 @@ describe("PledgeMath", function () {
           const rest = new Rational(o.amountPayable - o.enforcementCash);
           if (o.enforcementShares > i.shares) return false;
           if (o.enforcementShortfall > 0n) return o.enforcementShares === i.shares && unit.mul(i.shares).cmp(rest) < 0;
-          return unit.mul(o.enforcementShares).cmp(rest) >= 0 && (o.enforcementShares === 0n || unit.mul(o.enforcementShares - 1n).cmp(rest) < 0);
+          return (
+            unit.mul(o.enforcementShares).cmp(rest) >= 0 && (o.enforcementShares === 0n || unit.mul(o.enforcementShares - 1n).cmp(rest) < 0)
+          );
         }),
         { numRuns: 400, seed: 8 },
       );

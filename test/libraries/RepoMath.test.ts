@@ -51,9 +51,12 @@ const dealArb = fc
     price: fc.bigInt({ min: 10n ** 12n, max: 10n ** 24n }),
     fx: fc.bigInt({ min: 10n ** 15n, max: 10n ** 21n }),
     qty: fc.bigInt({ min: 1n, max: 10n ** 9n }),
-    margins: fc.array(fc.record({ amount: fc.bigInt({ min: 0n, max: 10n ** 11n }), age: fc.integer({ min: 0, max: 800 }), byLender: fc.boolean() }), {
-      maxLength: 3,
-    }),
+    margins: fc.array(
+      fc.record({ amount: fc.bigInt({ min: 0n, max: 10n ** 11n }), age: fc.integer({ min: 0, max: 800 }), byLender: fc.boolean() }),
+      {
+        maxLength: 3,
+      },
+    ),
   })
   .map((r): RepoInput => {
     const start = 19_800;
@@ -78,7 +81,11 @@ const dealArb = fc
       fxRate: r.fx,
       holiday: false,
       quantity: r.qty,
-      cashMargins: r.margins.map((m) => ({ amount: m.amount * 10n ** BigInt(r.d), postedOn: valuation - Math.min(m.age, r.days), byLender: m.byLender })),
+      cashMargins: r.margins.map((m) => ({
+        amount: m.amount * 10n ** BigInt(r.d),
+        postedOn: valuation - Math.min(m.age, r.days),
+        byLender: m.byLender,
+      })),
     };
   })
   .filter((i) => (i.quantity * i.cleanPrice * i.fxRate * 10n ** BigInt(i.terms.cashDecimals)) / 10n ** 36n > 0n);
@@ -112,7 +119,9 @@ describe("RepoMath", function () {
       const i = input();
       i.terms.cashDecimals = 19;
       const { repo } = await loadFixture(repoMathFixture);
-      await expect(repo.revalue(abi(i))).to.be.revertedWithCustomError(repo, "RepoMathCashDecimalsInvalid").withArgs(19);
+      await expect(repo.revalue(abi(i)))
+        .to.be.revertedWithCustomError(repo, "RepoMathCashDecimalsInvalid")
+        .withArgs(19);
     });
 
     it("reverts for a valuation date before the start date", async function () {
