@@ -6,7 +6,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 /**
  * @title FixedPointMath
  * @notice Full-precision multiply-then-divide with the rounding direction in every name, and WAD (1e18)
- * helpers for ratios. Money math in csd-ledger never divides before it multiplies: callers build one
+ * functions for ratios. Money math in csd-ledger never divides before it multiplies: callers build one
  * numerator and one denominator and round once, in the direction the rounding table of docs/math.md names.
  * @dev Wraps OpenZeppelin `Math.mulDiv` (512-bit intermediate product). Division by zero and results
  * above 2^256-1 revert with the OpenZeppelin panics (0x12 and 0x11).

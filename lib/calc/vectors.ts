@@ -1,6 +1,6 @@
 /**
  * Vector files (test/vectors/README.md): JSON cases with inputs as decimal strings and ISO dates and expected
- * outputs as decimals or exact `"num/den"` rationals in natural units. These helpers turn a case into the
+ * outputs as decimals or exact `"num/den"` rationals in natural units. These functions turn a case into the
  * on-chain input and the expected on-chain output, rounding each expected value in its documented direction.
  */
 import fs from "node:fs";

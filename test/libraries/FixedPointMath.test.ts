@@ -61,7 +61,7 @@ describe("FixedPointMath", function () {
     });
   });
 
-  describe("WAD helpers", function () {
+  describe("WAD functions", function () {
     it("wMulDown / wMulUp scale by 1e18 with named rounding", async function () {
       const { math } = await loadFixture(fixedPointFixture);
       expect(await math.wMulDown(3n, WAD / 2n)).to.equal(1n);
