@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {DayCountConvention} from "./DayCountConvention.sol";
+import {DayCountLib} from "./DayCountLib.sol";
+import {FixedPointMath} from "./FixedPointMath.sol";
+
+/**
+ * @title PledgeMath
+ * @notice Daily valuation of a stock pledge (DOMAIN.md §2, §6; SPEC §5.2) as a pure function over one input
+ * struct: amount payable, collateral value, performance-guarantee ratio, level, top-up and enforcement sizes.
+ * @dev Units: money in the smallest unit of the loan currency's cash token (`cashDecimals`); close price
+ * 18 decimals of that currency per share (token unit); rates WAD per year; ratios and lines WAD
+ * (1.6e18 = 160%); dates day numbers; shares integer token units.
+ * Rounding against the pledger, who owes: interest up, share value down, ratio down, top-ups and
+ * enforcement quantities up. The level compares exactly (collateral x WAD <= line x payable), so a
+ * boundary hit exactly is inclusive ("equal to or below the line") and the rounded ratio never decides it.
+ */
+library PledgeMath {
+    using FixedPointMath for uint256;
+
+    /// @notice Coverage level; boundaries inclusive.
+    enum Level {
+        Normal,
+        Warning,
+        Liquidation
+    }
+
+    /// @notice Loan and line terms of a pledge.
+    /// @param principal Initial loan principal (cash-token units).
+    /// @param interestRate Simple interest rate, WAD per year.
+    /// @param dayCount Interest basis (default Act365Fixed; ActActIcma is not accepted).
+    /// @param startDate First day of interest (inclusive).
+    /// @param warningLine Ratio at or below which the level is Warning, WAD (default 1.6e18).
+    /// @param liquidationLine Ratio at or below which the level is Liquidation, WAD (default 1.4e18).
+    /// @param restoreTarget Ratio that a top-up restores, WAD (default: the initial ratio).
+    /// @param cashDecimals Decimals of the loan currency's cash token (0..18).
+    struct Terms {
+        uint256 principal;
+        uint256 interestRate;
+        DayCountConvention dayCount;
+        uint256 startDate;
+        uint256 warningLine;
+        uint256 liquidationLine;
+        uint256 restoreTarget;
+        uint8 cashDecimals;
+    }
+
+    /// @notice A repayment already made: paid to accrued interest first, then to principal.
+    struct Repayment {
+        uint256 date;
+        uint256 amount;
+    }
+
+    /// @notice Everything one pledge valuation needs.
+    /// @param terms Pledge terms.
+    /// @param valuationDate Business date (interest to this day, exclusive).
+    /// @param closePrice Close (or last close) per share, 18 decimals.
+    /// @param shares Pledged shares.
+    /// @param pledgedCash Pledged cash, e.g. dividends paid on pledged shares (cash-token units).
+    /// @param repayments Repayments made, in date order, between startDate and valuationDate.
+    struct Input {
+        Terms terms;
+        uint256 valuationDate;
+        uint256 closePrice;
+        uint256 shares;
+        uint256 pledgedCash;
+        Repayment[] repayments;
+    }
+
+    /// @notice The result of one pledge valuation (all money in cash-token units).
+    /// @param principalOutstanding Principal after repayments.
+    /// @param interestUnpaid Accrued unpaid interest (each accrual segment rounded up).
+    /// @param amountPayable principalOutstanding + interestUnpaid.
+    /// @param shareValue shares x closePrice, rounded down.
+    /// @param collateralValue shareValue + pledgedCash.
+    /// @param ratio collateralValue / payable, WAD, rounded down (type(uint256).max when nothing is owed).
+    /// @param level Normal, Warning or Liquidation (inclusive lines, exact comparison).
+    /// @param topUpShares At Liquidation: extra shares restoring restoreTarget, rounded up (else 0).
+    /// @param topUpCash At Liquidation: extra pledged cash restoring restoreTarget, rounded up (else 0).
+    /// @param topUpRepayment At Liquidation: early repayment restoring restoreTarget, rounded up (else 0).
+    /// @param enforcementCash Pledged cash applied to the debt on enforcement: min(pledgedCash, payable).
+    /// @param enforcementShares Shares covering the rest at the close, rounded up, at most `shares`.
+    /// @param enforcementShortfall Debt the enforced shares do not cover at the close (0 when covered).
+    struct Output {
+        uint256 principalOutstanding;
+        uint256 interestUnpaid;
+        uint256 amountPayable;
+        uint256 shareValue;
+        uint256 collateralValue;
+        uint256 ratio;
+        Level level;
+        uint256 topUpShares;
+        uint256 topUpCash;
+        uint256 topUpRepayment;
+        uint256 enforcementCash;
+        uint256 enforcementShares;
+        uint256 enforcementShortfall;
+    }
+
+    /// @notice Thrown unless 0 < liquidationLine <= warningLine <= restoreTarget.
+    error PledgeMathLinesInvalid(uint256 liquidationLine, uint256 warningLine, uint256 restoreTarget);
+    /// @notice Thrown when the cash token has more than 18 decimals.
+    error PledgeMathCashDecimalsInvalid(uint8 cashDecimals);
+    /// @notice Thrown when the close price is zero.
+    error PledgeMathPriceZero();
+    /// @notice Thrown when a repayment or the valuation date is before the previous date of the loan.
+    error PledgeMathDateOutOfOrder(uint256 date, uint256 previous);
+    /// @notice Thrown when a repayment exceeds what is owed on its date.
+    error PledgeMathRepaymentExceedsDebt(uint256 amount, uint256 owed);
+
+    /// @notice Values a pledge; pure, so the same input always yields the same output.
+    /// @dev Requires valid lines and decimals, a non-zero close, and repayments in date order within
+    /// [startDate, valuationDate], each at most what is owed on its day.
+    function value(Input memory input) internal pure returns (Output memory out) {
+        Terms memory t = input.terms;
+        if (t.liquidationLine == 0 || t.liquidationLine > t.warningLine || t.warningLine > t.restoreTarget) {
+            revert PledgeMathLinesInvalid(t.liquidationLine, t.warningLine, t.restoreTarget);
+        }
+        if (t.cashDecimals > 18) revert PledgeMathCashDecimalsInvalid(t.cashDecimals);
+        if (input.closePrice == 0) revert PledgeMathPriceZero();
+
+        (out.principalOutstanding, out.interestUnpaid) = debt(t, input.repayments, input.valuationDate);
+        out.amountPayable = out.principalOutstanding + out.interestUnpaid;
+        out.shareValue = shareValueDown(input.shares, input.closePrice, t.cashDecimals);
+        out.collateralValue = out.shareValue + input.pledgedCash;
+        out.ratio = out.amountPayable == 0 ? type(uint256).max : out.collateralValue.wDivDown(out.amountPayable);
+        out.level = levelOf(out.collateralValue, out.amountPayable, t.warningLine, t.liquidationLine);
+
+        if (out.level == Level.Liquidation) {
+            out.topUpShares = topUpSharesUp(
+                out.collateralValue,
+                out.amountPayable,
+                t.restoreTarget,
+                input.closePrice,
+                t.cashDecimals
+            );
+            out.topUpCash = topUpCashUp(out.collateralValue, out.amountPayable, t.restoreTarget);
+            out.topUpRepayment = topUpRepaymentUp(out.collateralValue, out.amountPayable, t.restoreTarget);
+        }
+
+        out.enforcementCash = input.pledgedCash < out.amountPayable ? input.pledgedCash : out.amountPayable;
+        uint256 rest = out.amountPayable - out.enforcementCash;
+        uint256 needed = sharesForAmountUp(rest, input.closePrice, t.cashDecimals);
+        if (needed <= input.shares) {
+            out.enforcementShares = needed;
+        } else {
+            out.enforcementShares = input.shares;
+            out.enforcementShortfall = rest - out.shareValue;
+        }
+    }
+
+    /// @notice Outstanding principal and accrued unpaid interest at `valuationDate` after `repayments`.
+    /// @dev Walks the repayments in order: interest on the principal since the previous date accrues
+    /// (rounded up) into unpaid interest, then the repayment pays unpaid interest first, then principal.
+    function debt(
+        Terms memory t,
+        Repayment[] memory repayments,
+        uint256 valuationDate
+    ) internal pure returns (uint256 principal, uint256 interest) {
+        principal = t.principal;
+        uint256 from = t.startDate;
+        for (uint256 i = 0; i < repayments.length; i++) {
+            Repayment memory r = repayments[i];
+            if (r.date < from || r.date > valuationDate) revert PledgeMathDateOutOfOrder(r.date, from);
+            interest += interestUp(principal, t.interestRate, t.dayCount, from, r.date);
+            if (r.amount > principal + interest) revert PledgeMathRepaymentExceedsDebt(r.amount, principal + interest);
+            uint256 toInterest = r.amount < interest ? r.amount : interest;
+            interest -= toInterest;
+            principal -= r.amount - toInterest;
+            from = r.date;
+        }
+        if (valuationDate < from) revert PledgeMathDateOutOfOrder(valuationDate, from);
+        interest += interestUp(principal, t.interestRate, t.dayCount, from, valuationDate);
+    }
+
+    /// @notice Simple interest on `principal` over [from, to) under `dayCount`, rounded up (the pledger owes).
+    function interestUp(
+        uint256 principal,
+        uint256 rate,
+        DayCountConvention dayCount,
+        uint256 from,
+        uint256 to
+    ) internal pure returns (uint256) {
+        (uint256 num, uint256 den) = DayCountLib.fraction(dayCount, from, to);
+        return principal.mulDivUp(rate * num, FixedPointMath.WAD * den);
+    }
+
+    /// @notice shares x closePrice in cash-token units, rounded down (collateral value, against the pledger).
+    function shareValueDown(uint256 shares, uint256 closePrice, uint8 cashDecimals) internal pure returns (uint256) {
+        return shares.mulDivDown(closePrice, 10 ** (18 - uint256(cashDecimals)));
+    }
+
+    /// @notice Shares worth at least `amount` at the close, rounded up.
+    function sharesForAmountUp(uint256 amount, uint256 closePrice, uint8 cashDecimals) internal pure returns (uint256) {
+        return amount.mulDivUp(10 ** (18 - uint256(cashDecimals)), closePrice);
+    }
+
+    /// @notice Level by exact comparison: collateral x WAD <= line x payable is at or below the line.
+    function levelOf(
+        uint256 collateralValue,
+        uint256 payable_,
+        uint256 warningLine,
+        uint256 liquidationLine
+    ) internal pure returns (Level) {
+        if (payable_ == 0) return Level.Normal;
+        uint256 c = collateralValue * FixedPointMath.WAD;
+        if (c <= liquidationLine * payable_) return Level.Liquidation;
+        if (c <= warningLine * payable_) return Level.Warning;
+        return Level.Normal;
+    }
+
+    /// @notice Extra shares bringing the ratio to `target`: ceil((target x payable - collateral x WAD) /
+    /// (close x 10^d)); zero when already there.
+    function topUpSharesUp(
+        uint256 collateralValue,
+        uint256 payable_,
+        uint256 target,
+        uint256 closePrice,
+        uint8 cashDecimals
+    ) internal pure returns (uint256) {
+        uint256 gap = _gap(collateralValue, payable_, target);
+        return gap == 0 ? 0 : FixedPointMath.divUp(gap, closePrice * 10 ** uint256(cashDecimals));
+    }
+
+    /// @notice Extra pledged cash bringing the ratio to `target`: ceil((target x payable - collateral x WAD) / WAD).
+    function topUpCashUp(uint256 collateralValue, uint256 payable_, uint256 target) internal pure returns (uint256) {
+        return FixedPointMath.divUp(_gap(collateralValue, payable_, target), FixedPointMath.WAD);
+    }
+
+    /// @notice Early repayment bringing the ratio to `target`: payable - floor(collateral x WAD / target).
+    function topUpRepaymentUp(
+        uint256 collateralValue,
+        uint256 payable_,
+        uint256 target
+    ) internal pure returns (uint256) {
+        if (_gap(collateralValue, payable_, target) == 0) return 0;
+        return payable_ - collateralValue.wDivDown(target);
+    }
+
+    /// @dev target x payable - collateral x WAD, or zero when collateral already covers the target.
+    function _gap(uint256 collateralValue, uint256 payable_, uint256 target) private pure returns (uint256) {
+        uint256 need = target * payable_;
+        uint256 have = collateralValue * FixedPointMath.WAD;
+        return need > have ? need - have : 0;
+    }
+}

@@ -1,0 +1,187 @@
+/**
+ * Reference calculator for stock-pledge valuation, the twin of `contracts/libraries/PledgeMath.sol`.
+ * Inputs in on-chain units; each output is an exact rational in natural units (currency, plain ratio,
+ * shares) computed from the inputs and the earlier outputs as rounded on chain, then rounded in its
+ * documented direction (docs/math.md).
+ */
+import { DayCountName, dayCountFraction, dayCountIndex } from "./daycount";
+import { Rational, WAD } from "./rational";
+
+export const PLEDGE_LEVELS = ["Normal", "Warning", "Liquidation"] as const;
+export type PledgeLevel = (typeof PLEDGE_LEVELS)[number];
+
+/** Default lines of DOMAIN.md §6 (WAD): warning 160%, liquidation 140%; the restore target defaults to the initial ratio. */
+export const DEFAULT_WARNING_LINE = 16n * 10n ** 17n;
+export const DEFAULT_LIQUIDATION_LINE = 14n * 10n ** 17n;
+
+export interface PledgeTerms {
+  principal: bigint;
+  interestRate: bigint;
+  dayCount: DayCountName;
+  startDate: number;
+  warningLine: bigint;
+  liquidationLine: bigint;
+  restoreTarget: bigint;
+  cashDecimals: number;
+}
+
+export interface Repayment {
+  date: number;
+  amount: bigint;
+}
+
+export interface PledgeInput {
+  terms: PledgeTerms;
+  valuationDate: number;
+  closePrice: bigint;
+  shares: bigint;
+  pledgedCash: bigint;
+  repayments: Repayment[];
+}
+
+/** On-chain output, field for field `PledgeMath.Output`. */
+export interface PledgeOutput {
+  principalOutstanding: bigint;
+  interestUnpaid: bigint;
+  amountPayable: bigint;
+  shareValue: bigint;
+  collateralValue: bigint;
+  ratio: bigint;
+  level: PledgeLevel;
+  topUpShares: bigint;
+  topUpCash: bigint;
+  topUpRepayment: bigint;
+  enforcementCash: bigint;
+  enforcementShares: bigint;
+  enforcementShortfall: bigint;
+}
+
+export interface PledgeExact {
+  shareValue: Rational;
+  ratio: Rational | null;
+  topUpShares: Rational;
+  topUpCash: Rational;
+  topUpRepayment: Rational;
+  enforcementShares: Rational;
+}
+
+export class PledgeInputError extends Error {}
+
+const MAX_UINT256 = (1n << 256n) - 1n;
+
+/** Outstanding principal and unpaid interest after the repayments (interest first), each accrual rounded up. */
+export function pledgeDebt(terms: PledgeTerms, repayments: Repayment[], valuationDate: number): { principal: bigint; interest: bigint } {
+  const scale = 10n ** BigInt(terms.cashDecimals);
+  const interestUp = (principal: bigint, from: number, to: number): bigint => {
+    const f = dayCountFraction(terms.dayCount, from, to);
+    return new Rational(principal, scale)
+      .mul(new Rational(terms.interestRate * f.numerator, WAD * f.denominator))
+      .toUnits(terms.cashDecimals, "up");
+  };
+  let principal = terms.principal;
+  let interest = 0n;
+  let from = terms.startDate;
+  for (const r of repayments) {
+    if (r.date < from || r.date > valuationDate) throw new PledgeInputError(`repayment dated ${r.date} out of order`);
+    interest += interestUp(principal, from, r.date);
+    if (r.amount > principal + interest) throw new PledgeInputError(`repayment ${r.amount} exceeds debt ${principal + interest}`);
+    const toInterest = r.amount < interest ? r.amount : interest;
+    interest -= toInterest;
+    principal -= r.amount - toInterest;
+    from = r.date;
+  }
+  if (valuationDate < from) throw new PledgeInputError(`valuation date ${valuationDate} before ${from}`);
+  interest += interestUp(principal, from, valuationDate);
+  return { principal, interest };
+}
+
+/** Values a pledge: on-chain outputs plus the exact values they were rounded from. */
+export function valuePledge(input: PledgeInput): { output: PledgeOutput; exact: PledgeExact } {
+  const t = input.terms;
+  if (t.liquidationLine === 0n || t.liquidationLine > t.warningLine || t.warningLine > t.restoreTarget) {
+    throw new PledgeInputError("lines must satisfy 0 < liquidation <= warning <= restore target");
+  }
+  if (t.cashDecimals < 0 || t.cashDecimals > 18) throw new PledgeInputError(`cash decimals ${t.cashDecimals} outside 0..18`);
+  if (input.closePrice === 0n) throw new PledgeInputError("close price is zero");
+  const d = t.cashDecimals;
+  const scale = 10n ** BigInt(d);
+  const cash = (units: bigint) => new Rational(units, scale);
+  const close = new Rational(input.closePrice, WAD);
+
+  const { principal, interest } = pledgeDebt(t, input.repayments, input.valuationDate);
+  const amountPayable = principal + interest;
+  const shareValueExact = close.mul(input.shares);
+  const shareValue = shareValueExact.toUnits(d, "down");
+  const collateralValue = shareValue + input.pledgedCash;
+  const ratioExact = amountPayable === 0n ? null : new Rational(collateralValue, amountPayable);
+  const ratio = ratioExact === null ? MAX_UINT256 : ratioExact.toUnits(18, "down");
+  const liq = new Rational(t.liquidationLine, WAD);
+  const warn = new Rational(t.warningLine, WAD);
+  const level: PledgeLevel =
+    ratioExact === null ? "Normal" : ratioExact.cmp(liq) <= 0 ? "Liquidation" : ratioExact.cmp(warn) <= 0 ? "Warning" : "Normal";
+
+  const target = new Rational(t.restoreTarget, WAD);
+  const gap = target.mul(cash(amountPayable)).sub(cash(collateralValue)); // currency short of the target
+  const positive = (r: Rational) => (r.cmp(0n) > 0 ? r : new Rational(0n));
+  const topUpCashExact = positive(gap);
+  const topUpSharesExact = topUpCashExact.div(close);
+  const topUpRepaymentExact = gap.cmp(0n) > 0 ? cash(amountPayable).sub(cash(collateralValue).div(target)) : new Rational(0n);
+  const liquidation = level === "Liquidation";
+
+  const enforcementCash = input.pledgedCash < amountPayable ? input.pledgedCash : amountPayable;
+  const rest = amountPayable - enforcementCash;
+  const neededExact = cash(rest).div(close);
+  const needed = neededExact.ceil();
+  const enforcementShares = needed <= input.shares ? needed : input.shares;
+  const enforcementShortfall = needed <= input.shares ? 0n : rest - shareValue;
+
+  return {
+    output: {
+      principalOutstanding: principal,
+      interestUnpaid: interest,
+      amountPayable,
+      shareValue,
+      collateralValue,
+      ratio,
+      level,
+      topUpShares: liquidation ? topUpSharesExact.ceil() : 0n,
+      topUpCash: liquidation ? topUpCashExact.toUnits(d, "up") : 0n,
+      topUpRepayment: liquidation ? topUpRepaymentExact.toUnits(d, "up") : 0n,
+      enforcementCash,
+      enforcementShares,
+      enforcementShortfall,
+    },
+    exact: {
+      shareValue: shareValueExact,
+      ratio: ratioExact,
+      topUpShares: topUpSharesExact,
+      topUpCash: topUpCashExact,
+      topUpRepayment: topUpRepaymentExact,
+      enforcementShares: neededExact,
+    },
+  };
+}
+
+/** The input in the contract's ABI shape (enum as index), ready for `PledgeMathHarness.value`. */
+export function pledgeInputToContract(input: PledgeInput) {
+  return { ...input, terms: { ...input.terms, dayCount: dayCountIndex(input.terms.dayCount) } };
+}
+
+/** A contract `PledgeMath.Output` (ethers Result) as a PledgeOutput. */
+export function pledgeOutputFromContract(r: Omit<PledgeOutput, "level"> & { level: bigint }): PledgeOutput {
+  return {
+    principalOutstanding: r.principalOutstanding,
+    interestUnpaid: r.interestUnpaid,
+    amountPayable: r.amountPayable,
+    shareValue: r.shareValue,
+    collateralValue: r.collateralValue,
+    ratio: r.ratio,
+    level: PLEDGE_LEVELS[Number(r.level)],
+    topUpShares: r.topUpShares,
+    topUpCash: r.topUpCash,
+    topUpRepayment: r.topUpRepayment,
+    enforcementCash: r.enforcementCash,
+    enforcementShares: r.enforcementShares,
+    enforcementShortfall: r.enforcementShortfall,
+  };
+}

@@ -1,0 +1,232 @@
+/**
+ * Reference calculator for repo revaluation, the twin of `contracts/libraries/RepoMath.sol`.
+ * Inputs are in on-chain units (the same struct the contract takes, with the day count by name). Every
+ * output is computed as an exact rational in natural units (currency, currency per unit, plain ratio) from
+ * the inputs and the earlier outputs as rounded on chain, then rounded in its documented direction
+ * (docs/math.md, test/vectors/README.md).
+ */
+import { Bond, DayCountName, accruedPerUnitExact, dayCountIndex } from "./daycount";
+import { Rational, Rounding, WAD } from "./rational";
+
+export const REPO_ACTIONS = ["None", "BorrowerCall", "LenderReturn"] as const;
+export type RepoAction = (typeof REPO_ACTIONS)[number];
+
+export interface RepoTerms {
+  purchasePrice: bigint;
+  repoRate: bigint;
+  basis: number;
+  startDate: number;
+  initialLtv: bigint;
+  lowerTrigger: bigint;
+  upperTrigger: bigint;
+  minimumTransfer: bigint;
+  cashMarginRate: bigint;
+  cashDecimals: number;
+}
+
+export interface CashMargin {
+  amount: bigint;
+  postedOn: number;
+  byLender: boolean;
+}
+
+export interface RepoInput {
+  terms: RepoTerms;
+  isBond: boolean;
+  bond: Bond;
+  valuationDate: number;
+  cleanPrice: bigint;
+  fxRate: bigint;
+  holiday: boolean;
+  quantity: bigint;
+  cashMargins: CashMargin[];
+}
+
+/** On-chain output, field for field `RepoMath.Output`. */
+export interface RepoOutput {
+  skippedHoliday: boolean;
+  repurchasePrice: bigint;
+  accruedCoupon: bigint;
+  dirtyPrice: bigint;
+  marketValue: bigint;
+  borrowerCashMargin: bigint;
+  lenderCashMargin: bigint;
+  exposure: bigint;
+  ltv: bigint;
+  action: RepoAction;
+  belowMinimumTransfer: boolean;
+  callCash: bigint;
+  callQuantity: bigint;
+}
+
+/** Exact values (natural units) behind each rounded output, and the direction each is rounded in. */
+export interface RepoExact {
+  repurchasePrice: Rational;
+  accruedCoupon: Rational;
+  marketValue: Rational;
+  ltv: Rational;
+  callCash: Rational;
+  callQuantity: Rational;
+}
+
+/** Rounding of each output when converted to on-chain units (`cash`: cashDecimals, `price`/`ratio`: 18, `quantity`: 0). */
+export const REPO_ROUNDING: Record<string, { scale: "cash" | "price" | "ratio" | "quantity"; borrower: Rounding; lender: Rounding }> = {
+  repurchasePrice: { scale: "cash", borrower: "up", lender: "up" },
+  accruedCoupon: { scale: "price", borrower: "down", lender: "down" },
+  dirtyPrice: { scale: "price", borrower: "down", lender: "down" },
+  marketValue: { scale: "cash", borrower: "down", lender: "down" },
+  borrowerCashMargin: { scale: "cash", borrower: "up", lender: "up" },
+  lenderCashMargin: { scale: "cash", borrower: "up", lender: "up" },
+  exposure: { scale: "cash", borrower: "up", lender: "up" },
+  ltv: { scale: "ratio", borrower: "up", lender: "up" },
+  callCash: { scale: "cash", borrower: "up", lender: "down" },
+  callQuantity: { scale: "quantity", borrower: "up", lender: "down" },
+};
+
+export class RepoInputError extends Error {}
+
+const ZERO_OUTPUT: RepoOutput = {
+  skippedHoliday: true,
+  repurchasePrice: 0n,
+  accruedCoupon: 0n,
+  dirtyPrice: 0n,
+  marketValue: 0n,
+  borrowerCashMargin: 0n,
+  lenderCashMargin: 0n,
+  exposure: 0n,
+  ltv: 0n,
+  action: "None",
+  belowMinimumTransfer: false,
+  callCash: 0n,
+  callQuantity: 0n,
+};
+
+/** Exact value of `amount` cash units after simple interest over [from, to) on `basis`, in currency. */
+export function accrueExact(amount: bigint, rate: bigint, from: number, to: number, basis: number, cashDecimals: number): Rational {
+  if (to < from) throw new RepoInputError(`interest from ${from} runs backwards to ${to}`);
+  const principal = new Rational(amount, 10n ** BigInt(cashDecimals));
+  return principal.add(principal.mul(new Rational(rate * BigInt(to - from), WAD * BigInt(basis))));
+}
+
+/** GMRA 2011 Method B net exposure RP - MV x (1 - H) - net cash margin (currency); equals the borrower cash call. */
+export function methodBNetExposure(repurchasePrice: Rational, marketValue: Rational, haircut: Rational, netCashMargin: Rational): Rational {
+  return repurchasePrice.sub(marketValue.mul(new Rational(1n).sub(haircut))).sub(netCashMargin);
+}
+
+/** Revalues a deal: on-chain outputs plus the exact values they were rounded from. */
+export function revalueRepo(input: RepoInput): { output: RepoOutput; exact: RepoExact | null } {
+  if (input.holiday) return { output: { ...ZERO_OUTPUT }, exact: null };
+  const t = input.terms;
+  if (t.basis !== 360 && t.basis !== 365) throw new RepoInputError(`basis ${t.basis} is neither 360 nor 365`);
+  if (t.lowerTrigger === 0n || t.lowerTrigger > t.initialLtv || t.initialLtv > t.upperTrigger) {
+    throw new RepoInputError("corridor must satisfy 0 < lower <= initial <= upper");
+  }
+  if (t.cashDecimals < 0 || t.cashDecimals > 18) throw new RepoInputError(`cash decimals ${t.cashDecimals} outside 0..18`);
+  const d = t.cashDecimals;
+  const cashScale = 10n ** BigInt(d);
+  const cash = (units: bigint) => new Rational(units, cashScale);
+
+  const rpExact = accrueExact(t.purchasePrice, t.repoRate, t.startDate, input.valuationDate, t.basis, d);
+  const repurchasePrice = rpExact.toUnits(d, "up");
+
+  const accruedExact = input.isBond ? accruedPerUnitExact(input.bond, input.valuationDate).div(WAD) : new Rational(0n);
+  const accruedCoupon = accruedExact.toUnits(18, "down");
+  const dirtyPrice = input.cleanPrice + accruedCoupon;
+
+  const mvExact = new Rational(input.quantity * dirtyPrice * input.fxRate, WAD * WAD);
+  const marketValue = mvExact.toUnits(d, "down");
+  if (marketValue === 0n) throw new RepoInputError("collateral value is zero");
+
+  let borrowerCashMargin = 0n;
+  let lenderCashMargin = 0n;
+  for (const c of input.cashMargins) {
+    const v = accrueExact(c.amount, t.cashMarginRate, c.postedOn, input.valuationDate, t.basis, d).toUnits(d, "up");
+    if (c.byLender) lenderCashMargin += v;
+    else borrowerCashMargin += v;
+  }
+  const owed = repurchasePrice + lenderCashMargin;
+  const exposure = owed > borrowerCashMargin ? owed - borrowerCashMargin : 0n;
+  const ltvExact = new Rational(exposure, marketValue);
+  const ltv = ltvExact.toUnits(18, "up");
+
+  const action: RepoAction = ltv > t.upperTrigger ? "BorrowerCall" : ltv < t.lowerTrigger ? "LenderReturn" : "None";
+  const ltv0 = new Rational(t.initialLtv, WAD);
+  // Signed gap to the initial LTV in currency: positive when the borrower owes.
+  const gap = cash(exposure).sub(ltv0.mul(cash(marketValue)));
+  const unitValue = new Rational(dirtyPrice * input.fxRate, WAD * WAD);
+  const callCashExact = action === "BorrowerCall" ? gap : action === "LenderReturn" ? gap.neg() : new Rational(0n);
+  const callQuantityExact = callCashExact.div(ltv0.mul(unitValue));
+  const direction: Rounding = action === "BorrowerCall" ? "up" : "down";
+
+  const output: RepoOutput = {
+    skippedHoliday: false,
+    repurchasePrice,
+    accruedCoupon,
+    dirtyPrice,
+    marketValue,
+    borrowerCashMargin,
+    lenderCashMargin,
+    exposure,
+    ltv,
+    action: "None",
+    belowMinimumTransfer: false,
+    callCash: 0n,
+    callQuantity: 0n,
+  };
+  const exact: RepoExact = {
+    repurchasePrice: rpExact,
+    accruedCoupon: accruedExact,
+    marketValue: mvExact,
+    ltv: ltvExact,
+    callCash: callCashExact,
+    callQuantity: callQuantityExact,
+  };
+  if (action === "None") return { output, exact };
+  const callCash = callCashExact.cmp(0n) > 0 ? callCashExact.toUnits(d, direction) : 0n;
+  if (callCash < t.minimumTransfer) {
+    output.belowMinimumTransfer = true;
+    return { output, exact };
+  }
+  output.action = action;
+  output.callCash = callCash;
+  output.callQuantity = callQuantityExact.cmp(0n) > 0 ? callQuantityExact.round(direction) : 0n;
+  return { output, exact };
+}
+
+/** The input in the contract's ABI shape (enum as index), ready for `RepoMathHarness.revalue`. */
+export function repoInputToContract(input: RepoInput) {
+  return { ...input, bond: { ...input.bond, dayCount: dayCountIndex(input.bond.dayCount) } };
+}
+
+/** A contract `RepoMath.Output` (ethers Result) as a RepoOutput. */
+export function repoOutputFromContract(r: {
+  skippedHoliday: boolean;
+  repurchasePrice: bigint;
+  accruedCoupon: bigint;
+  dirtyPrice: bigint;
+  marketValue: bigint;
+  borrowerCashMargin: bigint;
+  lenderCashMargin: bigint;
+  exposure: bigint;
+  ltv: bigint;
+  action: bigint;
+  belowMinimumTransfer: boolean;
+  callCash: bigint;
+  callQuantity: bigint;
+}): RepoOutput {
+  return {
+    skippedHoliday: r.skippedHoliday,
+    repurchasePrice: r.repurchasePrice,
+    accruedCoupon: r.accruedCoupon,
+    dirtyPrice: r.dirtyPrice,
+    marketValue: r.marketValue,
+    borrowerCashMargin: r.borrowerCashMargin,
+    lenderCashMargin: r.lenderCashMargin,
+    exposure: r.exposure,
+    ltv: r.ltv,
+    action: REPO_ACTIONS[Number(r.action)],
+    belowMinimumTransfer: r.belowMinimumTransfer,
+    callCash: r.callCash,
+    callQuantity: r.callQuantity,
+  };
+}
