@@ -21,11 +21,24 @@ interface IHolidayCalendar {
     /// @param name Human name of the calendar.
     event CalendarConfigured(bytes4 indexed calendarId, uint8 weekendMask, string name);
     /// @notice Emitted when a year of holidays is loaded (replacing any earlier list for that year).
+    /// @dev The holidays are given as the stored bitmap over the days of the year (bit d = day d of the
+    /// year, 0 = 1 January): bits 0..255 in `daysLow`, bits 256..365 in bits 0..109 of `daysHigh`.
+    /// Emitting two words instead of the list keeps a year's load within its gas budget; the list is
+    /// `[first + d for every set bit d]` (lib/oracle/admin.ts `decodeHolidayBitmap`).
     /// @param calendarId MIC of the exchange.
     /// @param year Civil year.
-    /// @param holidays Day numbers of the holidays, ascending.
+    /// @param count Number of holidays.
+    /// @param daysLow Bitmap of days 0..255 of the year.
+    /// @param daysHigh Bitmap of days 256..365 of the year (bits 0..109).
     /// @param replaced True when the year had been loaded before.
-    event HolidaysLoaded(bytes4 indexed calendarId, uint16 indexed year, uint32[] holidays, bool replaced);
+    event HolidaysLoaded(
+        bytes4 indexed calendarId,
+        uint16 indexed year,
+        uint256 count,
+        uint256 daysLow,
+        uint256 daysHigh,
+        bool replaced
+    );
 
     /* ERRORS */
 

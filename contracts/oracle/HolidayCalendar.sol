@@ -89,7 +89,7 @@ contract HolidayCalendar is ConsortiumUpgradeable, IHolidayCalendar {
         bool replaced = words[1] & LOADED != 0;
         words[0] = w0;
         words[1] = w1;
-        emit HolidaysLoaded(calendarId, year, holidays, replaced);
+        emit HolidaysLoaded(calendarId, year, holidays.length, w0, w1 & ~LOADED, replaced);
     }
 
     /* READS */
