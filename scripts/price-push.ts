@@ -44,7 +44,9 @@ async function main(): Promise<void> {
   process.exitCode = code;
 }
 
-main().catch((err) => {
-  console.error(describeError(err) ?? err);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(describeError(err) ?? err);
+    process.exitCode = 1;
+  });
+}
