@@ -24,8 +24,17 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
     bytes32 public constant ORACLE_ADMIN_ROLE = keccak256("ORACLE_ADMIN_ROLE");
 
     uint256 private constant WAD = 1e18;
+    /// @dev Packed feed word: bits 0..127 price, 128..159 date, 160..223 max deviation, 224..239 max age,
+    /// 240..247 kind.
+    uint256 private constant DATE_SHIFT = 128;
+    uint256 private constant DEVIATION_SHIFT = 160;
+    uint256 private constant AGE_SHIFT = 224;
+    uint256 private constant KIND_SHIFT = 240;
+    /// @dev Everything but the price and the date.
+    uint256 private constant RAILS_MASK = ~uint256(0) << DEVIATION_SHIFT;
 
-    /// @dev The hot slot of a feed: latest value, its date and the guard rails (248 bits).
+    /// @dev The hot slot of a feed, stored packed in one word (see {_pack}): latest value, its date and
+    /// the guard rails.
     struct Feed {
         uint128 price;
         uint32 date;
@@ -50,7 +59,7 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
 
     /// @custom:storage-location erc7201:csd.storage.PriceOracle
     struct OracleStorage {
-        mapping(bytes12 feedId => Feed) feeds;
+        mapping(bytes12 feedId => uint256 packedFeed) feeds;
         mapping(bytes12 feedId => FeedMeta) meta;
         mapping(bytes12 feedId => Pending) pending;
     }
@@ -130,27 +139,33 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
         uint256 today = block.timestamp / 1 days;
         for (uint256 i = 0; i < n; ++i) {
             PriceInput calldata it = items[i];
-            Feed memory cur = $.feeds[it.feedId];
-            _checkInput(it, cur.kind, today);
-            if (it.date <= cur.date) {
+            bytes12 feedId = it.feedId;
+            uint32 date = it.date;
+            uint256 price = it.price;
+            // One SLOAD gives the latest value, its date and the guard rails.
+            uint256 word = $.feeds[feedId];
+            _checkInput(feedId, date, price, word >> KIND_SHIFT, today);
+            uint256 curDate = uint32(word >> DATE_SHIFT);
+            uint256 curPrice = uint128(word);
+            if (date <= curDate) {
                 // Same date, same value: a retried push, skipped without an event.
-                if (it.date == cur.date && it.price == cur.price) continue;
-                emit PriceRefused(it.feedId, it.date, it.price, cur.date, cur.price, msg.sender);
+                if (date == curDate && price == curPrice) continue;
+                emit PriceRefused(feedId, date, price, uint32(curDate), curPrice, msg.sender);
                 continue;
             }
-            if (cur.date != 0) {
-                uint256 deviation = _deviationWad(cur.price, it.price);
-                if (deviation > cur.maxDeviationWad) {
+            if (curDate != 0) {
+                uint256 deviation = _deviationWad(curPrice, price);
+                if (deviation > uint64(word >> DEVIATION_SHIFT)) {
                     // The value fits 128 bits: checked by _checkInput.
-                    $.pending[it.feedId] = Pending(msg.sender, it.date, uint128(it.price));
-                    emit PriceQuarantined(it.feedId, it.date, it.price, cur.price, cur.date, deviation, msg.sender);
+                    $.pending[feedId] = Pending(msg.sender, date, uint128(price));
+                    emit PriceQuarantined(feedId, date, price, curPrice, uint32(curDate), deviation, msg.sender);
                     ++quarantined;
                     continue;
                 }
             }
-            // One SSTORE: the whole slot is rewritten with the new value and the unchanged guard rails.
-            $.feeds[it.feedId] = Feed(uint128(it.price), it.date, cur.maxDeviationWad, cur.maxAgeDays, cur.kind);
-            emit PriceAccepted(it.feedId, it.date, it.price, msg.sender);
+            // One SSTORE: new value and date, guard rails unchanged (price < 2^128 by _checkInput).
+            $.feeds[feedId] = (word & RAILS_MASK) | price | (uint256(date) << DATE_SHIFT);
+            emit PriceAccepted(feedId, date, price, msg.sender);
             ++accepted;
         }
     }
@@ -163,9 +178,9 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
             revert OracleNoPendingPrice(feedId, date, price);
         }
         if (p.operator == msg.sender) revert OracleSameOperator(feedId, msg.sender);
-        Feed memory cur = $.feeds[feedId];
+        Feed memory cur = _unpack($.feeds[feedId]);
         if (p.date <= cur.date) revert OraclePendingSuperseded(feedId, p.date, cur.date);
-        $.feeds[feedId] = Feed(p.price, p.date, cur.maxDeviationWad, cur.maxAgeDays, cur.kind);
+        $.feeds[feedId] = _pack(Feed(p.price, p.date, cur.maxDeviationWad, cur.maxAgeDays, cur.kind));
         delete $.pending[feedId];
         emit PriceConfirmed(feedId, date, price, p.operator, msg.sender);
     }
@@ -190,9 +205,9 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
         }
         bytes12 direct = fxFeedId(base, quote);
         OracleStorage storage $ = _s();
-        if ($.feeds[direct].kind == FeedKind.FxPair) return _readAt(direct, date);
+        if (_unpack($.feeds[direct]).kind == FeedKind.FxPair) return _readAt(direct, date);
         bytes12 inverse = fxFeedId(quote, base);
-        if ($.feeds[inverse].kind != FeedKind.FxPair) revert OracleUnknownFeed(direct);
+        if (_unpack($.feeds[inverse]).kind != FeedKind.FxPair) revert OracleUnknownFeed(direct);
         (uint256 r, uint32 d) = _readAt(inverse, date);
         // r > 0 (zero values are never stored); 1e36 / r rounds down.
         return ((WAD * WAD) / r, d);
@@ -201,7 +216,7 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
     /// @inheritdoc IPriceOracle
     function feedInfo(bytes12 feedId) external view returns (FeedInfo memory info) {
         OracleStorage storage $ = _s();
-        Feed memory f = $.feeds[feedId];
+        Feed memory f = _unpack($.feeds[feedId]);
         FeedMeta memory m = $.meta[feedId];
         Pending memory p = $.pending[feedId];
         info = FeedInfo({
@@ -221,8 +236,8 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
 
     /// @inheritdoc IPriceOracle
     function latestRaw(bytes12 feedId) external view returns (uint256 price, uint32 date) {
-        Feed memory f = _s().feeds[feedId];
-        return (f.price, f.date);
+        uint256 word = _s().feeds[feedId];
+        return (uint128(word), uint32(word >> DATE_SHIFT));
     }
 
     /// @inheritdoc IPriceOracle
@@ -253,20 +268,37 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
     ) private {
         if (maxDeviationWad == 0 || maxAgeDays == 0) revert OracleInvalidGuardRail(maxDeviationWad, maxAgeDays);
         OracleStorage storage $ = _s();
-        Feed memory cur = $.feeds[feedId];
-        $.feeds[feedId] = Feed(cur.price, cur.date, maxDeviationWad, maxAgeDays, kind);
+        Feed memory cur = _unpack($.feeds[feedId]);
+        $.feeds[feedId] = _pack(Feed(cur.price, cur.date, maxDeviationWad, maxAgeDays, kind));
         $.meta[feedId] = FeedMeta(currency, baseCurrency, calendarId);
     }
 
-    function _checkInput(PriceInput calldata it, FeedKind kind, uint256 today) private pure {
-        if (kind == FeedKind.None) revert OracleUnknownFeed(it.feedId);
-        if (it.price == 0) revert OracleZeroPrice(it.feedId, it.date);
-        if (it.price > type(uint128).max) revert OraclePriceTooLarge(it.feedId, it.date, it.price);
-        if (it.date > today) revert OracleFutureDate(it.feedId, it.date, today);
+    function _checkInput(bytes12 feedId, uint32 date, uint256 price, uint256 kind, uint256 today) private pure {
+        if (kind == uint256(FeedKind.None)) revert OracleUnknownFeed(feedId);
+        if (price == 0) revert OracleZeroPrice(feedId, date);
+        if (price > type(uint128).max) revert OraclePriceTooLarge(feedId, date, price);
+        if (date > today) revert OracleFutureDate(feedId, date, today);
+    }
+
+    function _pack(Feed memory f) private pure returns (uint256) {
+        return
+            uint256(f.price) |
+            (uint256(f.date) << DATE_SHIFT) |
+            (uint256(f.maxDeviationWad) << DEVIATION_SHIFT) |
+            (uint256(f.maxAgeDays) << AGE_SHIFT) |
+            (uint256(f.kind) << KIND_SHIFT);
+    }
+
+    function _unpack(uint256 word) private pure returns (Feed memory f) {
+        f.price = uint128(word);
+        f.date = uint32(word >> DATE_SHIFT);
+        f.maxDeviationWad = uint64(word >> DEVIATION_SHIFT);
+        f.maxAgeDays = uint16(word >> AGE_SHIFT);
+        f.kind = FeedKind(uint8(word >> KIND_SHIFT));
     }
 
     function _readAt(bytes12 feedId, uint256 date) private view returns (uint256, uint32) {
-        Feed memory f = _s().feeds[feedId];
+        Feed memory f = _unpack(_s().feeds[feedId]);
         if (f.kind == FeedKind.None) revert OracleUnknownFeed(feedId);
         uint256 today = block.timestamp / 1 days;
         if (date > today) revert OracleFutureDate(feedId, date, today);
