@@ -10,7 +10,12 @@ task("oracle:push", "Validates price/FX files and pushes what the chain lacks, i
   .addOptionalParam("batchSize", "Largest number of values per transaction", 500, types.int)
   .addOptionalParam("gasBudget", "Largest gas per transaction; bigger batches are split", 15_000_000, types.int)
   .addOptionalParam("journal", "Journal file (default <prices file>.journal.json)", undefined, types.string)
-  .addOptionalParam("keystore", "Encrypted JSON keystore of the operator (password: ORACLE_KEYSTORE_PASSWORD or prompt)", undefined, types.string)
+  .addOptionalParam(
+    "keystore",
+    "Encrypted JSON keystore of the operator (password: ORACLE_KEYSTORE_PASSWORD or prompt)",
+    undefined,
+    types.string,
+  )
   .addOptionalParam("from", "Operator: account index or address (when no keystore / ORACLE_PRIVATE_KEY)", undefined, types.string)
   .addOptionalParam("pauseMs", "Pause between transactions in ms, to spare a busy node", 0, types.int)
   .addFlag("dryRun", "Validate and report what would be pushed; send nothing")
@@ -35,7 +40,9 @@ task("oracle:show", "Shows latest prices and FX rates, and the quarantined value
       const { parseFeed, configuredFeeds } = await import("../lib/oracle/feeds");
       const { readDeployment } = await import("../lib/deployments");
       const oracle = await oracleAt(hre);
-      const ids = a.feeds ? a.feeds.split(",").map((f) => parseFeed(f.trim())) : await configuredFeeds(oracle, readDeployment(hre.network.name)?.block ?? 0);
+      const ids = a.feeds
+        ? a.feeds.split(",").map((f) => parseFeed(f.trim()))
+        : await configuredFeeds(oracle, readDeployment(hre.network.name)?.block ?? 0);
       let views = await Promise.all(ids.map((id) => feedView(oracle, id)));
       if (a.quarantined) views = views.filter((v) => v.pendingDate !== 0);
       output(a.json, views, () =>
@@ -109,7 +116,8 @@ task("oracle:grant", "Grants ORACLE_ROLE (or --role ORACLE_ADMIN_ROLE) on the or
   .setAction(
     action(async (a: { account: string; role: string; from?: string; json: boolean }, hre) => {
       const { oracleAt } = await import("../lib/oracle/contracts");
-      if (!["ORACLE_ROLE", "ORACLE_ADMIN_ROLE"].includes(a.role)) throw new UserError(`--role ${a.role}: use ORACLE_ROLE or ORACLE_ADMIN_ROLE`);
+      if (!["ORACLE_ROLE", "ORACLE_ADMIN_ROLE"].includes(a.role))
+        throw new UserError(`--role ${a.role}: use ORACLE_ROLE or ORACLE_ADMIN_ROLE`);
       if (!hre.ethers.isAddress(a.account)) throw new UserError(`--account ${a.account} is not an address`);
       const oracle = await oracleAt(hre, await pickSigner(hre, a.from));
       const role = hre.ethers.id(a.role);

@@ -34,9 +34,22 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
 
   // A year of XMOS holidays (14 days) on a new calendar.
   await calendar.configureCalendar(xmos, 0x60, "Moscow Exchange");
-  const holidays = ["01-01", "01-02", "01-05", "01-06", "01-07", "01-08", "01-09", "02-23", "03-09", "05-01", "05-11", "06-12", "11-04", "12-31"].map((d) =>
-    isoToDay(`2026-${d}`),
-  );
+  const holidays = [
+    "01-01",
+    "01-02",
+    "01-05",
+    "01-06",
+    "01-07",
+    "01-08",
+    "01-09",
+    "02-23",
+    "03-09",
+    "05-01",
+    "05-11",
+    "06-12",
+    "11-04",
+    "12-31",
+  ].map((d) => isoToDay(`2026-${d}`));
   const loadYear = await gasOf(calendar.loadHolidays(xmos, 2026, holidays));
   const isBusiness = Number(await calendar.isBusinessDay.estimateGas(xmos, isoToDay("2026-06-15"))) - 21_000;
 
@@ -50,7 +63,12 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
       budget: 10_000,
       note: "whole tx incl. 21,000 base; one slot per feed",
     },
-    { domain: "oracle", operation: "push price quarantined (single-item tx)", gas: quarantine, note: "2 fresh slots for the pending value" },
+    {
+      domain: "oracle",
+      operation: "push price quarantined (single-item tx)",
+      gas: quarantine,
+      note: "2 fresh slots for the pending value",
+    },
     {
       domain: "oracle",
       operation: "read priceAt from a contract, oracle warm, slot cold",
@@ -64,7 +82,13 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
       gas: Number(ev.args.firstCall),
       note: "adds cold proxy, implementation and implementation slot",
     },
-    { domain: "calendar", operation: "load a year of holidays (14 days)", gas: loadYear, budget: 100_000, note: "whole tx; two fresh slots" },
+    {
+      domain: "calendar",
+      operation: "load a year of holidays (14 days)",
+      gas: loadYear,
+      budget: 100_000,
+      note: "whole tx; two fresh slots",
+    },
     { domain: "calendar", operation: "isBusinessDay (eth_estimateGas − 21,000)", gas: isBusiness },
   ];
 };

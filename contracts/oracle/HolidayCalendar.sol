@@ -62,11 +62,7 @@ contract HolidayCalendar is ConsortiumUpgradeable, IHolidayCalendar {
     }
 
     /// @inheritdoc IHolidayCalendar
-    function loadHolidays(
-        bytes4 calendarId,
-        uint16 year,
-        uint32[] calldata holidays
-    ) external onlyRole(CALENDAR_ROLE) {
+    function loadHolidays(bytes4 calendarId, uint16 year, uint32[] calldata holidays) external onlyRole(CALENDAR_ROLE) {
         CalendarStorage storage $ = _s();
         if ($.weekendMask[calendarId] == 0) revert CalendarUnknown(calendarId);
         if (year < MIN_YEAR || year > MAX_YEAR) revert CalendarInvalidYear(year);

@@ -332,7 +332,13 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
             bytes1 c = isin[i];
             bool letter = c >= "A" && c <= "Z";
             bool digit = c >= "0" && c <= "9";
-            if (i < 2 ? !letter : i == 11 ? !digit : !(letter || digit)) return false;
+            if (
+                i < 2
+                    ? !letter
+                    : i == 11
+                        ? !digit
+                        : !(letter || digit)
+            ) return false;
         }
         return true;
     }

@@ -6,7 +6,17 @@ import type { HolidayCalendar, PriceOracle } from "../../typechain-types";
 import { dayToIso } from "../dates";
 import type { CalendarSpec, FxPairSpec, SecuritySpec } from "./files";
 import { BusinessCalendar } from "./calendar-model";
-import { assetFeedId, bytesToText, calendarToBytes4, currencyToBytes3, feedLabel, formatPrice, fxFeedId, parseWad, weekendMask } from "./ids";
+import {
+  assetFeedId,
+  bytesToText,
+  calendarToBytes4,
+  currencyToBytes3,
+  feedLabel,
+  formatPrice,
+  fxFeedId,
+  parseWad,
+  weekendMask,
+} from "./ids";
 
 const FEED_KINDS = ["None", "Security", "FxPair"] as const;
 
@@ -69,7 +79,13 @@ export async function configureFeeds(
     const id = assetFeedId(s.isin);
     const v = await feedView(oracle, id);
     const dev = parseWad(s.maxDeviation);
-    if (v.kind === "Security" && v.currency === s.currency && v.calendar === s.calendar && v.maxDeviationWad === dev && v.maxAgeDays === s.maxAgeDays) {
+    if (
+      v.kind === "Security" &&
+      v.currency === s.currency &&
+      v.calendar === s.calendar &&
+      v.maxDeviationWad === dev &&
+      v.maxAgeDays === s.maxAgeDays
+    ) {
       unchanged.push(s.isin);
       continue;
     }

@@ -28,7 +28,8 @@ export interface PushArgs {
 /** Runs a push and prints its summary; returns the process exit code (1 on rejected lines). */
 export async function runPushCommand(hre: HardhatRuntimeEnvironment, a: PushArgs): Promise<{ code: number; summary: PushSummary }> {
   if (!a.prices && !a.fx) throw new UserError("give --prices <csv|json> and/or --fx <csv|json>");
-  if (a.batchSize !== undefined && (!Number.isInteger(a.batchSize) || a.batchSize < 1)) throw new UserError(`--batch-size ${a.batchSize} is not a positive integer`);
+  if (a.batchSize !== undefined && (!Number.isInteger(a.batchSize) || a.batchSize < 1))
+    throw new UserError(`--batch-size ${a.batchSize} is not a positive integer`);
   const signer = await operatorSigner(hre, { keystore: a.keystore, from: a.from });
   const oracle = await oracleAt(hre, signer);
   const calendar = await calendarAt(hre, signer);

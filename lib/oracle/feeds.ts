@@ -52,7 +52,8 @@ export async function deployAdapter(
   const info = await oracle.feedInfo(id);
   if (Number(info.kind) === 0) throw new UserError(`${label} is not configured on the oracle (oracle:configure)`);
   const description = Number(info.kind) === 1 ? `${label} / ${bytesToText(info.currency)}` : label;
-  if (existing && (await hre.ethers.provider.getCode(existing)) !== "0x") return { feed: label, adapter: existing, description, reused: true };
+  if (existing && (await hre.ethers.provider.getCode(existing)) !== "0x")
+    return { feed: label, adapter: existing, description, reused: true };
   const c = await hre.ethers.deployContract("PriceFeedAdapter", [oracleAddress, id, description], signer);
   await c.waitForDeployment();
   const adapter = await c.getAddress();
@@ -98,7 +99,13 @@ export async function showCalendars(
     const thisYear = new Date().getUTCFullYear();
     for (let y = thisYear - 3; y <= thisYear + 3; y++) if (await calendar.isYearLoaded(id, y)) loaded.push(y);
     const names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    rows.push({ calendar: mic, weekend: weekdaysOfMask(Number(mask)).map((d) => names[d - 1]).join(","), loadedYears: loaded.join(", ") });
+    rows.push({
+      calendar: mic,
+      weekend: weekdaysOfMask(Number(mask))
+        .map((d) => names[d - 1])
+        .join(","),
+      loadedYears: loaded.join(", "),
+    });
   }
   return rows;
 }

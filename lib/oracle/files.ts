@@ -135,7 +135,10 @@ export interface CalendarSpec {
 export function readCalendars(file: string): CalendarSpec[] {
   const display = path.relative(process.cwd(), file) || file;
   if (!fs.existsSync(file)) throw new Error(`${display}: file not found`);
-  const data = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, { name?: string; weekend?: number[]; holidays?: Record<string, string[]> }>;
+  const data = JSON.parse(fs.readFileSync(file, "utf8")) as Record<
+    string,
+    { name?: string; weekend?: number[]; holidays?: Record<string, string[]> }
+  >;
   return Object.entries(data).map(([id, c]) => {
     if (!/^[A-Z0-9]{4}$/.test(id)) throw new Error(`${display}: calendar id "${id}" is not four upper-case letters or digits`);
     const holidays = new Map<number, number[]>();
@@ -152,7 +155,10 @@ export function readCalendars(file: string): CalendarSpec[] {
         if (!d.startsWith(`${y}-`)) throw new Error(`${display}: ${id} ${y}: ${d} is not in ${y}`);
         return n;
       });
-      holidays.set(year, [...new Set(nums)].sort((a, b) => a - b));
+      holidays.set(
+        year,
+        [...new Set(nums)].sort((a, b) => a - b),
+      );
     }
     return { id, name: c.name ?? id, weekend: c.weekend ?? [6, 7], holidays };
   });

@@ -382,7 +382,10 @@ export async function pushPrices(opts: PushOptions): Promise<PushSummary> {
 }
 
 /** The summary as table rows (label, value). */
-export function summaryRows(s: PushSummary, revaluation?: { revalued: number; marginCalls: number; note?: string }): Record<string, unknown>[] {
+export function summaryRows(
+  s: PushSummary,
+  revaluation?: { revalued: number; marginCalls: number; note?: string },
+): Record<string, unknown>[] {
   const rows: [string, unknown][] = [
     ["lines read", s.lines],
     ["valid values", s.valid],

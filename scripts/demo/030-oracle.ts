@@ -16,10 +16,19 @@ const chapter: Chapter = {
   title: "Market data: calendars, prices, FX and a quarantined move",
   async run(story) {
     const { hre, actors } = story;
-    const oracle = (await hre.ethers.getContractAt("PriceOracle", story.deployment.contracts.PriceOracle, actors.csd)) as unknown as PriceOracle;
-    const calendar = (await hre.ethers.getContractAt("HolidayCalendar", story.deployment.contracts.HolidayCalendar, actors.csd)) as unknown as HolidayCalendar;
+    const oracle = (await hre.ethers.getContractAt(
+      "PriceOracle",
+      story.deployment.contracts.PriceOracle,
+      actors.csd,
+    )) as unknown as PriceOracle;
+    const calendar = (await hre.ethers.getContractAt(
+      "HolidayCalendar",
+      story.deployment.contracts.HolidayCalendar,
+      actors.csd,
+    )) as unknown as HolidayCalendar;
     const role = await oracle.ORACLE_ROLE();
-    for (const op of [actors.oracle1, actors.oracle2]) if (!(await oracle.hasRole(role, op.address))) await (await oracle.grantRole(role, op.address)).wait();
+    for (const op of [actors.oracle1, actors.oracle2])
+      if (!(await oracle.hasRole(role, op.address))) await (await oracle.grantRole(role, op.address)).wait();
 
     story.say("The depository loads the exchange calendars for 2026–2027 (one transaction per year, two storage");
     story.say("slots whatever the number of holidays) and registers the securities and FX pairs the oracle accepts:\n");
@@ -29,20 +38,35 @@ const chapter: Chapter = {
     story.table(
       ["XMOS", "XLON", "XSHG"].map((mic) => ({
         calendar: mic,
-        "holidays 2026": readCalendars(path.join(DATA, "calendars.json")).find((c) => c.id === mic)!.holidays.get(2026)!.length,
-        "holidays 2027": readCalendars(path.join(DATA, "calendars.json")).find((c) => c.id === mic)!.holidays.get(2027)!.length,
+        "holidays 2026": readCalendars(path.join(DATA, "calendars.json"))
+          .find((c) => c.id === mic)!
+          .holidays.get(2026)!.length,
+        "holidays 2027": readCalendars(path.join(DATA, "calendars.json"))
+          .find((c) => c.id === mic)!
+          .holidays.get(2027)!.length,
       })),
     );
-    story.say(`(${cals.loaded.length} calendar items loaded, ${cals.gasUsed.toLocaleString("en-US")} gas; ${securities.length} securities and ${fxPairs.length} FX pairs registered)`);
+    story.say(
+      `(${cals.loaded.length} calendar items loaded, ${cals.gasUsed.toLocaleString("en-US")} gas; ${securities.length} securities and ${fxPairs.length} FX pairs registered)`,
+    );
 
     // Sixty business days of history, pushed by operator 1 with the same library as `oracle:push`.
     const lines = fs.readFileSync(path.join(DATA, "prices.csv"), "utf8").trim().split("\n");
     const lastDate = lines[lines.length - 1].split(",")[0];
     const history = path.join(story.outDir, "prices-history.csv");
     fs.writeFileSync(history, [lines[0], ...lines.slice(1).filter((l) => !l.startsWith(lastDate))].join("\n") + "\n");
-    const h = await pushPrices({ oracle: oracle.connect(actors.oracle1), calendar, prices: history, fx: path.join(DATA, "fx.csv"), journal: path.join(story.outDir, "push-history.journal.json"), progress: false });
+    const h = await pushPrices({
+      oracle: oracle.connect(actors.oracle1),
+      calendar,
+      prices: history,
+      fx: path.join(DATA, "fx.csv"),
+      journal: path.join(story.outDir, "push-history.journal.json"),
+      progress: false,
+    });
     story.say(`\nOperator 1 pushes the history up to the day before ${lastDate}: ${h.accepted} values in ${h.transactions} transactions,`);
-    story.say(`${h.gasUsed.toLocaleString("en-US")} gas (${Math.round(Number(h.gasUsed) / h.pushed).toLocaleString("en-US")} per value). Equities fell by about a quarter over three weeks.`);
+    story.say(
+      `${h.gasUsed.toLocaleString("en-US")} gas (${Math.round(Number(h.gasUsed) / h.pushed).toLocaleString("en-US")} per value). Equities fell by about a quarter over three weeks.`,
+    );
 
     // The last day: one equity is printed 18 % lower than the day before — beyond its 15 % guard rail.
     const lastLines = lines.slice(1).filter((l) => l.startsWith(lastDate));
@@ -50,8 +74,19 @@ const chapter: Chapter = {
     const before = await feedView(oracle, assetFeedId(victim.isin));
     const crashed = (before.price * 82n) / 100n;
     const day = path.join(story.outDir, `prices-${lastDate}.csv`);
-    fs.writeFileSync(day, [lines[0], ...lastLines.map((l) => (l.includes(victim.isin) ? `${lastDate},${victim.isin},${formatPrice(crashed, 18)}` : l))].join("\n") + "\n");
-    const d = await pushPrices({ oracle: oracle.connect(actors.oracle1), calendar, prices: day, journal: path.join(story.outDir, "push-day.journal.json"), progress: false });
+    fs.writeFileSync(
+      day,
+      [lines[0], ...lastLines.map((l) => (l.includes(victim.isin) ? `${lastDate},${victim.isin},${formatPrice(crashed, 18)}` : l))].join(
+        "\n",
+      ) + "\n",
+    );
+    const d = await pushPrices({
+      oracle: oracle.connect(actors.oracle1),
+      calendar,
+      prices: day,
+      journal: path.join(story.outDir, "push-day.journal.json"),
+      progress: false,
+    });
     story.say(`\nOn ${lastDate} operator 1 pushes ${d.pushed} prices: ${d.accepted} accepted, ${d.quarantined} quarantined —`);
     story.say(`${victim.name} (${victim.isin}) moved −18 % against a 15 % limit, so readers still see the previous price:\n`);
     story.table([feedRow(await feedView(oracle, assetFeedId(victim.isin)))]);
@@ -70,11 +105,25 @@ const chapter: Chapter = {
     const rows = [];
     for (const s of securities) {
       const f = await feedView(oracle, assetFeedId(s.isin));
-      rows.push({ isin: s.isin, security: s.name, kind: s.kind, price: formatPrice(f.price, 4), currency: f.currency, date: dayToIso(f.date) });
+      rows.push({
+        isin: s.isin,
+        security: s.name,
+        kind: s.kind,
+        price: formatPrice(f.price, 4),
+        currency: f.currency,
+        date: dayToIso(f.date),
+      });
     }
     for (const p of fxPairs) {
       const f = await feedView(oracle, fxFeedId(p.base, p.quote));
-      rows.push({ isin: `${p.base}/${p.quote}`, security: "FX rate", kind: "fx", price: formatPrice(f.price, 4), currency: p.quote, date: dayToIso(f.date) });
+      rows.push({
+        isin: `${p.base}/${p.quote}`,
+        security: "FX rate",
+        kind: "fx",
+        price: formatPrice(f.price, 4),
+        currency: p.quote,
+        date: dayToIso(f.date),
+      });
     }
     story.table(rows, ["isin", "security", "kind", "price", "currency", "date"], "Latest prices on chain");
 
@@ -82,7 +131,9 @@ const chapter: Chapter = {
     const feed = await hre.ethers.getContractAt("PriceFeedAdapter", adapter.adapter);
     const round = await feed.latestRoundData();
     story.say(`\nAny Chainlink consumer reads the same price through the adapter at ${adapter.adapter.slice(0, 10)}…:`);
-    story.say(`latestRoundData() → round ${round.roundId} (${dayToIso(Number(round.roundId))}), answer ${formatPrice(round.answer, 4)} (${await feed.decimals()} decimals)`);
+    story.say(
+      `latestRoundData() → round ${round.roundId} (${dayToIso(Number(round.roundId))}), answer ${formatPrice(round.answer, 4)} (${await feed.decimals()} decimals)`,
+    );
 
     story.state.oracle = await oracle.getAddress();
     story.state.calendar = await calendar.getAddress();

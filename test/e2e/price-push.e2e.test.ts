@@ -43,8 +43,15 @@ describe("price push end to end (standalone node, SIGKILL, resume)", function ()
   let env: NodeJS.ProcessEnv;
 
   /** Runs `npx hardhat <args>` (the Hardhat CLI directly, so a kill reaches the tool itself). */
-  function hardhat(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
-    const child = spawn(process.execPath, [HARDHAT_CLI, ...args, "--network", "localhost"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  function hardhat(args: string[]): {
+    child: ChildProcess;
+    done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+  } {
+    const child = spawn(process.execPath, [HARDHAT_CLI, ...args, "--network", "localhost"], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (b) => (stdout += b));
@@ -63,7 +70,11 @@ describe("price push end to end (standalone node, SIGKILL, resume)", function ()
     anvil = spawn(ANVIL, ["--port", String(port), "--host", "127.0.0.1", "--accounts", "20", "--silent"], { stdio: "ignore" });
     for (let i = 0; ; i++) {
       try {
-        const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' });
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}',
+        });
         if (res.ok) break;
       } catch {
         // not listening yet
@@ -99,14 +110,27 @@ describe("price push end to end (standalone node, SIGKILL, resume)", function ()
     fs.copyFileSync(path.join(DATA, "prices.csv"), prices);
     fs.copyFileSync(path.join(DATA, "fx.csv"), fx);
     const journal = path.join(tmp, "push.journal.json");
-    const args = ["oracle:push", "--prices", prices, "--fx", fx, "--calendar", path.join(DATA, "calendars.json"), "--journal", journal, "--from", "8"];
+    const args = [
+      "oracle:push",
+      "--prices",
+      prices,
+      "--fx",
+      fx,
+      "--calendar",
+      path.join(DATA, "calendars.json"),
+      "--journal",
+      journal,
+      "--from",
+      "8",
+    ];
 
     // Run 1: killed without warning once a few batches are on their way.
     const run1 = hardhat([...args, "--batch-size", "100", "--pause-ms", "250"]);
     for (;;) {
       const j = readJournal(journal);
       if (j && j.txs.length >= 3) break;
-      if (run1.child.exitCode !== null) throw new Error(`the first run ended before it could be killed: ${await run1.done.then((r) => r.stderr)}`);
+      if (run1.child.exitCode !== null)
+        throw new Error(`the first run ended before it could be killed: ${await run1.done.then((r) => r.stderr)}`);
       await sleep(20);
     }
     run1.child.kill("SIGKILL");
@@ -126,8 +150,10 @@ describe("price push end to end (standalone node, SIGKILL, resume)", function ()
 
     // The chain holds exactly the files, and nothing was pushed twice.
     const expected = new Map<string, bigint>();
-    for (const r of readTable(prices, ["date", "isin", "price"])) expected.set(`${assetFeedId(r.fields.isin)}:${isoToDay(r.fields.date)}`, parsePrice(r.fields.price)!);
-    for (const r of readTable(fx, ["date", "base", "quote", "rate"])) expected.set(`${fxFeedId(r.fields.base, r.fields.quote)}:${isoToDay(r.fields.date)}`, parsePrice(r.fields.rate)!);
+    for (const r of readTable(prices, ["date", "isin", "price"]))
+      expected.set(`${assetFeedId(r.fields.isin)}:${isoToDay(r.fields.date)}`, parsePrice(r.fields.price)!);
+    for (const r of readTable(fx, ["date", "base", "quote", "rate"]))
+      expected.set(`${fxFeedId(r.fields.base, r.fields.quote)}:${isoToDay(r.fields.date)}`, parsePrice(r.fields.rate)!);
     const events = await oracle.queryFilter(oracle.filters.PriceAccepted());
     const got = new Map<string, bigint>();
     for (const e of events) {
@@ -141,7 +167,10 @@ describe("price push end to end (standalone node, SIGKILL, resume)", function ()
     expect(await oracle.queryFilter(oracle.filters.PriceRefused())).to.have.length(0);
     for (const s of securities) {
       const id = assetFeedId(s.isin);
-      const last = [...expected].filter(([k]) => k.startsWith(`${id}:`)).sort((a, b) => Number(a[0].split(":")[1]) - Number(b[0].split(":")[1])).pop()!;
+      const last = [...expected]
+        .filter(([k]) => k.startsWith(`${id}:`))
+        .sort((a, b) => Number(a[0].split(":")[1]) - Number(b[0].split(":")[1]))
+        .pop()!;
       const raw = await oracle.latestRaw(id);
       expect([raw.price, `${id}:${raw.date}`]).to.deep.equal([last[1], last[0]]);
     }

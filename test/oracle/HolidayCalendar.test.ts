@@ -30,7 +30,9 @@ describe("HolidayCalendar", function () {
 
     it("emits CalendarConfigured", async function () {
       const { calendar } = await loadFixture(calendarFixture);
-      await expect(calendar.configureCalendar(XMOS, 0x60, "Moscow Exchange")).to.emit(calendar, "CalendarConfigured").withArgs(XMOS, 0x60, "Moscow Exchange");
+      await expect(calendar.configureCalendar(XMOS, 0x60, "Moscow Exchange"))
+        .to.emit(calendar, "CalendarConfigured")
+        .withArgs(XMOS, 0x60, "Moscow Exchange");
     });
 
     it("changes the weekend without listing the calendar twice", async function () {
@@ -42,13 +44,19 @@ describe("HolidayCalendar", function () {
 
     it("refuses a malformed id", async function () {
       const { calendar } = await loadFixture(calendarFixture);
-      await expect(calendar.configureCalendar("0x786c6f6e", 0x60, "")).to.be.revertedWithCustomError(calendar, "CalendarInvalidId").withArgs("0x786c6f6e");
+      await expect(calendar.configureCalendar("0x786c6f6e", 0x60, ""))
+        .to.be.revertedWithCustomError(calendar, "CalendarInvalidId")
+        .withArgs("0x786c6f6e");
     });
 
     it("refuses a week without working days or bits above Sunday", async function () {
       const { calendar } = await loadFixture(calendarFixture);
-      await expect(calendar.configureCalendar(XMOS, 0x7f, "")).to.be.revertedWithCustomError(calendar, "CalendarInvalidWeekend").withArgs(0x7f);
-      await expect(calendar.configureCalendar(XMOS, 0x80, "")).to.be.revertedWithCustomError(calendar, "CalendarInvalidWeekend").withArgs(0x80);
+      await expect(calendar.configureCalendar(XMOS, 0x7f, ""))
+        .to.be.revertedWithCustomError(calendar, "CalendarInvalidWeekend")
+        .withArgs(0x7f);
+      await expect(calendar.configureCalendar(XMOS, 0x80, ""))
+        .to.be.revertedWithCustomError(calendar, "CalendarInvalidWeekend")
+        .withArgs(0x80);
     });
 
     it("refuses a stranger", async function () {
@@ -98,8 +106,12 @@ describe("HolidayCalendar", function () {
 
     it("refuses an unknown calendar and a year outside 1970..9999", async function () {
       const { calendar } = await loadFixture(calendarFixture);
-      await expect(calendar.loadHolidays(XMOS, 2026, [])).to.be.revertedWithCustomError(calendar, "CalendarUnknown").withArgs(XMOS);
-      await expect(calendar.loadHolidays(XLON, 1969, [])).to.be.revertedWithCustomError(calendar, "CalendarInvalidYear").withArgs(1969);
+      await expect(calendar.loadHolidays(XMOS, 2026, []))
+        .to.be.revertedWithCustomError(calendar, "CalendarUnknown")
+        .withArgs(XMOS);
+      await expect(calendar.loadHolidays(XLON, 1969, []))
+        .to.be.revertedWithCustomError(calendar, "CalendarInvalidYear")
+        .withArgs(1969);
     });
 
     it("refuses a stranger", async function () {
@@ -123,12 +135,16 @@ describe("HolidayCalendar", function () {
 
     it("reverts for a year never loaded", async function () {
       const { calendar } = await loadFixture(calendarFixture);
-      await expect(calendar.isBusinessDay(XLON, d("2029-01-02"))).to.be.revertedWithCustomError(calendar, "CalendarYearNotLoaded").withArgs(XLON, 2029);
+      await expect(calendar.isBusinessDay(XLON, d("2029-01-02")))
+        .to.be.revertedWithCustomError(calendar, "CalendarYearNotLoaded")
+        .withArgs(XLON, 2029);
     });
 
     it("reverts for an unknown calendar", async function () {
       const { calendar } = await loadFixture(calendarFixture);
-      await expect(calendar.isBusinessDay(XMOS, d("2026-01-02"))).to.be.revertedWithCustomError(calendar, "CalendarUnknown").withArgs(XMOS);
+      await expect(calendar.isBusinessDay(XMOS, d("2026-01-02")))
+        .to.be.revertedWithCustomError(calendar, "CalendarUnknown")
+        .withArgs(XMOS);
     });
   });
 
@@ -150,7 +166,9 @@ describe("HolidayCalendar", function () {
 
     it("reverts when the search reaches a year never loaded", async function () {
       const { calendar } = await loadFixture(calendarFixture);
-      await expect(calendar.nextBusinessDay(XLON, d("2028-12-29"))).to.be.revertedWithCustomError(calendar, "CalendarYearNotLoaded").withArgs(XLON, 2029);
+      await expect(calendar.nextBusinessDay(XLON, d("2028-12-29")))
+        .to.be.revertedWithCustomError(calendar, "CalendarYearNotLoaded")
+        .withArgs(XLON, 2029);
     });
   });
 
@@ -186,7 +204,9 @@ describe("HolidayCalendar", function () {
   describe("holidaysOf", function () {
     it("lists a year's holidays in order", async function () {
       const { calendar } = await loadFixture(calendarFixture);
-      expect((await calendar.holidaysOf(XLON, 2028)).map(Number)).to.deep.equal(["2028-01-03", "2028-02-29", "2028-12-25", "2028-12-26"].map(d));
+      expect((await calendar.holidaysOf(XLON, 2028)).map(Number)).to.deep.equal(
+        ["2028-01-03", "2028-02-29", "2028-12-25", "2028-12-26"].map(d),
+      );
     });
 
     it("reverts for a year never loaded", async function () {

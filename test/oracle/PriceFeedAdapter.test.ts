@@ -17,7 +17,9 @@ describe("PriceFeedAdapter", function () {
       const { oracle } = await loadFixture(adapterFixture);
       const id = assetFeedId("US0378331005");
       const f = await ethers.getContractFactory("PriceFeedAdapter");
-      await expect(f.deploy(await oracle.getAddress(), id, "x")).to.be.revertedWithCustomError(f, "AdapterInvalidFeed").withArgs(await oracle.getAddress(), id);
+      await expect(f.deploy(await oracle.getAddress(), id, "x"))
+        .to.be.revertedWithCustomError(f, "AdapterInvalidFeed")
+        .withArgs(await oracle.getAddress(), id);
     });
   });
 
@@ -56,7 +58,9 @@ describe("PriceFeedAdapter", function () {
       const { adapter, oracle, actors, today } = await loadFixture(adapterFixture);
       await oracle.connect(actors.oracle1).pushPrices([{ feedId: EQUITY_ID, date: today, price: 7n * WAD }]);
       expect((await adapter.getRoundData(today)).answer).to.equal(7n * WAD);
-      await expect(adapter.getRoundData(today - 1)).to.be.revertedWithCustomError(adapter, "AdapterNoRoundData").withArgs(today - 1);
+      await expect(adapter.getRoundData(today - 1))
+        .to.be.revertedWithCustomError(adapter, "AdapterNoRoundData")
+        .withArgs(today - 1);
     });
   });
 

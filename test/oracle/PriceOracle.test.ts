@@ -39,7 +39,9 @@ describe("PriceOracle", function () {
     it("refuses a malformed ISIN", async function () {
       const { oracle } = await loadFixture(oracleFixture);
       const bad = ethers.hexlify(ethers.toUtf8Bytes("ru000A0JX0J2"));
-      await expect(oracle.configureAsset(bad, RUB, XMOS, WAD, 1)).to.be.revertedWithCustomError(oracle, "OracleInvalidIsin").withArgs(bad);
+      await expect(oracle.configureAsset(bad, RUB, XMOS, WAD, 1))
+        .to.be.revertedWithCustomError(oracle, "OracleInvalidIsin")
+        .withArgs(bad);
     });
 
     it("refuses a malformed currency", async function () {
@@ -51,8 +53,12 @@ describe("PriceOracle", function () {
 
     it("refuses zero guard rails", async function () {
       const { oracle } = await loadFixture(oracleFixture);
-      await expect(oracle.configureAsset(BOND_ID, RUB, XMOS, 0, 1)).to.be.revertedWithCustomError(oracle, "OracleInvalidGuardRail").withArgs(0, 1);
-      await expect(oracle.configureAsset(BOND_ID, RUB, XMOS, 1, 0)).to.be.revertedWithCustomError(oracle, "OracleInvalidGuardRail").withArgs(1, 0);
+      await expect(oracle.configureAsset(BOND_ID, RUB, XMOS, 0, 1))
+        .to.be.revertedWithCustomError(oracle, "OracleInvalidGuardRail")
+        .withArgs(0, 1);
+      await expect(oracle.configureAsset(BOND_ID, RUB, XMOS, 1, 0))
+        .to.be.revertedWithCustomError(oracle, "OracleInvalidGuardRail")
+        .withArgs(1, 0);
     });
 
     it("refuses a stranger", async function () {
@@ -82,7 +88,9 @@ describe("PriceOracle", function () {
 
     it("refuses a pair of the same currency", async function () {
       const { oracle } = await loadFixture(oracleFixture);
-      await expect(oracle.configureFxPair(RUB, RUB, XMOS, WAD, 1)).to.be.revertedWithCustomError(oracle, "OracleInvalidCurrency").withArgs(RUB);
+      await expect(oracle.configureFxPair(RUB, RUB, XMOS, WAD, 1))
+        .to.be.revertedWithCustomError(oracle, "OracleInvalidCurrency")
+        .withArgs(RUB);
     });
 
     it("refuses a stranger", async function () {
@@ -105,7 +113,9 @@ describe("PriceOracle", function () {
 
     it("accepts several dates of one feed in one batch, in order", async function () {
       const { oracle, actors, today } = await loadFixture(oracleFixture);
-      await oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, today - 2, 100n * WAD), p(BOND_ID, today - 1, 101n * WAD), p(EQUITY_ID, today, 5n * WAD)]);
+      await oracle
+        .connect(actors.oracle1)
+        .pushPrices([p(BOND_ID, today - 2, 100n * WAD), p(BOND_ID, today - 1, 101n * WAD), p(EQUITY_ID, today, 5n * WAD)]);
       expect(await oracle.latestRaw(BOND_ID)).to.deep.equal([101n * WAD, BigInt(today - 1)]);
       expect(await oracle.latestRaw(EQUITY_ID)).to.deep.equal([5n * WAD, BigInt(today)]);
     });
@@ -125,7 +135,9 @@ describe("PriceOracle", function () {
     it("reverts the whole batch on a future date", async function () {
       const { oracle, actors, today } = await loadFixture(oracleFixture);
       const tx = oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, today, WAD), p(EQUITY_ID, today + 1, WAD)]);
-      await expect(tx).to.be.revertedWithCustomError(oracle, "OracleFutureDate").withArgs(EQUITY_ID, today + 1, today);
+      await expect(tx)
+        .to.be.revertedWithCustomError(oracle, "OracleFutureDate")
+        .withArgs(EQUITY_ID, today + 1, today);
       expect((await oracle.latestRaw(BOND_ID)).date).to.equal(0);
     });
 
@@ -210,23 +222,26 @@ describe("PriceOracle", function () {
     it("keeps the latest value equal to a model of the guard rails (property)", async function () {
       const { oracle, actors, today } = await loadFixture(oracleFixture);
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 80, max: 120 })), { minLength: 5, maxLength: 25 }), async (ops) => {
-          const snap = await ethers.provider.send("evm_snapshot", []);
-          let model: { price: bigint; date: number } | undefined;
-          for (const [back, level] of ops) {
-            const date = today - back;
-            const price = BigInt(level) * WAD;
-            await oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, date, price)]);
-            if (!model) model = { price, date };
-            else if (date > model.date) {
-              const move = ((price > model.price ? price - model.price : model.price - price) * WAD) / model.price;
-              if (move <= WAD / 20n) model = { price, date };
+        fc.asyncProperty(
+          fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 80, max: 120 })), { minLength: 5, maxLength: 25 }),
+          async (ops) => {
+            const snap = await ethers.provider.send("evm_snapshot", []);
+            let model: { price: bigint; date: number } | undefined;
+            for (const [back, level] of ops) {
+              const date = today - back;
+              const price = BigInt(level) * WAD;
+              await oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, date, price)]);
+              if (!model) model = { price, date };
+              else if (date > model.date) {
+                const move = ((price > model.price ? price - model.price : model.price - price) * WAD) / model.price;
+                if (move <= WAD / 20n) model = { price, date };
+              }
             }
-          }
-          const raw = await oracle.latestRaw(BOND_ID);
-          await ethers.provider.send("evm_revert", [snap]);
-          expect([raw.price, Number(raw.date)]).to.deep.equal([model!.price, model!.date]);
-        }),
+            const raw = await oracle.latestRaw(BOND_ID);
+            await ethers.provider.send("evm_revert", [snap]);
+            expect([raw.price, Number(raw.date)]).to.deep.equal([model!.price, model!.date]);
+          },
+        ),
         { numRuns: 8 },
       );
     });
@@ -325,7 +340,9 @@ describe("PriceOracle", function () {
     it("reverts with OracleStalePrice beyond the maximum age", async function () {
       const { oracle, actors, today } = await loadFixture(oracleFixture);
       await oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, today - 8, 100n * WAD)]);
-      await expect(oracle.priceAt(BOND_ID, today)).to.be.revertedWithCustomError(oracle, "OracleStalePrice").withArgs(BOND_ID, today - 8, today, 7);
+      await expect(oracle.priceAt(BOND_ID, today))
+        .to.be.revertedWithCustomError(oracle, "OracleStalePrice")
+        .withArgs(BOND_ID, today - 8, today, 7);
     });
 
     it("reverts with OracleNoPriceForDate before the latest date", async function () {
@@ -339,7 +356,9 @@ describe("PriceOracle", function () {
     it("reverts for a date after today", async function () {
       const { oracle, actors, today } = await loadFixture(oracleFixture);
       await oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, today, 100n * WAD)]);
-      await expect(oracle.priceAt(BOND_ID, today + 1)).to.be.revertedWithCustomError(oracle, "OracleFutureDate").withArgs(BOND_ID, today + 1, today);
+      await expect(oracle.priceAt(BOND_ID, today + 1))
+        .to.be.revertedWithCustomError(oracle, "OracleFutureDate")
+        .withArgs(BOND_ID, today + 1, today);
     });
 
     it("reverts for an unknown feed", async function () {
@@ -352,14 +371,18 @@ describe("PriceOracle", function () {
   describe("latestPrice", function () {
     it("reverts with OracleNoPriceForDate when nothing was pushed", async function () {
       const { oracle, today } = await loadFixture(oracleFixture);
-      await expect(oracle.latestPrice(EQUITY_ID)).to.be.revertedWithCustomError(oracle, "OracleNoPriceForDate").withArgs(EQUITY_ID, today, 0);
+      await expect(oracle.latestPrice(EQUITY_ID))
+        .to.be.revertedWithCustomError(oracle, "OracleNoPriceForDate")
+        .withArgs(EQUITY_ID, today, 0);
     });
 
     it("becomes stale as days pass", async function () {
       const { oracle, actors, today } = await loadFixture(oracleFixture);
       await oracle.connect(actors.oracle1).pushPrices([p(EQUITY_ID, today, 5n * WAD)]);
       await time.increase(6 * 86400);
-      await expect(oracle.latestPrice(EQUITY_ID)).to.be.revertedWithCustomError(oracle, "OracleStalePrice").withArgs(EQUITY_ID, today, today + 6, 5);
+      await expect(oracle.latestPrice(EQUITY_ID))
+        .to.be.revertedWithCustomError(oracle, "OracleStalePrice")
+        .withArgs(EQUITY_ID, today, today + 6, 5);
     });
   });
 
@@ -383,7 +406,9 @@ describe("PriceOracle", function () {
 
     it("reverts for an unknown pair", async function () {
       const { oracle, today } = await loadFixture(oracleFixture);
-      await expect(oracle.fxRate(CNY, RUB, today)).to.be.revertedWithCustomError(oracle, "OracleUnknownFeed").withArgs(fxFeedId("CNY", "RUB"));
+      await expect(oracle.fxRate(CNY, RUB, today))
+        .to.be.revertedWithCustomError(oracle, "OracleUnknownFeed")
+        .withArgs(fxFeedId("CNY", "RUB"));
     });
 
     it("applies the staleness rule", async function () {

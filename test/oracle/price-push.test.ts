@@ -67,7 +67,9 @@ describe("price push (lib/oracle/push)", function () {
       expect(msgs.find((m) => m.startsWith(`${rel}:4:`))).to.match(/unknown asset US0378331005/);
       expect(msgs.find((m) => m.startsWith(`${rel}:5:`))).to.match(/not a positive number/);
       expect(msgs.find((m) => m.startsWith(`${rel}:6:`))).to.match(/not a positive number/);
-      expect(msgs.find((m) => m.startsWith(`${rel}:7:`))).to.equal(`${rel}:7: duplicate: ${goodIsin} on ${goodDate} already given at ${rel}:2`);
+      expect(msgs.find((m) => m.startsWith(`${rel}:7:`))).to.equal(
+        `${rel}:7: duplicate: ${goodIsin} on ${goodDate} already given at ${rel}:2`,
+      );
       expect(msgs.find((m) => m.startsWith(`${rel}:8:`))).to.match(/future date 2099-01-05/);
       expect(msgs.find((m) => m.startsWith(`${rel}:9:`))).to.match(/non-business day: 2026-11-04 is a holiday of XMOS/);
       expect(msgs.find((m) => m.startsWith(`${rel}:10:`))).to.match(/non-business day: 2026-11-07 is a weekend day of XMOS/);
@@ -83,9 +85,14 @@ describe("price push (lib/oracle/push)", function () {
     it("reports the line of a JSON record", async function () {
       const { oracle, calendar, securities } = await loadFixture(sampleFixture);
       const isin = securities[0].isin;
-      const file = write("bad.json", `[\n  {"date": "2026-11-13", "isin": "${isin}", "price": "1"},\n  {"date": "2026-11-13",\n   "isin": "XX", "price": "1"}\n]\n`);
+      const file = write(
+        "bad.json",
+        `[\n  {"date": "2026-11-13", "isin": "${isin}", "price": "1"},\n  {"date": "2026-11-13",\n   "isin": "XX", "price": "1"}\n]\n`,
+      );
       const s = await pushPrices({ oracle, calendar, prices: file, dryRun: true });
-      expect(s.rejected.map(formatIssue)).to.deep.equal([`${path.relative(process.cwd(), file)}:3: malformed ISIN: "XX" is not 2 letters, 9 letters or digits and a check digit`]);
+      expect(s.rejected.map(formatIssue)).to.deep.equal([
+        `${path.relative(process.cwd(), file)}:3: malformed ISIN: "XX" is not 2 letters, 9 letters or digits and a check digit`,
+      ]);
     });
   });
 
