@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     .sort()) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const suiteFn = (require(path.join(dir, file)).default ?? require(path.join(dir, file)).bench) as BenchSuite;
-    // A fresh suite per bench file: deployed once, then restored from its snapshot.
+    // Every suite starts from the same freshly deployed suite (snapshot/revert).
     const suite = await loadFixture(suiteFixture);
     rows.push(...(await suiteFn({ hre, suite, gasOf })));
   }

@@ -1,0 +1,146 @@
+import { expect } from "chai";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { oracleFixture } from "./fixtures";
+import { configureFeeds, loadCalendars } from "../../lib/oracle/admin";
+import { formatIssue, readCalendars, readSecurities } from "../../lib/oracle/files";
+import { pushPrices } from "../../lib/oracle/push";
+import { readJournal } from "../../lib/oracle/journal";
+import { parseArgs } from "../../scripts/price-push";
+
+const DATA = path.resolve(__dirname, "../../data");
+
+describe("price push (lib/oracle/push)", function () {
+  let dir: string;
+  before(function () {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "price-push-"));
+  });
+
+  function write(name: string, text: string): string {
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, text);
+    return f;
+  }
+
+  /** The sample securities registered and the sample calendars loaded. */
+  async function sampleFixture() {
+    const s = await loadFixture(oracleFixture);
+    const { securities, fxPairs } = readSecurities(path.join(DATA, "securities.json"));
+    await configureFeeds(s.oracle, securities, fxPairs);
+    await loadCalendars(s.calendar, readCalendars(path.join(DATA, "calendars.json")));
+    const lines = fs.readFileSync(path.join(DATA, "prices.csv"), "utf8").trim().split("\n");
+    return { ...s, securities, header: lines[0], priceLines: lines.slice(1) };
+  }
+
+  describe("validation", function () {
+    it("reports every bad line by file and line number and pushes the good ones", async function () {
+      const { oracle, calendar, securities, header, priceLines, today } = await loadFixture(sampleFixture);
+      const xmos = securities.find((s) => s.calendar === "XMOS")!.isin;
+      const good = priceLines[0];
+      const [goodDate, goodIsin] = good.split(",");
+      const file = write(
+        "bad.csv",
+        [
+          header,
+          good,
+          `${goodDate},RU000A0JX0J3,100`, // 3: bad check digit
+          `${goodDate},US0378331005,100`, // 4: unknown asset
+          `${goodDate},${xmos},-5`, // 5: negative
+          `${goodDate},${xmos},abc`, // 6: not a number
+          good, // 7: duplicate of line 2
+          `2099-01-05,${xmos},100`, // 8: future
+          `2026-11-04,${xmos},100`, // 9: XMOS holiday (National Unity Day)
+          `2026-11-07,${xmos},100`, // 10: Saturday
+          `2026-13-01,${xmos},100`, // 11: not a date
+          `${goodDate},${xmos}`, // 12: missing field
+        ].join("\n"),
+      );
+      const fx = write("fx.csv", "date,base,quote,rate\n2026-11-13,USD,RUB,90\n2026-11-13,GBP,RUB,0\n");
+      const s = await pushPrices({ oracle, calendar, prices: file, fx, journal: path.join(dir, "j1.json") });
+      const msgs = s.rejected.map(formatIssue);
+      const rel = path.relative(process.cwd(), file);
+      const relFx = path.relative(process.cwd(), fx);
+      expect(msgs).to.have.length(12);
+      expect(msgs.find((m) => m.startsWith(`${rel}:3:`))).to.match(/malformed ISIN/);
+      expect(msgs.find((m) => m.startsWith(`${rel}:4:`))).to.match(/unknown asset US0378331005/);
+      expect(msgs.find((m) => m.startsWith(`${rel}:5:`))).to.match(/not a positive number/);
+      expect(msgs.find((m) => m.startsWith(`${rel}:6:`))).to.match(/not a positive number/);
+      expect(msgs.find((m) => m.startsWith(`${rel}:7:`))).to.equal(
+        `${rel}:7: duplicate: ${goodIsin} on ${goodDate} already given at ${rel}:2`,
+      );
+      expect(msgs.find((m) => m.startsWith(`${rel}:8:`))).to.match(/future date 2099-01-05/);
+      expect(msgs.find((m) => m.startsWith(`${rel}:9:`))).to.match(/non-business day: 2026-11-04 is a holiday of XMOS/);
+      expect(msgs.find((m) => m.startsWith(`${rel}:10:`))).to.match(/non-business day: 2026-11-07 is a weekend day of XMOS/);
+      expect(msgs.find((m) => m.startsWith(`${rel}:11:`))).to.match(/not a date/);
+      expect(msgs.find((m) => m.startsWith(`${rel}:12:`))).to.match(/malformed line/);
+      expect(msgs.find((m) => m.startsWith(`${relFx}:2:`))).to.match(/FX pair USD\/RUB unknown/);
+      expect(msgs.find((m) => m.startsWith(`${relFx}:3:`))).to.match(/not a positive number/);
+      expect(s.pushed).to.equal(1);
+      expect(s.accepted).to.equal(1);
+      expect(today).to.be.greaterThan(0);
+    });
+
+    it("reports the line of a JSON record", async function () {
+      const { oracle, calendar, securities } = await loadFixture(sampleFixture);
+      const isin = securities[0].isin;
+      const file = write(
+        "bad.json",
+        `[\n  {"date": "2026-11-13", "isin": "${isin}", "price": "1"},\n  {"date": "2026-11-13",\n   "isin": "XX", "price": "1"}\n]\n`,
+      );
+      const s = await pushPrices({ oracle, calendar, prices: file, dryRun: true });
+      expect(s.rejected.map(formatIssue)).to.deep.equal([
+        `${path.relative(process.cwd(), file)}:3: malformed ISIN: "XX" is not 2 letters, 9 letters or digits and a check digit`,
+      ]);
+    });
+  });
+
+  describe("resume", function () {
+    it("pushes nothing twice: a second run skips everything, a dry run pushes nothing", async function () {
+      const { oracle, calendar, header, priceLines } = await loadFixture(sampleFixture);
+      const file = write("some.csv", [header, ...priceLines.slice(0, 120)].join("\n") + "\n");
+      const journal = path.join(dir, "j2.json");
+      const dry = await pushPrices({ oracle, calendar, prices: file, dryRun: true, journal });
+      expect([dry.pushed, dry.transactions]).to.deep.equal([120, 0]);
+      expect(fs.existsSync(journal)).to.equal(false);
+      const first = await pushPrices({ oracle, calendar, prices: file, journal, batchSize: 50 });
+      expect([first.pushed, first.accepted, first.transactions]).to.deep.equal([120, 120, 3]);
+      expect(readJournal(journal)!.status).to.equal("completed");
+      const second = await pushPrices({ oracle, calendar, prices: file, journal, batchSize: 50 });
+      expect([second.pushed, second.skipped, second.transactions]).to.deep.equal([0, 120, 0]);
+      const accepted = await oracle.queryFilter(oracle.filters.PriceAccepted());
+      expect(accepted).to.have.length(120);
+    });
+
+    it("reports a line whose date and asset the chain holds with another value", async function () {
+      const { oracle, calendar, header, priceLines } = await loadFixture(sampleFixture);
+      const file = write("one.csv", [header, priceLines[0]].join("\n"));
+      await pushPrices({ oracle, calendar, prices: file, journal: path.join(dir, "j3.json") });
+      const [date, isin] = priceLines[0].split(",");
+      const changed = write("changed.csv", [header, `${date},${isin},1.5`].join("\n"));
+      const s = await pushPrices({ oracle, calendar, prices: changed, journal: path.join(dir, "j4.json") });
+      expect(s.rejected.map((i) => i.message)[0]).to.match(/the chain holds .* the file says 1.5/);
+    });
+
+    it("splits a batch that exceeds the gas budget", async function () {
+      const { oracle, calendar, header, priceLines } = await loadFixture(sampleFixture);
+      const file = write("budget.csv", [header, ...priceLines.slice(0, 40)].join("\n"));
+      const s = await pushPrices({ oracle, calendar, prices: file, journal: path.join(dir, "j5.json"), gasBudget: 200_000n });
+      expect(s.transactions).to.be.greaterThan(1);
+      expect(s.accepted).to.equal(40);
+    });
+  });
+
+  describe("scripts/price-push.ts arguments", function () {
+    it("parses flags like the task", function () {
+      expect(parseArgs(["--prices", "p.csv", "--batch-size", "50", "--dry-run", "--no-revalue"])).to.deep.equal({
+        prices: "p.csv",
+        batchSize: 50,
+        dryRun: true,
+        noRevalue: true,
+      });
+      expect(() => parseArgs(["--bogus"])).to.throw(/unknown argument/);
+    });
+  });
+});
