@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { formatTable } from "../lib/cli";
 import { suiteFixture } from "../test/helpers/suite";
 import { BLOCK_GAS, BenchRow, BenchSuite, gasOf } from "./harness";
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
     .sort()) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const suiteFn = (require(path.join(dir, file)).default ?? require(path.join(dir, file)).bench) as BenchSuite;
-    const suite = await suiteFixture();
+    // A snapshot of the freshly deployed suite, restored for each file (a second deploy would reuse it).
+    const suite = await loadFixture(suiteFixture);
     rows.push(...(await suiteFn({ hre, suite, gasOf })));
   }
 

@@ -156,3 +156,11 @@ export function periodOf(timestampSeconds: bigint | number, periodDays = 0): num
   if (periodDays === 0) return new Date(day * 86400 * 1000).getUTCFullYear();
   return 10_000 + Math.floor(day / periodDays);
 }
+
+/** The investor key from a task argument: 32-byte hex as is, else a real-name id hashed with the salt. */
+export function resolveInvestor(investor: string, salt?: string): string {
+  if (/^0x[0-9a-fA-F]{64}$/.test(investor)) return investor.toLowerCase();
+  const s = salt ?? process.env.QUOTA_SALT;
+  if (!s) throw new UserError(`"${investor}" is not an investor key: give the 32-byte key, or the real-name id with --salt (or QUOTA_SALT)`);
+  return investorKey(s, investor);
+}
