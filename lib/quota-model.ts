@@ -168,7 +168,8 @@ export class QuotaModel {
     for (const [k, u] of this.usage) {
       const [investorKey, period] = k.split(":");
       const limit = this.limitOf(investorKey) ?? 0n;
-      if (u.consumed + u.reserved > limit) throw new Error(`investor ${investorKey} over quota in ${period}: ${u.consumed}+${u.reserved} > ${limit}`);
+      if (u.consumed + u.reserved > limit)
+        throw new Error(`investor ${investorKey} over quota in ${period}: ${u.consumed}+${u.reserved} > ${limit}`);
     }
     for (const [id, o] of this.offerings) {
       if (o.consumed + o.reserved > o.cap) throw new Error(`offering ${id} over cap: ${o.consumed}+${o.reserved} > ${o.cap}`);

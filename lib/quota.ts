@@ -75,7 +75,8 @@ export function parseAmount(text: string, decimals = 2, what = "amount", allowUn
   const s = String(text).replace(/[,_ ]/g, "");
   if (allowUnlimited && /^unlimited$/i.test(s)) return UNLIMITED;
   const m = /^(\d+)(?:\.(\d+))?$/.exec(s);
-  if (!m || (m[2] && m[2].length > decimals)) throw new UserError(`${what} "${text}" is not a non-negative number with at most ${decimals} decimals`);
+  if (!m || (m[2] && m[2].length > decimals))
+    throw new UserError(`${what} "${text}" is not a non-negative number with at most ${decimals} decimals`);
   return BigInt(m[1]) * 10n ** BigInt(decimals) + BigInt((m[2] ?? "").padEnd(decimals, "0") || "0");
 }
 
@@ -161,6 +162,7 @@ export function periodOf(timestampSeconds: bigint | number, periodDays = 0): num
 export function resolveInvestor(investor: string, salt?: string): string {
   if (/^0x[0-9a-fA-F]{64}$/.test(investor)) return investor.toLowerCase();
   const s = salt ?? process.env.QUOTA_SALT;
-  if (!s) throw new UserError(`"${investor}" is not an investor key: give the 32-byte key, or the real-name id with --salt (or QUOTA_SALT)`);
+  if (!s)
+    throw new UserError(`"${investor}" is not an investor key: give the 32-byte key, or the real-name id with --salt (or QUOTA_SALT)`);
   return investorKey(s, investor);
 }

@@ -43,7 +43,12 @@ task("quota:category", "Shows the category table, defines a category, or puts an
   .addOptionalParam("id", "Category id (1..255)", undefined, types.string)
   .addOptionalParam("name", "Category label when defining, e.g. retail", undefined, types.string)
   .addOptionalParam("limit", "Category quota per period in currency units, or 'unlimited'", undefined, types.string)
-  .addOptionalParam("investor", "Investor key, or real-name id with --salt: assign to --id, or classify from finances", undefined, types.string)
+  .addOptionalParam(
+    "investor",
+    "Investor key, or real-name id with --salt: assign to --id, or classify from finances",
+    undefined,
+    types.string,
+  )
   .addOptionalParam("salt", "Depository salt for real-name ids (default env QUOTA_SALT)", undefined, types.string)
   .addOptionalParam("income", "Annual income (classify by Reg CF)", undefined, types.string)
   .addOptionalParam("netWorth", "Net worth without primary residence (classify by Reg CF)", undefined, types.string)
@@ -175,7 +180,11 @@ task("quota:offering", "Registers an offering with its cap across platforms (quo
       const q = await quotaAt(hre, await pickSigner(hre, a.from));
       let id: number;
       if (a.cap) {
-        const tx = await q.registerOffering(Q.parseAmount(a.cap, 2, "--cap"), Q.parseAmount(a.perInvestor, 2, "--per-investor"), Q.labelBytes(a.name));
+        const tx = await q.registerOffering(
+          Q.parseAmount(a.cap, 2, "--cap"),
+          Q.parseAmount(a.perInvestor, 2, "--per-investor"),
+          Q.labelBytes(a.name),
+        );
         await tx.wait();
         id = Number(await q.offeringCount());
       } else if (a.id) id = positiveInt(a.id, "--id");
@@ -211,7 +220,10 @@ for (const [name, method, help] of [
     .addFlag("json", "Print JSON")
     .setAction(
       action(
-        async (a: { ref: string; investor: string; offering: string; amount: string; salt?: string; ttl: string; from?: string; json: boolean }, hre) => {
+        async (
+          a: { ref: string; investor: string; offering: string; amount: string; salt?: string; ttl: string; from?: string; json: boolean },
+          hre,
+        ) => {
           const Q = await import("../lib/quota");
           const q = await quotaAt(hre, await pickSigner(hre, a.from));
           const key = Q.resolveInvestor(a.investor, a.salt);
@@ -247,7 +259,12 @@ task("quota:show", "Shows an investor's quota and usage, or an offering's totals
         return;
       }
       if (!a.investor) throw new UserError("give --investor or --offering");
-      const row = await investorRow(hre, q, Q.resolveInvestor(a.investor, a.salt), a.period ? positiveInt(a.period, "--period") : undefined);
+      const row = await investorRow(
+        hre,
+        q,
+        Q.resolveInvestor(a.investor, a.salt),
+        a.period ? positiveInt(a.period, "--period") : undefined,
+      );
       output(a.json, row, () => printTable([row], INVESTOR_COLUMNS));
     }),
   );

@@ -17,7 +17,12 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
   const ref = () => ethers.id(`bench-${n++}`);
   // Warm-up: every investor's period slot and the offering already hold usage, as in steady state.
   for (let i = 0; i < keys.length; i += 50) {
-    await (await p.execute(keys.slice(i, i + 50).map((k) => ({ op: 3, ref: ref(), investorKey: k, offeringId: 1, amount: 1n, expiry: 0n })), false)).wait();
+    await (
+      await p.execute(
+        keys.slice(i, i + 50).map((k) => ({ op: 3, ref: ref(), investorKey: k, offeringId: 1, amount: 1n, expiry: 0n })),
+        false,
+      )
+    ).wait();
   }
 
   const consume = await gasOf(p.consume(ref(), keys[0], 1, 100n));
@@ -27,10 +32,21 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
   const retry = await gasOf(p.consume(r, keys[0], 1, 100n).catch(() => p.reserve(r, keys[0], 1, 100n, expiry)));
   const batchOps = keys.slice(1, 101).map((k) => ({ op: 3, ref: ref(), investorKey: k, offeringId: 1, amount: 100n, expiry: 0n }));
   const batch = await gasOf(p.execute(batchOps, false));
-  const atomic = await gasOf(p.execute(keys.slice(1, 101).map((k) => ({ op: 3, ref: ref(), investorKey: k, offeringId: 1, amount: 100n, expiry: 0n })), true));
+  const atomic = await gasOf(
+    p.execute(
+      keys.slice(1, 101).map((k) => ({ op: 3, ref: ref(), investorKey: k, offeringId: 1, amount: 100n, expiry: 0n })),
+      true,
+    ),
+  );
 
   return [
-    { domain: "quota", operation: "consume (single tx)", gas: consume, budget: 55_000, note: "fresh reference slot 22.1k + registry call ~10k + proxy ~5k" },
+    {
+      domain: "quota",
+      operation: "consume (single tx)",
+      gas: consume,
+      budget: 55_000,
+      note: "fresh reference slot 22.1k + registry call ~10k + proxy ~5k",
+    },
     { domain: "quota", operation: "reserve (single tx)", gas: reserve },
     { domain: "quota", operation: "confirm (single tx)", gas: confirm },
     {

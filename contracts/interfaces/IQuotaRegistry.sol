@@ -294,13 +294,7 @@ interface IQuotaRegistry {
     /// @notice Expires a reservation at or after its expiry; anyone may call.
     /// @dev Emits {QuotaExpired} or {QuotaReplayed}.
     /// @param platformId Platform that made the reservation.
-    function expire(
-        uint32 platformId,
-        bytes32 ref,
-        bytes32 investorKey,
-        uint32 offeringId,
-        uint128 amount
-    ) external;
+    function expire(uint32 platformId, bytes32 ref, bytes32 investorKey, uint32 offeringId, uint128 amount) external;
 
     /* VIEWS */
 

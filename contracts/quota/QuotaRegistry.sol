@@ -158,13 +158,7 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
     /* PLATFORM FUNCTIONS */
 
     /// @inheritdoc IQuotaRegistry
-    function reserve(
-        bytes32 ref,
-        bytes32 investorKey,
-        uint32 offeringId,
-        uint128 amount,
-        uint40 expiry
-    ) external {
+    function reserve(bytes32 ref, bytes32 investorKey, uint32 offeringId, uint128 amount, uint40 expiry) external {
         (uint32 platformId, uint32 periodDays_) = _platform();
         _single(Args(platformId, QuotaOp.Reserve, ref, investorKey, offeringId, amount, expiry), periodDays_);
     }
@@ -221,13 +215,7 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
     /* PUBLIC FUNCTIONS */
 
     /// @inheritdoc IQuotaRegistry
-    function expire(
-        uint32 platformId,
-        bytes32 ref,
-        bytes32 investorKey,
-        uint32 offeringId,
-        uint128 amount
-    ) external {
+    function expire(uint32 platformId, bytes32 ref, bytes32 investorKey, uint32 offeringId, uint128 amount) external {
         _single(Args(platformId, QuotaOp.Expire, ref, investorKey, offeringId, amount, 0), 0);
     }
 
@@ -375,7 +363,6 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         if (!iv.known) return (QuotaResult.UnknownInvestor, 0);
         Offering memory o = $.offerings[a.offeringId];
         if (o.cap == 0) return (QuotaResult.UnknownOffering, 0);
-
         uint32 period = _periodOf(block.timestamp, periodDays_);
         Usage memory u = $.usage[a.investorKey][period];
         uint256 amount = a.amount;
@@ -384,20 +371,13 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
             uint256 limit = _limitOf($, iv);
             if (used + amount > limit) return (QuotaResult.InvestorLimitExceeded, limit > used ? limit - used : 0);
         }
-        {
-            uint256 oUsed = uint256(o.consumed) + o.reserved;
-            if (oUsed + amount > o.cap) return (QuotaResult.OfferingCapExceeded, o.cap - oUsed);
+        if (uint256(o.consumed) + o.reserved + amount > o.cap) {
+            return (QuotaResult.OfferingCapExceeded, o.cap - o.consumed - o.reserved);
         }
         // From here on every counter stays within a limit ≤ its type's maximum: the casts cannot truncate.
         if (o.perInvestorLimit != 0) {
-            Usage storage ou = $.offeringUsage[a.offeringId][a.investorKey];
-            Usage memory m = ou;
-            uint256 oiUsed = uint256(m.consumed) + m.reserved;
-            if (oiUsed + amount > o.perInvestorLimit) {
-                return (QuotaResult.OfferingInvestorLimitExceeded, o.perInvestorLimit - oiUsed);
-            }
-            if (isReserve) ou.reserved = m.reserved + uint128(amount);
-            else ou.consumed = m.consumed + uint128(amount);
+            (QuotaResult r, uint256 left) = _openOfferingInvestor(a, o.perInvestorLimit, isReserve);
+            if (r != QuotaResult.Ok) return (r, left);
         }
         if (isReserve) {
             u.reserved += uint128(amount);
@@ -415,6 +395,24 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
             isReserve ? a.expiry : 0
         );
         _emitOpened(a, period);
+        return (QuotaResult.Ok, 0);
+    }
+
+    /// @dev Checks and counts an opening against an offering's per-investor limit.
+    function _openOfferingInvestor(
+        Args memory a,
+        uint64 perInvestorLimit,
+        bool isReserve
+    ) private returns (QuotaResult, uint256) {
+        Usage storage ou = _s().offeringUsage[a.offeringId][a.investorKey];
+        Usage memory m = ou;
+        uint256 used = uint256(m.consumed) + m.reserved;
+        if (used + a.amount > perInvestorLimit) {
+            return (QuotaResult.OfferingInvestorLimitExceeded, perInvestorLimit - used);
+        }
+        // used + amount ≤ perInvestorLimit < 2^64: the uint128 counters cannot overflow.
+        if (isReserve) ou.reserved = m.reserved + a.amount;
+        else ou.consumed = m.consumed + a.amount;
         return (QuotaResult.Ok, 0);
     }
 

@@ -119,7 +119,9 @@ async function main(): Promise<void> {
     const sent = [];
     for (const items of txs) {
       const data = quota.interface.encodeFunctionData("execute", [items, false]);
-      sent.push(await wallet.sendTransaction({ to: quota.target, data, nonce: nonce++, gasLimit: 300_000n + 120_000n * BigInt(items.length) }));
+      sent.push(
+        await wallet.sendTransaction({ to: quota.target, data, nonce: nonce++, gasLimit: 300_000n + 120_000n * BigInt(items.length) }),
+      );
     }
     for (const tx of sent) await tx.wait();
   };

@@ -176,7 +176,14 @@ describe("QuotaRegistry concurrency against a standalone node", function () {
       if (!times.has(log.blockNumber)) times.set(log.blockNumber, BigInt((await provider.getBlock(log.blockNumber))!.timestamp));
       const now = times.get(log.blockNumber)!;
       const opName = ev.name.replace(/^Quota/, "");
-      const map: Record<string, string> = { Reserved: "Reserve", Consumed: "Consume", Confirmed: "Confirm", Cancelled: "Cancel", Expired: "Expire", Refunded: "Refund" };
+      const map: Record<string, string> = {
+        Reserved: "Reserve",
+        Consumed: "Consume",
+        Confirmed: "Confirm",
+        Cancelled: "Cancel",
+        Expired: "Expire",
+        Refunded: "Refund",
+      };
       if (ev.name === "QuotaReplayed" || ev.name === "QuotaItemRejected") {
         items++;
         continue;

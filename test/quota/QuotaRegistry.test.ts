@@ -100,7 +100,9 @@ describe("QuotaRegistry", function () {
 
     it("refuses category 0 and unknown categories", async function () {
       const { quota } = await loadFixture(quotaFixture);
-      await expect(quota.setCategory(0, 1n, labelBytes("x"))).to.be.revertedWithCustomError(quota, "QuotaInvalidCategory").withArgs(0);
+      await expect(quota.setCategory(0, 1n, labelBytes("x")))
+        .to.be.revertedWithCustomError(quota, "QuotaInvalidCategory")
+        .withArgs(0);
       await expect(quota.setInvestorCategory(ALICE, 0)).to.be.revertedWithCustomError(quota, "QuotaInvalidCategory").withArgs(0);
       await expect(quota.setInvestorCategory(ALICE, 9)).to.be.revertedWithCustomError(quota, "QuotaUnknownCategory").withArgs(9);
       await expect(quota.category(9)).to.be.revertedWithCustomError(quota, "QuotaUnknownCategory").withArgs(9);
@@ -131,8 +133,12 @@ describe("QuotaRegistry", function () {
 
     it("refuses a zero cap or a per-investor limit above the cap", async function () {
       const { quota } = await loadFixture(quotaFixture);
-      await expect(quota.registerOffering(0, 0, labelBytes("x"))).to.be.revertedWithCustomError(quota, "QuotaInvalidOfferingLimits").withArgs(0, 0);
-      await expect(quota.registerOffering(5, 6, labelBytes("x"))).to.be.revertedWithCustomError(quota, "QuotaInvalidOfferingLimits").withArgs(5, 6);
+      await expect(quota.registerOffering(0, 0, labelBytes("x")))
+        .to.be.revertedWithCustomError(quota, "QuotaInvalidOfferingLimits")
+        .withArgs(0, 0);
+      await expect(quota.registerOffering(5, 6, labelBytes("x")))
+        .to.be.revertedWithCustomError(quota, "QuotaInvalidOfferingLimits")
+        .withArgs(5, 6);
       await expect(quota.offering(99)).to.be.revertedWithCustomError(quota, "QuotaUnknownOffering").withArgs(99);
     });
 
@@ -161,7 +167,10 @@ describe("QuotaRegistry", function () {
       const { quota, actors } = await loadFixture(quotaFixture);
       await expect(quota.setPeriodDays(5000)).to.be.revertedWithCustomError(quota, "QuotaInvalidPeriodDays").withArgs(5000);
       await quota.grantRole(await quota.QUOTA_ADMIN_ROLE(), actors.regulator.address);
-      await expect(quota.connect(actors.regulator).setPeriodDays(30)).to.be.revertedWithCustomError(quota, "AccessControlUnauthorizedAccount");
+      await expect(quota.connect(actors.regulator).setPeriodDays(30)).to.be.revertedWithCustomError(
+        quota,
+        "AccessControlUnauthorizedAccount",
+      );
     });
   });
 
@@ -240,8 +249,12 @@ describe("QuotaRegistry", function () {
 
     it("refuses bad input with a named error", async function () {
       const { quota, a } = await loadFixture(quotaFixture);
-      await expect(a.consume(ref("x"), NOBODY, 1, 1n)).to.be.revertedWithCustomError(quota, "QuotaUnknownInvestor").withArgs(NOBODY);
-      await expect(a.consume(ref("x"), ALICE, 9, 1n)).to.be.revertedWithCustomError(quota, "QuotaUnknownOffering").withArgs(9);
+      await expect(a.consume(ref("x"), NOBODY, 1, 1n))
+        .to.be.revertedWithCustomError(quota, "QuotaUnknownInvestor")
+        .withArgs(NOBODY);
+      await expect(a.consume(ref("x"), ALICE, 9, 1n))
+        .to.be.revertedWithCustomError(quota, "QuotaUnknownOffering")
+        .withArgs(9);
       await expect(a.consume(ref("x"), ALICE, 1, 0n)).to.be.revertedWithCustomError(quota, "QuotaZeroAmount");
       await expect(a.consume(ethers.ZeroHash, ALICE, 1, 1n)).to.be.revertedWithCustomError(quota, "QuotaZeroReference");
     });
@@ -375,7 +388,11 @@ describe("QuotaRegistry", function () {
 
     it("applies good items and reports bad ones without reverting them", async function () {
       const { quota, a, period, ids } = await loadFixture(quotaFixture);
-      const ops = [item(Op.Consume, "b1", ALICE, 1, 700_00n), item(Op.Consume, "b2", ALICE, 1, 400_00n), item(Op.Consume, "b3", BOB, 1, 400_00n)];
+      const ops = [
+        item(Op.Consume, "b1", ALICE, 1, 700_00n),
+        item(Op.Consume, "b2", ALICE, 1, 400_00n),
+        item(Op.Consume, "b3", BOB, 1, 400_00n),
+      ];
       const results = await a.execute.staticCall(ops, false);
       expect(results.map(Number)).to.deep.equal([0, QUOTA_RESULTS.indexOf("InvestorLimitExceeded"), 0]);
       await expect(a.execute(ops, false))
@@ -531,7 +548,10 @@ describe("QuotaRegistry", function () {
             const period = periodOf(now);
             if (!allowed) {
               await expect(
-                q.execute([{ op: QUOTA_OPS.indexOf(o.op), ref: r, investorKey: inv, offeringId: o.offeringId, amount: o.amount, expiry }], false),
+                q.execute(
+                  [{ op: QUOTA_OPS.indexOf(o.op), ref: r, investorKey: inv, offeringId: o.offeringId, amount: o.amount, expiry }],
+                  false,
+                ),
               ).to.be.revertedWithCustomError(quota, "QuotaNotActivePlatform");
               continue;
             }
