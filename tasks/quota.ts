@@ -13,6 +13,20 @@ async function quotaAt(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise
   return (await hre.ethers.getContractAt("QuotaRegistry", suiteAddress(hre, "QuotaRegistry"), signer)) as unknown as QuotaRegistry;
 }
 
+/** Runs a dry run and turns a refusal into one line naming the contract's error and its values. */
+async function dryRun(q: QuotaRegistry, call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (err) {
+    const e = err as { data?: unknown; message?: string };
+    const m = /custom error (0x[0-9a-fA-F]{8}):? ?([0-9a-fA-F]*)/.exec(e.message ?? "");
+    const data = typeof e.data === "string" ? e.data : m ? m[1] + m[2] : undefined;
+    const parsed = data ? q.interface.parseError(data) : null;
+    if (parsed) throw new UserError(`the contract refused: ${parsed.name}(${parsed.args.map((x) => String(x)).join(", ")})`);
+    throw err;
+  }
+}
+
 function positiveInt(v: string, what: string): number {
   if (!/^\d+$/.test(v) || Number(v) < 1) throw new UserError(`${what} "${v}" is not a positive integer`);
   return Number(v);
@@ -230,11 +244,17 @@ for (const [name, method, help] of [
           const ref = Q.referenceBytes(a.ref);
           const offering = positiveInt(a.offering, "--offering");
           const amount = Q.parseAmount(a.amount, 2, "--amount");
+          // A dry run first, so a refusal is reported with the contract's named error before anything is sent.
           let tx;
           if (method === "reserve") {
             const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
-            tx = await q.reserve(ref, key, offering, amount, BigInt(now) + BigInt(positiveInt(a.ttl, "--ttl")));
-          } else tx = await q[method](ref, key, offering, amount);
+            const expiry = BigInt(now) + BigInt(positiveInt(a.ttl, "--ttl"));
+            await dryRun(q, () => q.reserve.staticCall(ref, key, offering, amount, expiry));
+            tx = await q.reserve(ref, key, offering, amount, expiry);
+          } else {
+            await dryRun(q, () => q[method].staticCall(ref, key, offering, amount));
+            tx = await q[method](ref, key, offering, amount);
+          }
           const receipt = await tx.wait();
           const replayed = receipt!.logs.some((l) => q.interface.parseLog(l)?.name === "QuotaReplayed");
           const row = { ...(await investorRow(hre, q, key)), result: replayed ? "replay (no change)" : name, txHash: receipt!.hash };
