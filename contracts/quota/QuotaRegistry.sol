@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {ConsortiumUpgradeable} from "../access/ConsortiumUpgradeable.sol";
+import {IParticipantRegistry, ParticipantKind, ParticipantStatus} from "../interfaces/IParticipantRegistry.sol";
+import {IQuotaRegistry, QuotaOp, QuotaResult, QuotaRecordStatus} from "../interfaces/IQuotaRegistry.sol";
+import {DateLib} from "../libraries/DateLib.sol";
+
+/**
+ * @title QuotaRegistry
+ * @notice One crowdfunding quota per investor, shared by every licensed platform in real time (SPEC §5.3).
+ * @dev Roles:
+ * - `QUOTA_ADMIN_ROLE` (regulator or depository) sets quotas, the category table and registers offerings;
+ * - `DEFAULT_ADMIN_ROLE` (consortium admin) sets the period rule, manages roles and upgrades;
+ * - platforms are registry participants of kind Platform, Active, acting through any of their signers.
+ *   The platform identity for references is the participant id, so all signers of one platform share them.
+ *
+ * Gas layout: investor (limit, category) one slot; usage per (investor, period) one slot; offering
+ * (cap, per-investor limit, consumed, reserved) one slot; each platform reference one slot; the registry
+ * address and the period rule one slot. One registry call per transaction, batches included.
+ *
+ * Periods: `periodDays == 0` (default) → calendar year (UTC) of the block, id = the year (e.g. 2026);
+ * otherwise consecutive windows of `periodDays` days from 1970-01-01, id = 10000 + dayNumber / periodDays.
+ * A reservation counts in the period it was made in until it is confirmed, cancelled or expired.
+ */
+contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
+    /* TYPES */
+
+    /// @dev Investor record: a direct limit (category 0) or a category whose limit applies.
+    struct Investor {
+        uint128 limit;
+        uint8 category;
+        bool known;
+    }
+
+    /// @dev Consumed and reserved amounts (investor per period, or investor per offering).
+    struct Usage {
+        uint128 consumed;
+        uint128 reserved;
+    }
+
+    struct Category {
+        uint128 limit;
+        bool defined;
+        bytes32 name;
+    }
+
+    /// @dev Read once per transaction.
+    struct Config {
+        IParticipantRegistry registry;
+        uint32 periodDays;
+    }
+
+    /// @dev Arguments of one operation, kept in memory to stay clear of stack limits.
+    struct Args {
+        uint32 platformId;
+        QuotaOp op;
+        bytes32 ref;
+        bytes32 investorKey;
+        uint32 offeringId;
+        uint128 amount;
+        uint40 expiry;
+    }
+
+    /* CONSTANTS */
+
+    /// @notice Role of the regulator or depository staff who set quotas, categories and offerings.
+    bytes32 public constant QUOTA_ADMIN_ROLE = keccak256("QUOTA_ADMIN_ROLE");
+    /// @notice Maximum operations per batch.
+    uint256 public constant MAX_BATCH = 256;
+    /// @notice Quota meaning "no limit" (e.g. accredited investors).
+    uint128 public constant UNLIMITED = type(uint128).max;
+    /// @dev Offset of fixed-window period ids, so they never collide with calendar years.
+    uint32 private constant WINDOW_PERIOD_BASE = 10_000;
+    uint32 private constant MAX_PERIOD_DAYS = 3660;
+
+    /* STORAGE */
+
+    /// @custom:storage-location erc7201:csd.storage.QuotaRegistry
+    struct QuotaStorage {
+        Config config;
+        uint32 offeringCount;
+        mapping(bytes32 investorKey => Investor) investors;
+        mapping(uint8 category => Category) categories;
+        mapping(bytes32 investorKey => mapping(uint32 period => Usage)) usage;
+        mapping(uint32 offeringId => Offering) offerings;
+        mapping(uint32 offeringId => mapping(bytes32 investorKey => Usage)) offeringUsage;
+        mapping(uint32 platformId => mapping(bytes32 ref => Record)) records;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("csd.storage.QuotaRegistry")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant STORAGE_SLOT = 0x1811b2f0de00411761bb7b81501e6e9c7610f170b548542f7a635f6b2d330d00;
+
+    function _s() private pure returns (QuotaStorage storage $) {
+        assembly {
+            $.slot := STORAGE_SLOT
+        }
+    }
+
+    /* INITIALISER */
+
+    /// @notice Initialises the proxy.
+    /// @param admin Consortium admin (may be a timelock or multisig).
+    /// @param registry_ The participant registry that says who is an active platform.
+    function initialize(address admin, address registry_) external initializer {
+        __Consortium_init(admin);
+        if (registry_ == address(0)) revert ConsortiumZeroAddress("registry");
+        _s().config = Config(IParticipantRegistry(registry_), 0);
+        emit PeriodRuleSet(0);
+    }
+
+    /* ADMIN FUNCTIONS */
+
+    /// @inheritdoc IQuotaRegistry
+    function setQuota(bytes32 investorKey, uint128 limit) external onlyRole(QUOTA_ADMIN_ROLE) {
+        if (investorKey == bytes32(0)) revert QuotaZeroInvestorKey();
+        _s().investors[investorKey] = Investor(limit, 0, true);
+        emit InvestorQuotaSet(investorKey, 0, limit);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function setInvestorCategory(bytes32 investorKey, uint8 category_) external onlyRole(QUOTA_ADMIN_ROLE) {
+        if (investorKey == bytes32(0)) revert QuotaZeroInvestorKey();
+        if (category_ == 0) revert QuotaInvalidCategory(category_);
+        Category storage c = _s().categories[category_];
+        if (!c.defined) revert QuotaUnknownCategory(category_);
+        _s().investors[investorKey] = Investor(0, category_, true);
+        emit InvestorQuotaSet(investorKey, category_, c.limit);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function setCategory(uint8 category_, uint128 limit, bytes32 name) external onlyRole(QUOTA_ADMIN_ROLE) {
+        if (category_ == 0) revert QuotaInvalidCategory(category_);
+        _s().categories[category_] = Category(limit, true, name);
+        emit CategorySet(category_, limit, name);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function registerOffering(
+        uint64 cap,
+        uint64 perInvestorLimit,
+        bytes32 name
+    ) external onlyRole(QUOTA_ADMIN_ROLE) returns (uint32 offeringId) {
+        if (cap == 0 || perInvestorLimit > cap) revert QuotaInvalidOfferingLimits(cap, perInvestorLimit);
+        QuotaStorage storage $ = _s();
+        offeringId = ++$.offeringCount;
+        $.offerings[offeringId] = Offering(cap, perInvestorLimit, 0, 0);
+        emit OfferingRegistered(offeringId, cap, perInvestorLimit, name);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function setPeriodDays(uint32 periodDays_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (periodDays_ > MAX_PERIOD_DAYS) revert QuotaInvalidPeriodDays(periodDays_);
+        _s().config.periodDays = periodDays_;
+        emit PeriodRuleSet(periodDays_);
+    }
+
+    /* PLATFORM FUNCTIONS */
+
+    /// @inheritdoc IQuotaRegistry
+    function reserve(bytes32 ref, bytes32 investorKey, uint32 offeringId, uint128 amount, uint40 expiry) external {
+        (uint32 platformId, uint32 periodDays_) = _platform();
+        _single(Args(platformId, QuotaOp.Reserve, ref, investorKey, offeringId, amount, expiry), periodDays_);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function confirm(bytes32 ref, bytes32 investorKey, uint32 offeringId, uint128 amount) external {
+        (uint32 platformId, uint32 periodDays_) = _platform();
+        _single(Args(platformId, QuotaOp.Confirm, ref, investorKey, offeringId, amount, 0), periodDays_);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function cancel(bytes32 ref, bytes32 investorKey, uint32 offeringId, uint128 amount) external {
+        (uint32 platformId, uint32 periodDays_) = _platform();
+        _single(Args(platformId, QuotaOp.Cancel, ref, investorKey, offeringId, amount, 0), periodDays_);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function consume(bytes32 ref, bytes32 investorKey, uint32 offeringId, uint128 amount) external {
+        (uint32 platformId, uint32 periodDays_) = _platform();
+        _single(Args(platformId, QuotaOp.Consume, ref, investorKey, offeringId, amount, 0), periodDays_);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function refund(bytes32 ref, bytes32 investorKey, uint32 offeringId, uint128 amount) external {
+        (uint32 platformId, uint32 periodDays_) = _platform();
+        _single(Args(platformId, QuotaOp.Refund, ref, investorKey, offeringId, amount, 0), periodDays_);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function execute(Operation[] calldata ops, bool atomic) external returns (QuotaResult[] memory results) {
+        uint256 n = ops.length;
+        if (n == 0 || n > MAX_BATCH) revert QuotaInvalidBatchSize(n, MAX_BATCH);
+        (uint32 platformId, uint32 periodDays_) = _platform();
+        results = new QuotaResult[](n);
+        Args memory a;
+        a.platformId = platformId;
+        for (uint256 i; i < n; ++i) {
+            Operation calldata o = ops[i];
+            a.op = o.op;
+            a.ref = o.ref;
+            a.investorKey = o.investorKey;
+            a.offeringId = o.offeringId;
+            a.amount = o.amount;
+            a.expiry = o.expiry;
+            (QuotaResult r, ) = _apply(a, periodDays_);
+            if (r != QuotaResult.Ok) {
+                if (atomic) revert QuotaBatchItemFailed(i, r);
+                emit QuotaItemRejected(platformId, o.ref, o.op, r);
+            }
+            results[i] = r;
+        }
+    }
+
+    /* PUBLIC FUNCTIONS */
+
+    /// @inheritdoc IQuotaRegistry
+    function expire(uint32 platformId, bytes32 ref, bytes32 investorKey, uint32 offeringId, uint128 amount) external {
+        _single(Args(platformId, QuotaOp.Expire, ref, investorKey, offeringId, amount, 0), 0);
+    }
+
+    /* VIEWS */
+
+    /// @inheritdoc IQuotaRegistry
+    function quotaOf(bytes32 investorKey) external view returns (uint128 limit, uint8 category_, bool known) {
+        QuotaStorage storage $ = _s();
+        Investor memory iv = $.investors[investorKey];
+        return (_limitOf($, iv), iv.category, iv.known);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function usageOf(bytes32 investorKey, uint32 period) external view returns (uint128 consumed, uint128 reserved) {
+        Usage memory u = _s().usage[investorKey][period];
+        return (u.consumed, u.reserved);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function availableOf(bytes32 investorKey, uint32 period) external view returns (uint256) {
+        QuotaStorage storage $ = _s();
+        Investor memory iv = $.investors[investorKey];
+        if (!iv.known) return 0;
+        Usage memory u = $.usage[investorKey][period];
+        uint256 used = uint256(u.consumed) + u.reserved;
+        uint256 limit = _limitOf($, iv);
+        return limit > used ? limit - used : 0;
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function category(uint8 id) external view returns (uint128 limit, bytes32 name) {
+        Category storage c = _s().categories[id];
+        if (!c.defined) revert QuotaUnknownCategory(id);
+        return (c.limit, c.name);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function offering(uint32 offeringId) external view returns (Offering memory o) {
+        o = _s().offerings[offeringId];
+        if (o.cap == 0) revert QuotaUnknownOffering(offeringId);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function offeringUsageOf(
+        uint32 offeringId,
+        bytes32 investorKey
+    ) external view returns (uint128 consumed, uint128 reserved) {
+        Usage memory u = _s().offeringUsage[offeringId][investorKey];
+        return (u.consumed, u.reserved);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function offeringCount() external view returns (uint32) {
+        return _s().offeringCount;
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function recordOf(uint32 platformId, bytes32 ref) external view returns (Record memory) {
+        return _s().records[platformId][ref];
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function periodOf(uint256 timestamp) external view returns (uint32) {
+        return _periodOf(timestamp, _s().config.periodDays);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function currentPeriod() external view returns (uint32) {
+        return _periodOf(block.timestamp, _s().config.periodDays);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function periodDays() external view returns (uint32) {
+        return _s().config.periodDays;
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function registry() external view returns (address) {
+        return address(_s().config.registry);
+    }
+
+    /// @notice Version of this implementation.
+    function version() external pure virtual returns (string memory) {
+        return "1.0.0";
+    }
+
+    /* INTERNAL */
+
+    /// @dev The caller's platform id and the period rule; one registry call, one config SLOAD.
+    function _platform() private view returns (uint32 platformId, uint32 periodDays_) {
+        Config memory c = _s().config;
+        (uint32 id, ParticipantKind kind, ParticipantStatus status) = c.registry.signerOf(msg.sender);
+        if (kind != ParticipantKind.Platform || status != ParticipantStatus.Active) {
+            revert QuotaNotActivePlatform(msg.sender, kind, status);
+        }
+        return (id, c.periodDays);
+    }
+
+    /// @dev Runs one operation and reverts with the named error when it is refused.
+    function _single(Args memory a, uint32 periodDays_) private {
+        (QuotaResult r, uint256 detail) = _apply(a, periodDays_);
+        if (r == QuotaResult.Ok) return;
+        if (r == QuotaResult.UnknownInvestor) revert QuotaUnknownInvestor(a.investorKey);
+        if (r == QuotaResult.UnknownOffering) revert QuotaUnknownOffering(a.offeringId);
+        if (r == QuotaResult.ZeroAmount) revert QuotaZeroAmount();
+        if (r == QuotaResult.ZeroReference) revert QuotaZeroReference();
+        if (r == QuotaResult.InvalidExpiry) revert QuotaInvalidExpiry(a.expiry, block.timestamp);
+        if (r == QuotaResult.InvestorLimitExceeded) revert QuotaInvestorLimitExceeded(a.investorKey, a.amount, detail);
+        if (r == QuotaResult.OfferingCapExceeded) revert QuotaOfferingCapExceeded(a.offeringId, a.amount, detail);
+        if (r == QuotaResult.OfferingInvestorLimitExceeded) {
+            revert QuotaOfferingInvestorLimitExceeded(a.offeringId, a.investorKey, a.amount, detail);
+        }
+        if (r == QuotaResult.ReferenceConflict) revert QuotaReferenceConflict(a.platformId, a.ref);
+        if (r == QuotaResult.UnknownReference) revert QuotaUnknownReference(a.platformId, a.ref);
+        if (r == QuotaResult.InvalidState) revert QuotaInvalidState(a.platformId, a.ref, QuotaRecordStatus(detail));
+        if (r == QuotaResult.ReservationExpired) revert QuotaReservationExpired(a.platformId, a.ref, uint40(detail));
+        revert QuotaReservationNotExpired(a.platformId, a.ref, uint40(detail));
+    }
+
+    /// @dev Applies one operation. Refusals return a result (and a detail value) and change nothing.
+    function _apply(Args memory a, uint32 periodDays_) private returns (QuotaResult, uint256) {
+        if (a.ref == bytes32(0)) return (QuotaResult.ZeroReference, 0);
+        if (a.amount == 0) return (QuotaResult.ZeroAmount, 0);
+        uint160 fp = uint160(uint256(keccak256(abi.encode(a.investorKey, a.offeringId, a.amount))));
+        if (a.op == QuotaOp.Reserve || a.op == QuotaOp.Consume) return _open(a, fp, periodDays_);
+        return _settle(a, fp);
+    }
+
+    /// @dev Reserve or consume: opens a new reference, or recognises an identical retry.
+    function _open(Args memory a, uint160 fp, uint32 periodDays_) private returns (QuotaResult, uint256) {
+        QuotaStorage storage $ = _s();
+        Record storage rec = $.records[a.platformId][a.ref];
+        bool isReserve = a.op == QuotaOp.Reserve;
+        if (rec.status != QuotaRecordStatus.None) {
+            // Same operation kind (reservation ⇔ expiry ≠ 0), same parameters: an identical retry.
+            if (rec.fingerprint == fp && rec.expiry == (isReserve ? a.expiry : 0)) {
+                emit QuotaReplayed(a.platformId, a.ref, a.op);
+                return (QuotaResult.Ok, 0);
+            }
+            return (QuotaResult.ReferenceConflict, 0);
+        }
+        if (isReserve && a.expiry <= block.timestamp) return (QuotaResult.InvalidExpiry, 0);
+
+        Investor memory iv = $.investors[a.investorKey];
+        if (!iv.known) return (QuotaResult.UnknownInvestor, 0);
+        Offering memory o = $.offerings[a.offeringId];
+        if (o.cap == 0) return (QuotaResult.UnknownOffering, 0);
+        uint32 period = _periodOf(block.timestamp, periodDays_);
+        Usage memory u = $.usage[a.investorKey][period];
+        uint256 amount = a.amount;
+        {
+            uint256 used = uint256(u.consumed) + u.reserved;
+            uint256 limit = _limitOf($, iv);
+            if (used + amount > limit) return (QuotaResult.InvestorLimitExceeded, limit > used ? limit - used : 0);
+        }
+        if (uint256(o.consumed) + o.reserved + amount > o.cap) {
+            return (QuotaResult.OfferingCapExceeded, o.cap - o.consumed - o.reserved);
+        }
+        // From here on every counter stays within a limit ≤ its type's maximum: the casts cannot truncate.
+        if (o.perInvestorLimit != 0) {
+            (QuotaResult r, uint256 left) = _openOfferingInvestor(a, o.perInvestorLimit, isReserve);
+            if (r != QuotaResult.Ok) return (r, left);
+        }
+        if (isReserve) {
+            u.reserved += uint128(amount);
+            o.reserved += uint64(amount);
+        } else {
+            u.consumed += uint128(amount);
+            o.consumed += uint64(amount);
+        }
+        $.usage[a.investorKey][period] = u;
+        $.offerings[a.offeringId] = o;
+        $.records[a.platformId][a.ref] = Record(
+            fp,
+            isReserve ? QuotaRecordStatus.Reserved : QuotaRecordStatus.Consumed,
+            period,
+            isReserve ? a.expiry : 0
+        );
+        _emitOpened(a, period);
+        return (QuotaResult.Ok, 0);
+    }
+
+    /// @dev Checks and counts an opening against an offering's per-investor limit.
+    function _openOfferingInvestor(
+        Args memory a,
+        uint64 perInvestorLimit,
+        bool isReserve
+    ) private returns (QuotaResult, uint256) {
+        Usage storage ou = _s().offeringUsage[a.offeringId][a.investorKey];
+        Usage memory m = ou;
+        uint256 used = uint256(m.consumed) + m.reserved;
+        if (used + a.amount > perInvestorLimit) {
+            return (QuotaResult.OfferingInvestorLimitExceeded, perInvestorLimit - used);
+        }
+        // used + amount ≤ perInvestorLimit < 2^64: the uint128 counters cannot overflow.
+        if (isReserve) ou.reserved = m.reserved + a.amount;
+        else ou.consumed = m.consumed + a.amount;
+        return (QuotaResult.Ok, 0);
+    }
+
+    /// @dev Confirm, cancel, expire or refund an existing reference.
+    function _settle(Args memory a, uint160 fp) private returns (QuotaResult, uint256) {
+        QuotaStorage storage $ = _s();
+        Record memory rec = $.records[a.platformId][a.ref];
+        if (rec.status == QuotaRecordStatus.None) return (QuotaResult.UnknownReference, 0);
+        if (rec.fingerprint != fp) return (QuotaResult.ReferenceConflict, 0);
+
+        QuotaRecordStatus from = rec.status;
+        QuotaRecordStatus to;
+        bool allowed;
+        bool replay;
+        if (a.op == QuotaOp.Confirm) {
+            to = QuotaRecordStatus.Confirmed;
+            allowed = from == QuotaRecordStatus.Reserved;
+            // A confirmed reservation that was later refunded was confirmed: a retry is still a replay.
+            replay = from == to || (from == QuotaRecordStatus.Refunded && rec.expiry != 0);
+        } else if (a.op == QuotaOp.Refund) {
+            to = QuotaRecordStatus.Refunded;
+            allowed = from == QuotaRecordStatus.Consumed || from == QuotaRecordStatus.Confirmed;
+            replay = from == to;
+        } else {
+            to = a.op == QuotaOp.Cancel ? QuotaRecordStatus.Cancelled : QuotaRecordStatus.Expired;
+            allowed = from == QuotaRecordStatus.Reserved;
+            replay = from == to;
+        }
+        if (replay) {
+            emit QuotaReplayed(a.platformId, a.ref, a.op);
+            return (QuotaResult.Ok, 0);
+        }
+        if (!allowed) return (QuotaResult.InvalidState, uint256(from));
+        if (a.op == QuotaOp.Confirm && block.timestamp >= rec.expiry) {
+            return (QuotaResult.ReservationExpired, rec.expiry);
+        }
+        if (a.op == QuotaOp.Expire && block.timestamp < rec.expiry) {
+            return (QuotaResult.ReservationNotExpired, rec.expiry);
+        }
+
+        _move(a, from, to, rec.period);
+        $.records[a.platformId][a.ref].status = to;
+        _emitSettled(a, to, rec.period);
+        return (QuotaResult.Ok, 0);
+    }
+
+    /// @dev Moves a settled reference's amount between the counters of its investor period and offering.
+    function _move(Args memory a, QuotaRecordStatus from, QuotaRecordStatus to, uint32 period) private {
+        QuotaStorage storage $ = _s();
+        uint128 amount = a.amount;
+        uint64 amount64 = uint64(amount); // the record proves the amount was added to a uint64 offering total
+        Usage memory u = $.usage[a.investorKey][period];
+        Offering memory o = $.offerings[a.offeringId];
+        // The fingerprint proves this exact amount was added to these counters (reserved for a reservation,
+        // consumed for a consumption or confirmation) and the status change makes each removal happen once,
+        // so no subtraction underflows and no addition passes the limit it was checked against.
+        unchecked {
+            if (from == QuotaRecordStatus.Reserved) {
+                u.reserved -= amount;
+                o.reserved -= amount64;
+                if (to == QuotaRecordStatus.Confirmed) {
+                    u.consumed += amount;
+                    o.consumed += amount64;
+                }
+            } else {
+                u.consumed -= amount;
+                o.consumed -= amount64;
+            }
+        }
+        $.usage[a.investorKey][period] = u;
+        $.offerings[a.offeringId] = o;
+        if (o.perInvestorLimit != 0) _settleOfferingInvestor(a, from, to);
+    }
+
+    /// @dev Same movement as in `_move` for the per-investor totals of an offering with a per-investor limit.
+    function _settleOfferingInvestor(Args memory a, QuotaRecordStatus from, QuotaRecordStatus to) private {
+        Usage storage s = _s().offeringUsage[a.offeringId][a.investorKey];
+        Usage memory m = s;
+        uint128 amount = a.amount;
+        // Same proof as in `_move`: the record shows the amount sits in these counters exactly once.
+        unchecked {
+            if (from == QuotaRecordStatus.Reserved) {
+                m.reserved -= amount;
+                if (to == QuotaRecordStatus.Confirmed) m.consumed += amount;
+            } else {
+                m.consumed -= amount;
+            }
+        }
+        s.consumed = m.consumed;
+        s.reserved = m.reserved;
+    }
+
+    function _emitOpened(Args memory a, uint32 period) private {
+        if (a.op == QuotaOp.Reserve) {
+            emit QuotaReserved(a.platformId, a.ref, a.investorKey, a.offeringId, a.amount, period, a.expiry);
+        } else {
+            emit QuotaConsumed(a.platformId, a.ref, a.investorKey, a.offeringId, a.amount, period);
+        }
+    }
+
+    function _emitSettled(Args memory a, QuotaRecordStatus to, uint32 period) private {
+        if (to == QuotaRecordStatus.Confirmed) {
+            emit QuotaConfirmed(a.platformId, a.ref, a.investorKey, a.offeringId, a.amount, period);
+        } else if (to == QuotaRecordStatus.Cancelled) {
+            emit QuotaCancelled(a.platformId, a.ref, a.investorKey, a.offeringId, a.amount, period);
+        } else if (to == QuotaRecordStatus.Expired) {
+            emit QuotaExpired(a.platformId, a.ref, a.investorKey, a.offeringId, a.amount, period);
+        } else {
+            emit QuotaRefunded(a.platformId, a.ref, a.investorKey, a.offeringId, a.amount, period);
+        }
+    }
+
+    function _limitOf(QuotaStorage storage $, Investor memory iv) private view returns (uint128) {
+        return iv.category == 0 ? iv.limit : $.categories[iv.category].limit;
+    }
+
+    function _periodOf(uint256 timestamp, uint32 periodDays_) private pure returns (uint32) {
+        uint256 day = DateLib.dayOf(timestamp);
+        if (periodDays_ == 0) {
+            (uint256 year, , ) = DateLib.toDate(day);
+            return uint32(year);
+        }
+        return uint32(WINDOW_PERIOD_BASE + day / periodDays_);
+    }
+}

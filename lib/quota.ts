@@ -1,0 +1,168 @@
+/**
+ * Crowdfunding quota helpers shared by tasks, the demo, the benchmark and the tests: investor keys,
+ * the US Reg CF investor limit (DOMAIN.md §3), enum names and amount parsing. Amounts are bigints in the
+ * smallest unit of the quota currency (e.g. cents).
+ */
+import { AbiCoder, ethers } from "ethers";
+import { UserError } from "./cli";
+
+/** Names of `QuotaOp`, in enum order. */
+export const QUOTA_OPS = ["Reserve", "Confirm", "Cancel", "Consume", "Refund", "Expire"] as const;
+/** Names of `QuotaResult`, in enum order. */
+export const QUOTA_RESULTS = [
+  "Ok",
+  "UnknownInvestor",
+  "UnknownOffering",
+  "ZeroAmount",
+  "ZeroReference",
+  "InvalidExpiry",
+  "InvestorLimitExceeded",
+  "OfferingCapExceeded",
+  "OfferingInvestorLimitExceeded",
+  "ReferenceConflict",
+  "UnknownReference",
+  "InvalidState",
+  "ReservationExpired",
+  "ReservationNotExpired",
+] as const;
+/** Names of `QuotaRecordStatus`, in enum order. */
+export const QUOTA_STATUSES = ["None", "Reserved", "Confirmed", "Cancelled", "Expired", "Consumed", "Refunded"] as const;
+
+export type QuotaOpName = (typeof QUOTA_OPS)[number];
+export type QuotaResultName = (typeof QUOTA_RESULTS)[number];
+
+/** The quota meaning "no limit" (type(uint128).max). */
+export const UNLIMITED = (1n << 128n) - 1n;
+/** Offering amounts (cap, per-investor limit, totals) stay below 2^64. */
+export const MAX_OFFERING_AMOUNT = (1n << 64n) - 1n;
+
+/**
+ * The investor key the chain knows: keccak256(abi.encode(salt, realNameId)). The salt is the depository's
+ * secret (32 bytes); the real-name id never leaves the depository.
+ */
+export function investorKey(salt: string, realNameId: string): string {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(salt)) throw new UserError(`salt must be 32 bytes of hex (0x + 64 hex digits), got "${salt}"`);
+  if (realNameId.trim() === "") throw new UserError("the real-name id is empty");
+  return ethers.keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32", "string"], [salt, realNameId.trim()]));
+}
+
+/** A platform reference: 32-byte hex taken as is, any other text hashed with keccak256. */
+export function referenceBytes(ref: string): string {
+  if (/^0x[0-9a-fA-F]{64}$/.test(ref)) return ref.toLowerCase();
+  if (ref.trim() === "") throw new UserError("the reference is empty");
+  return ethers.keccak256(ethers.toUtf8Bytes(ref));
+}
+
+/** Short labels (categories, offerings) as bytes32. */
+export function labelBytes(label: string): string {
+  if (ethers.toUtf8Bytes(label).length > 31) throw new UserError(`label "${label}" is longer than 31 bytes`);
+  return ethers.encodeBytes32String(label);
+}
+
+export function labelText(b: string): string {
+  try {
+    return ethers.decodeBytes32String(b);
+  } catch {
+    return b;
+  }
+}
+
+/**
+ * Parses a money amount written in currency units with up to `decimals` decimals ("2500", "2,500.50")
+ * into the smallest unit; "unlimited" gives UNLIMITED when allowed.
+ */
+export function parseAmount(text: string, decimals = 2, what = "amount", allowUnlimited = false): bigint {
+  const s = String(text).replace(/[,_ ]/g, "");
+  if (allowUnlimited && /^unlimited$/i.test(s)) return UNLIMITED;
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(s);
+  if (!m || (m[2] && m[2].length > decimals))
+    throw new UserError(`${what} "${text}" is not a non-negative number with at most ${decimals} decimals`);
+  return BigInt(m[1]) * 10n ** BigInt(decimals) + BigInt((m[2] ?? "").padEnd(decimals, "0") || "0");
+}
+
+/** Formats a smallest-unit amount in currency units; UNLIMITED prints as "unlimited". */
+export function formatAmount(v: bigint, decimals = 2): string {
+  if (v === UNLIMITED) return "unlimited";
+  const neg = v < 0n;
+  const a = neg ? -v : v;
+  const unit = 10n ** BigInt(decimals);
+  const whole = (a / unit).toLocaleString("en-US");
+  const frac = decimals > 0 ? "." + (a % unit).toString().padStart(decimals, "0") : "";
+  return (neg ? "-" : "") + whole + frac;
+}
+
+/** Reg CF thresholds (17 CFR 227.100(a)(2), 2022 inflation adjustment), in whole currency units. */
+export interface RegCfParams {
+  threshold: bigint;
+  floor: bigint;
+  ceiling: bigint;
+  /** Percentages below and at/above the threshold. */
+  lowPercent: bigint;
+  highPercent: bigint;
+}
+
+export const REG_CF_2022: RegCfParams = { threshold: 124_000n, floor: 2_500n, ceiling: 124_000n, lowPercent: 5n, highPercent: 10n };
+
+export interface InvestorFinances {
+  /** Annual income, smallest unit. */
+  income: bigint;
+  /** Net worth excluding the primary residence, smallest unit. */
+  netWorth: bigint;
+  accredited: boolean;
+}
+
+/**
+ * The Reg CF 12-month investment limit of a purchaser, in the smallest unit (`decimals` per currency unit):
+ * accredited → unlimited; income or net worth below the threshold → max(floor, 5% × max(income, NW));
+ * both at or above it → min(10% × max(income, NW), ceiling). Percentages round down (the limit is a cap).
+ */
+export function regCfLimit(f: InvestorFinances, decimals = 2, p: RegCfParams = REG_CF_2022): bigint {
+  if (f.income < 0n || f.netWorth < 0n) throw new UserError("income and net worth must not be negative");
+  if (f.accredited) return UNLIMITED;
+  const unit = 10n ** BigInt(decimals);
+  const threshold = p.threshold * unit;
+  const greater = f.income > f.netWorth ? f.income : f.netWorth;
+  if (f.income < threshold || f.netWorth < threshold) {
+    const pct = (greater * p.lowPercent) / 100n;
+    const floor = p.floor * unit;
+    return pct > floor ? pct : floor;
+  }
+  const pct = (greater * p.highPercent) / 100n;
+  const ceiling = p.ceiling * unit;
+  return pct < ceiling ? pct : ceiling;
+}
+
+/** The default category table the tooling proposes (limits in the smallest unit, 2 decimals). */
+export const DEFAULT_CATEGORIES: { id: number; name: string; limit: bigint }[] = [
+  { id: 1, name: "retail", limit: 2_500_00n },
+  { id: 2, name: "qualified", limit: 124_000_00n },
+  { id: 3, name: "accredited", limit: UNLIMITED },
+];
+
+/** Category suggested by the Reg CF rule: accredited investors are unlimited, others retail or qualified. */
+export function suggestCategory(f: InvestorFinances, decimals = 2): { category: string; regCfLimit: bigint } {
+  const limit = regCfLimit(f, decimals);
+  if (limit === UNLIMITED) return { category: "accredited", regCfLimit: limit };
+  const unit = 10n ** BigInt(decimals);
+  const both = f.income >= REG_CF_2022.threshold * unit && f.netWorth >= REG_CF_2022.threshold * unit;
+  return { category: both ? "qualified" : "retail", regCfLimit: limit };
+}
+
+/**
+ * Period id under the on-chain rule: periodDays 0 → calendar year (UTC) of the timestamp, else
+ * 10000 + dayNumber / periodDays.
+ */
+export function periodOf(timestampSeconds: bigint | number, periodDays = 0): number {
+  const day = Number(BigInt(timestampSeconds) / 86400n);
+  if (periodDays === 0) return new Date(day * 86400 * 1000).getUTCFullYear();
+  return 10_000 + Math.floor(day / periodDays);
+}
+
+/** The investor key from a task argument: 32-byte hex as is, else a real-name id hashed with the salt. */
+export function resolveInvestor(investor: string, salt?: string): string {
+  if (/^0x[0-9a-fA-F]{64}$/.test(investor)) return investor.toLowerCase();
+  const s = salt ?? process.env.QUOTA_SALT;
+  if (!s)
+    throw new UserError(`"${investor}" is not an investor key: give the 32-byte key, or the real-name id with --salt (or QUOTA_SALT)`);
+  return investorKey(s, investor);
+}

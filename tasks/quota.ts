@@ -1,0 +1,290 @@
+import { task, types } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { Signer } from "ethers";
+import type { QuotaRegistry } from "../typechain-types";
+import { action } from "../lib/task";
+import { output, printTable, UserError } from "../lib/cli";
+import { pickSigner, suiteAddress } from "../lib/suite";
+
+// Amounts on the command line are currency units with up to 2 decimals ("2500", "1,250.50"); on chain they
+// are the smallest unit (cents). Investors are given by key (0x…32 bytes) or real-name id + --salt.
+
+async function quotaAt(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise<QuotaRegistry> {
+  return (await hre.ethers.getContractAt("QuotaRegistry", suiteAddress(hre, "QuotaRegistry"), signer)) as unknown as QuotaRegistry;
+}
+
+/** Runs a dry run and turns a refusal into one line naming the contract's error and its values. */
+async function dryRun(q: QuotaRegistry, call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (err) {
+    const e = err as { data?: unknown; message?: string };
+    const m = /custom error (0x[0-9a-fA-F]{8}):? ?([0-9a-fA-F]*)/.exec(e.message ?? "");
+    const data = typeof e.data === "string" ? e.data : m ? m[1] + m[2] : undefined;
+    const parsed = data ? q.interface.parseError(data) : null;
+    if (parsed) throw new UserError(`the contract refused: ${parsed.name}(${parsed.args.map((x) => String(x)).join(", ")})`);
+    throw err;
+  }
+}
+
+function positiveInt(v: string, what: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UserError(`${what} "${v}" is not a positive integer`);
+  return Number(v);
+}
+
+async function investorRow(hre: HardhatRuntimeEnvironment, q: QuotaRegistry, key: string, period?: number) {
+  const { formatAmount } = await import("../lib/quota");
+  const p = period ?? Number(await q.currentPeriod());
+  const [limit, category, known] = await q.quotaOf(key);
+  const [consumed, reserved] = await q.usageOf(key, p);
+  const available = await q.availableOf(key, p);
+  return {
+    investor: `${key.slice(0, 18)}…`,
+    investorKey: key,
+    period: p,
+    known,
+    category: Number(category) || "direct",
+    quota: formatAmount(limit),
+    consumed: formatAmount(consumed),
+    reserved: formatAmount(reserved),
+    available: formatAmount(available),
+  };
+}
+
+const INVESTOR_COLUMNS = ["investor", "period", "category", "quota", "consumed", "reserved", "available"];
+
+task("quota:category", "Shows the category table, defines a category, or puts an investor in one (quota admin)")
+  .addOptionalParam("id", "Category id (1..255)", undefined, types.string)
+  .addOptionalParam("name", "Category label when defining, e.g. retail", undefined, types.string)
+  .addOptionalParam("limit", "Category quota per period in currency units, or 'unlimited'", undefined, types.string)
+  .addOptionalParam(
+    "investor",
+    "Investor key, or real-name id with --salt: assign to --id, or classify from finances",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam("salt", "Depository salt for real-name ids (default env QUOTA_SALT)", undefined, types.string)
+  .addOptionalParam("income", "Annual income (classify by Reg CF)", undefined, types.string)
+  .addOptionalParam("netWorth", "Net worth without primary residence (classify by Reg CF)", undefined, types.string)
+  .addFlag("accredited", "Accredited investor (classify: unlimited)")
+  .addFlag("defaults", "Define the default table: 1 retail 2,500; 2 qualified 124,000; 3 accredited unlimited")
+  .addOptionalParam("from", "Quota admin: account index or address", undefined, types.string)
+  .addFlag("json", "Print JSON")
+  .setAction(
+    action(
+      async (
+        a: {
+          id?: string;
+          name?: string;
+          limit?: string;
+          investor?: string;
+          salt?: string;
+          income?: string;
+          netWorth?: string;
+          accredited: boolean;
+          defaults: boolean;
+          from?: string;
+          json: boolean;
+        },
+        hre,
+      ) => {
+        const Q = await import("../lib/quota");
+        const q = await quotaAt(hre, await pickSigner(hre, a.from));
+        let note = "";
+        if (a.defaults) {
+          for (const c of Q.DEFAULT_CATEGORIES) await (await q.setCategory(c.id, c.limit, Q.labelBytes(c.name))).wait();
+          note = "default category table defined";
+        } else if (a.investor) {
+          const key = Q.resolveInvestor(a.investor, a.salt);
+          let id: number;
+          if (a.id) id = positiveInt(a.id, "--id");
+          else {
+            if (!a.accredited && (a.income === undefined || a.netWorth === undefined)) {
+              throw new UserError("give --id, or --income and --net-worth (or --accredited) to classify by the Reg CF rule");
+            }
+            const s = Q.suggestCategory({
+              income: Q.parseAmount(a.income ?? "0", 2, "--income"),
+              netWorth: Q.parseAmount(a.netWorth ?? "0", 2, "--net-worth"),
+              accredited: a.accredited,
+            });
+            id = Q.DEFAULT_CATEGORIES.find((c) => c.name === s.category)!.id;
+            note = `Reg CF: ${s.category}, personal limit ${Q.formatAmount(s.regCfLimit)}; `;
+          }
+          await (await q.setInvestorCategory(key, id)).wait();
+          const row = await investorRow(hre, q, key);
+          output(a.json, row, () => printTable([row], INVESTOR_COLUMNS, `${note}investor placed in category ${id}`));
+          return;
+        } else if (a.id && a.limit) {
+          const id = positiveInt(a.id, "--id");
+          await (await q.setCategory(id, Q.parseAmount(a.limit, 2, "--limit", true), Q.labelBytes(a.name ?? `category-${id}`))).wait();
+          note = `category ${id} set`;
+        }
+        const rows: Record<string, unknown>[] = [];
+        for (let id = 1; id <= 16; id++) {
+          try {
+            const [limit, name] = await q.category(id);
+            rows.push({ id, name: Q.labelText(name), quota: Q.formatAmount(limit) });
+          } catch {
+            /* undefined category */
+          }
+        }
+        output(a.json, rows, () => printTable(rows, ["id", "name", "quota"], note || "category table"));
+      },
+    ),
+  );
+
+task("quota:set", "Sets an investor's quota per period directly, or from income and net worth by the Reg CF rule (quota admin)")
+  .addParam("investor", "Investor key, or real-name id with --salt", undefined, types.string)
+  .addOptionalParam("salt", "Depository salt for real-name ids (default env QUOTA_SALT)", undefined, types.string)
+  .addOptionalParam("limit", "Quota in currency units, or 'unlimited'", undefined, types.string)
+  .addFlag("fromIncome", "Compute the quota with the Reg CF rule from --income, --net-worth, --accredited")
+  .addOptionalParam("income", "Annual income in currency units", undefined, types.string)
+  .addOptionalParam("netWorth", "Net worth without primary residence, in currency units", undefined, types.string)
+  .addFlag("accredited", "Accredited investor: unlimited")
+  .addOptionalParam("from", "Quota admin: account index or address", undefined, types.string)
+  .addFlag("json", "Print JSON")
+  .setAction(
+    action(
+      async (
+        a: {
+          investor: string;
+          salt?: string;
+          limit?: string;
+          fromIncome: boolean;
+          income?: string;
+          netWorth?: string;
+          accredited: boolean;
+          from?: string;
+          json: boolean;
+        },
+        hre,
+      ) => {
+        const Q = await import("../lib/quota");
+        const key = Q.resolveInvestor(a.investor, a.salt);
+        let limit: bigint;
+        if (a.fromIncome) {
+          if (!a.accredited && (a.income === undefined || a.netWorth === undefined)) {
+            throw new UserError("--from-income needs --income and --net-worth (or --accredited)");
+          }
+          limit = Q.regCfLimit({
+            income: Q.parseAmount(a.income ?? "0", 2, "--income"),
+            netWorth: Q.parseAmount(a.netWorth ?? "0", 2, "--net-worth"),
+            accredited: a.accredited,
+          });
+        } else if (a.limit !== undefined) limit = Q.parseAmount(a.limit, 2, "--limit", true);
+        else throw new UserError("give --limit or --from-income");
+        const q = await quotaAt(hre, await pickSigner(hre, a.from));
+        const receipt = await (await q.setQuota(key, limit)).wait();
+        const row = { ...(await investorRow(hre, q, key)), txHash: receipt!.hash };
+        output(a.json, row, () => printTable([row], INVESTOR_COLUMNS, `quota set (tx ${receipt!.hash})`));
+      },
+    ),
+  );
+
+task("quota:offering", "Registers an offering with its cap across platforms (quota admin), or shows one")
+  .addOptionalParam("id", "Show this offering", undefined, types.string)
+  .addOptionalParam("cap", "Cap across all platforms in currency units", undefined, types.string)
+  .addOptionalParam("perInvestor", "Per-investor limit in currency units (default none)", "0", types.string)
+  .addOptionalParam("name", "Label (≤ 31 bytes)", "", types.string)
+  .addOptionalParam("from", "Quota admin: account index or address", undefined, types.string)
+  .addFlag("json", "Print JSON")
+  .setAction(
+    action(async (a: { id?: string; cap?: string; perInvestor: string; name: string; from?: string; json: boolean }, hre) => {
+      const Q = await import("../lib/quota");
+      const q = await quotaAt(hre, await pickSigner(hre, a.from));
+      let id: number;
+      if (a.cap) {
+        const tx = await q.registerOffering(
+          Q.parseAmount(a.cap, 2, "--cap"),
+          Q.parseAmount(a.perInvestor, 2, "--per-investor"),
+          Q.labelBytes(a.name),
+        );
+        await tx.wait();
+        id = Number(await q.offeringCount());
+      } else if (a.id) id = positiveInt(a.id, "--id");
+      else throw new UserError("give --cap to register, or --id to show");
+      const o = await q.offering(id);
+      const row = {
+        offering: id,
+        cap: Q.formatAmount(o.cap),
+        perInvestor: o.perInvestorLimit === 0n ? "none" : Q.formatAmount(o.perInvestorLimit),
+        consumed: Q.formatAmount(o.consumed),
+        reserved: Q.formatAmount(o.reserved),
+        available: Q.formatAmount(o.cap - o.consumed - o.reserved),
+      };
+      output(a.json, row, () => printTable([row], undefined, a.cap ? `offering ${id} registered` : undefined));
+    }),
+  );
+
+for (const [name, method, help] of [
+  ["reserve", "reserve", "Reserves quota at checkout until an expiry (platform)"],
+  ["confirm", "confirm", "Confirms a reservation into consumption (platform)"],
+  ["cancel", "cancel", "Cancels a reservation (platform)"],
+  ["consume", "consume", "Consumes quota directly (platform)"],
+  ["refund", "refund", "Gives back consumed quota after a cancelled investment (platform)"],
+] as const) {
+  task(`quota:${name}`, `${help}; idempotent on --ref`)
+    .addParam("ref", "The platform's reference (text, hashed; or 0x + 64 hex)", undefined, types.string)
+    .addParam("investor", "Investor key, or real-name id with --salt", undefined, types.string)
+    .addParam("offering", "Offering id", undefined, types.string)
+    .addParam("amount", "Amount in currency units", undefined, types.string)
+    .addOptionalParam("salt", "Depository salt for real-name ids (default env QUOTA_SALT)", undefined, types.string)
+    .addOptionalParam("ttl", "reserve: seconds until the reservation may be expired", "900", types.string)
+    .addOptionalParam("from", "Platform signer: account index or address", undefined, types.string)
+    .addFlag("json", "Print JSON")
+    .setAction(
+      action(
+        async (
+          a: { ref: string; investor: string; offering: string; amount: string; salt?: string; ttl: string; from?: string; json: boolean },
+          hre,
+        ) => {
+          const Q = await import("../lib/quota");
+          const q = await quotaAt(hre, await pickSigner(hre, a.from));
+          const key = Q.resolveInvestor(a.investor, a.salt);
+          const ref = Q.referenceBytes(a.ref);
+          const offering = positiveInt(a.offering, "--offering");
+          const amount = Q.parseAmount(a.amount, 2, "--amount");
+          // A dry run first, so a refusal is reported with the contract's named error before anything is sent.
+          let tx;
+          if (method === "reserve") {
+            const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
+            const expiry = BigInt(now) + BigInt(positiveInt(a.ttl, "--ttl"));
+            await dryRun(q, () => q.reserve.staticCall(ref, key, offering, amount, expiry));
+            tx = await q.reserve(ref, key, offering, amount, expiry);
+          } else {
+            await dryRun(q, () => q[method].staticCall(ref, key, offering, amount));
+            tx = await q[method](ref, key, offering, amount);
+          }
+          const receipt = await tx.wait();
+          const replayed = receipt!.logs.some((l) => q.interface.parseLog(l)?.name === "QuotaReplayed");
+          const row = { ...(await investorRow(hre, q, key)), result: replayed ? "replay (no change)" : name, txHash: receipt!.hash };
+          output(a.json, row, () => printTable([row], [...INVESTOR_COLUMNS, "result"], `${name} ${a.ref} (tx ${receipt!.hash})`));
+        },
+      ),
+    );
+}
+
+task("quota:show", "Shows an investor's quota and usage, or an offering's totals")
+  .addOptionalParam("investor", "Investor key, or real-name id with --salt", undefined, types.string)
+  .addOptionalParam("salt", "Depository salt for real-name ids (default env QUOTA_SALT)", undefined, types.string)
+  .addOptionalParam("period", "Period id (default the current one, e.g. 2026)", undefined, types.string)
+  .addOptionalParam("offering", "Offering id", undefined, types.string)
+  .addFlag("json", "Print JSON")
+  .setAction(
+    action(async (a: { investor?: string; salt?: string; period?: string; offering?: string; json: boolean }, hre) => {
+      const Q = await import("../lib/quota");
+      const q = await quotaAt(hre);
+      if (a.offering) {
+        await hre.run("quota:offering", { id: a.offering, perInvestor: "0", name: "", json: a.json });
+        return;
+      }
+      if (!a.investor) throw new UserError("give --investor or --offering");
+      const row = await investorRow(
+        hre,
+        q,
+        Q.resolveInvestor(a.investor, a.salt),
+        a.period ? positiveInt(a.period, "--period") : undefined,
+      );
+      output(a.json, row, () => printTable([row], INVESTOR_COLUMNS));
+    }),
+  );
