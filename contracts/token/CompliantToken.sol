@@ -204,9 +204,9 @@ abstract contract CompliantToken is Initializable, AccessControlUpgradeable, IER
                 }
             }
         }
-        uint256 balance = a.balance;
-        uint256 free = balance - a.encumbered;
-        if (amount - consumed > free) revert TokenInsufficientFreeBalance(from, free, amount - consumed);
+        // The consumed units are free now, so the whole amount must fit in the free balance.
+        uint256 free = a.balance - a.encumbered;
+        if (amount > free) revert TokenInsufficientFreeBalance(from, free, amount);
         _moveBalance($, a, from, to, amount);
         emit ForcedTransfer(from, to, reason, amount, locker, dealId, consumed);
     }
