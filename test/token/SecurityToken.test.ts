@@ -7,6 +7,15 @@ import { TOKEN_ROLES, bytesToText } from "../../lib/tokens";
 
 const R = REASON;
 
+interface Op {
+  k: string;
+  a: number;
+  b?: number;
+  d: bigint;
+  n: bigint;
+  keep: boolean;
+}
+
 describe("SecurityToken", function () {
   describe("ERC-20 behaviour (onboarded holders)", function () {
     it("reports name, symbol, decimals and total supply", async function () {
@@ -430,7 +439,18 @@ describe("SecurityToken", function () {
 
     it("cannot be initialised twice", async function () {
       const { equity, actors } = await loadFixture(tokensFixture);
-      const i = (await equity.instrument()).toObject();
+      const r = await equity.instrument();
+      const i = {
+        isin: r.isin,
+        kind: r.kind,
+        currency: r.currency,
+        faceValue: r.faceValue,
+        couponRate: r.couponRate,
+        couponFrequency: r.couponFrequency,
+        issueDate: r.issueDate,
+        maturityDate: r.maturityDate,
+        dayCount: r.dayCount,
+      };
       await expect(equity.initialize(actors.csd.address, actors.csd.address, "x", "x", 0, i)).to.be.revertedWithCustomError(
         equity,
         "InvalidInitialization",
@@ -474,16 +494,16 @@ describe("SecurityToken", function () {
           runs++;
           expect(await ethers.provider.send("evm_revert", [base])).to.equal(true);
           base = await ethers.provider.send("evm_snapshot", []);
-          for (const o of ops as Array<Record<string, never>>) {
-            const a = holders[o.a as number];
-            const b = o.b === undefined ? a : holders[o.b as number];
+          for (const o of ops as unknown as Op[]) {
+            const a = holders[o.a];
+            const b = o.b === undefined ? a : holders[o.b];
             const before = await snapshotOf();
             let refused = false;
             try {
               let tx;
-              switch (o.k as string) {
+              switch (o.k) {
                 case "transfer":
-                  tx = equity.connect(signers[o.a as number]).transfer(b, o.n);
+                  tx = equity.connect(signers[o.a]).transfer(b, o.n);
                   break;
                 case "mint":
                   tx = equity.mint(a, o.n, R);
