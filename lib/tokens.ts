@@ -208,7 +208,10 @@ export interface EncumbranceRow {
 }
 
 /** Holders (from Transfer events) with balances, and the live encumbrances by purpose (from events). */
-export async function holdingsOf(token: SecurityToken | CashToken, fromBlock = 0): Promise<{ holders: HolderRow[]; encumbrances: EncumbranceRow[] }> {
+export async function holdingsOf(
+  token: SecurityToken | CashToken,
+  fromBlock = 0,
+): Promise<{ holders: HolderRow[]; encumbrances: EncumbranceRow[] }> {
   const t = token as SecurityToken;
   const addresses = new Set<string>();
   for (const ev of await t.queryFilter(t.filters.Transfer(), fromBlock)) {
@@ -225,7 +228,8 @@ export async function holdingsOf(token: SecurityToken | CashToken, fromBlock = 0
     purposes.set(`${ev.args.holder}/${ev.args.locker}/${ev.args.dealId}`, [ev.args.holder, ev.args.locker, ev.args.dealId]);
   }
   for (const ev of await t.queryFilter(t.filters.EncumbranceMoved(), fromBlock)) {
-    if (ev.args.keptEncumbered) purposes.set(`${ev.args.to}/${ev.args.locker}/${ev.args.dealId}`, [ev.args.to, ev.args.locker, ev.args.dealId]);
+    if (ev.args.keptEncumbered)
+      purposes.set(`${ev.args.to}/${ev.args.locker}/${ev.args.dealId}`, [ev.args.to, ev.args.locker, ev.args.dealId]);
   }
   const encumbrances: EncumbranceRow[] = [];
   for (const [holder, locker, dealId] of purposes.values()) {

@@ -28,7 +28,12 @@ task("token:issue", "Issues a security (equity or bond) or a cash token through 
   .addOptionalParam("frequency", "Bond: coupons per year (0, 1, 2, 4, 12)", 2, types.int)
   .addOptionalParam("issueDate", "Bond: issue date YYYY-MM-DD", undefined, types.string)
   .addOptionalParam("maturity", "Bond: maturity date YYYY-MM-DD", undefined, types.string)
-  .addOptionalParam("dayCount", "Bond: day-count convention (Thirty360BondBasis, Thirty360E, Thirty360EIsda, Act360, Act365Fixed, ActActIcma)", "Thirty360BondBasis", types.string)
+  .addOptionalParam(
+    "dayCount",
+    "Bond: day-count convention (Thirty360BondBasis, Thirty360E, Thirty360EIsda, Act360, Act365Fixed, ActActIcma)",
+    "Thirty360BondBasis",
+    types.string,
+  )
   .addOptionalParam("from", "Issuer: account index or address", undefined, types.string)
   .addFlag("json", "Print JSON")
   .setAction(
@@ -74,7 +79,14 @@ task("token:issue", "Issues a security (equity or bond) or a cash token through 
           });
           result = await t.issueSecurity(factory, { name: a.name, symbol: a.symbol, decimals: a.decimals, instrument });
         } else throw new UserError(`--type "${a.type}" is not security or cash`);
-        const row = { type: a.type, symbol: a.symbol, decimals: a.decimals, currency: a.currency.toUpperCase(), isin: a.isin ?? "", token: result.address };
+        const row = {
+          type: a.type,
+          symbol: a.symbol,
+          decimals: a.decimals,
+          currency: a.currency.toUpperCase(),
+          isin: a.isin ?? "",
+          token: result.address,
+        };
         output(a.json, { ...row, txHash: result.receipt.hash }, () => printTable([row], undefined, `issued (tx ${result.receipt.hash})`));
       },
     ),
@@ -99,7 +111,12 @@ for (const [name, method, help] of [
         const tok = await t.resolveToken(hre, a.token, await pickSigner(hre, a.from));
         const amount = t.parseAmount(a.amount, tok.decimals);
         const receipt = (await (await tok.token[method](address(a.to, "--to"), amount, reasonBytes(a.reason))).wait())!;
-        const row = { token: tok.symbol, holder: a.to, amount: a.amount, balance: t.formatAmount(await tok.token.balanceOf(a.to), tok.decimals) };
+        const row = {
+          token: tok.symbol,
+          holder: a.to,
+          amount: a.amount,
+          balance: t.formatAmount(await tok.token.balanceOf(a.to), tok.decimals),
+        };
         output(a.json, { ...row, txHash: receipt.hash }, () => printTable([row], undefined, `${name} done (tx ${receipt.hash})`));
       }),
     );
@@ -119,8 +136,11 @@ task("token:transfer", "Transfers free units to another participant (holder)")
       const receipt = (await (await tok.token.transfer(address(a.to, "--to"), t.parseAmount(a.amount, tok.decimals))).wait())!;
       const from = await signer.getAddress();
       const rows = [from, a.to].map((h) => ({ holder: h }));
-      for (const r of rows as Record<string, unknown>[]) r.balance = t.formatAmount(await tok.token.balanceOf(r.holder as string), tok.decimals);
-      output(a.json, { rows, txHash: receipt.hash }, () => printTable(rows, undefined, `${a.amount} ${tok.symbol} transferred (tx ${receipt.hash})`));
+      for (const r of rows as Record<string, unknown>[])
+        r.balance = t.formatAmount(await tok.token.balanceOf(r.holder as string), tok.decimals);
+      output(a.json, { rows, txHash: receipt.hash }, () =>
+        printTable(rows, undefined, `${a.amount} ${tok.symbol} transferred (tx ${receipt.hash})`),
+      );
     }),
   );
 
@@ -187,7 +207,20 @@ task("token:force-transfer", "Moves units without the holder (court order, enfor
   .addFlag("json", "Print JSON")
   .setAction(
     action(
-      async (a: { token: string; holder: string; to: string; amount: string; locker: string; deal: string; reason: string; from?: string; json: boolean }, hre) => {
+      async (
+        a: {
+          token: string;
+          holder: string;
+          to: string;
+          amount: string;
+          locker: string;
+          deal: string;
+          reason: string;
+          from?: string;
+          json: boolean;
+        },
+        hre,
+      ) => {
         const t = await import("../lib/tokens");
         const { reasonBytes } = await import("../lib/participants");
         const tok = await t.resolveToken(hre, a.token, await pickSigner(hre, a.from));
@@ -209,7 +242,9 @@ task("token:force-transfer", "Moves units without the holder (court order, enfor
             encumbered: t.formatAmount(await tok.token.totalEncumbered(h), tok.decimals),
           });
         }
-        output(a.json, { rows, txHash: receipt.hash }, () => printTable(rows, undefined, `forced transfer of ${a.amount} ${tok.symbol} (tx ${receipt.hash})`));
+        output(a.json, { rows, txHash: receipt.hash }, () =>
+          printTable(rows, undefined, `forced transfer of ${a.amount} ${tok.symbol} (tx ${receipt.hash})`),
+        );
       },
     ),
   );
@@ -267,7 +302,13 @@ task("token:show", "Shows a token: instrument, holders with balances, encumbranc
       }
       const { holders, encumbrances } = await t.holdingsOf(tok.token);
       const fmt = (v: bigint) => t.formatAmount(v, tok.decimals);
-      const holderRows = holders.map((h) => ({ holder: h.holder, balance: fmt(h.balance), encumbered: fmt(h.encumbered), free: fmt(h.free), frozen: h.frozen ? "FROZEN" : "" }));
+      const holderRows = holders.map((h) => ({
+        holder: h.holder,
+        balance: fmt(h.balance),
+        encumbered: fmt(h.encumbered),
+        free: fmt(h.free),
+        frozen: h.frozen ? "FROZEN" : "",
+      }));
       const encRows = encumbrances.map((e) => ({
         holder: e.holder,
         locker: e.locker.toLowerCase() === tok.address.toLowerCase() ? "depository" : e.locker,
@@ -336,8 +377,15 @@ async function tradeOf(hre: Parameters<Parameters<typeof action>[0]>[1], a: Trad
   };
 }
 
-addTradeParams<ReturnType<typeof task>>(task("dvp:instruct", "Instructs one side of a DvP trade; settles at once when it matches on or after its date"))
-  .addOptionalParam("counterpartySigner", "Instruct both sides: account index or address of the counterparty's signer, who signs here (EIP-712)", undefined, types.string)
+addTradeParams<ReturnType<typeof task>>(
+  task("dvp:instruct", "Instructs one side of a DvP trade; settles at once when it matches on or after its date"),
+)
+  .addOptionalParam(
+    "counterpartySigner",
+    "Instruct both sides: account index or address of the counterparty's signer, who signs here (EIP-712)",
+    undefined,
+    types.string,
+  )
   .addOptionalParam("validFor", "Signature validity in seconds", 3600, types.int)
   .setAction(
     action(async (a: TradeArgs & { counterpartySigner?: string; validFor: number }, hre) => {
@@ -356,8 +404,15 @@ addTradeParams<ReturnType<typeof task>>(task("dvp:instruct", "Instructs one side
       const receipt = (await (await tx).wait())!;
       const id = await dvp.tradeId(trade);
       const st = await dvp.tradeState(id);
-      const row = { tradeId: id, status: t.TRADE_STATUSES[Number(st.status)], seller: st.sellerInstructed ? "instructed" : "-", buyer: st.buyerInstructed ? "instructed" : "-" };
-      output(a.json, { ...row, trade: t.describeTrade(trade), txHash: receipt.hash }, () => printTable([row], undefined, `instruction recorded (tx ${receipt.hash})`));
+      const row = {
+        tradeId: id,
+        status: t.TRADE_STATUSES[Number(st.status)],
+        seller: st.sellerInstructed ? "instructed" : "-",
+        buyer: st.buyerInstructed ? "instructed" : "-",
+      };
+      output(a.json, { ...row, trade: t.describeTrade(trade), txHash: receipt.hash }, () =>
+        printTable([row], undefined, `instruction recorded (tx ${receipt.hash})`),
+      );
     }),
   );
 

@@ -21,7 +21,9 @@ const bench: BenchSuite = async ({ hre, gasOf }) => {
   await (await eq.connect(f.locker).encumber(investors[1].address, 2n, 100n)).wait();
   const moveKeep = await gasOf(eq.connect(f.locker).moveEncumbered(investors[1].address, investors[2].address, 2n, 40n, true));
   const force = await gasOf(eq.connect(csd).forceTransfer(investors[1].address, investors[2].address, 30n, f.locker.address, 2n, reason));
-  const forceFree = await gasOf(eq.connect(csd).forceTransfer(investors[1].address, investors[2].address, 30n, ethers.ZeroAddress, 0n, reason));
+  const forceFree = await gasOf(
+    eq.connect(csd).forceTransfer(investors[1].address, investors[2].address, 30n, ethers.ZeroAddress, 0n, reason),
+  );
 
   // DvP: bank A sells 100 bonds to bank B for 100,000.00 RUB, settling tomorrow.
   const today = dayOfTimestamp((await ethers.provider.getBlock("latest"))!.timestamp);
@@ -65,14 +67,38 @@ const bench: BenchSuite = async ({ hre, gasOf }) => {
   const settleFresh = await gasOf(f.dvp.connect(inv5).settle(freshTrade));
 
   return [
-    { domain: "token", operation: "security transfer, existing holders (beacon proxy)", gas: transfer, budget: 55_000, note: "T-REX 4.1.6: 209,962" },
-    { domain: "token", operation: "security transfer to a fresh holder", gas: fresh, budget: 82_000, note: "≤ 1.6 × OZ fresh-holder transfer" },
-    { domain: "token", operation: "encumber, new purpose (lock operator tx)", gas: encNew, budget: 50_000, note: "T-REX freezePartialTokens: 63,582; new slot 22,100" },
+    {
+      domain: "token",
+      operation: "security transfer, existing holders (beacon proxy)",
+      gas: transfer,
+      budget: 55_000,
+      note: "T-REX 4.1.6: 209,962",
+    },
+    {
+      domain: "token",
+      operation: "security transfer to a fresh holder",
+      gas: fresh,
+      budget: 82_000,
+      note: "≤ 1.6 × OZ fresh-holder transfer",
+    },
+    {
+      domain: "token",
+      operation: "encumber, new purpose (lock operator tx)",
+      gas: encNew,
+      budget: 50_000,
+      note: "T-REX freezePartialTokens: 63,582; new slot 22,100",
+    },
     { domain: "token", operation: "encumber, existing purpose (top-up)", gas: encTop, budget: 50_000 },
     { domain: "token", operation: "release, partial", gas: relPart, budget: 50_000 },
     { domain: "token", operation: "release, whole purpose", gas: relAll, budget: 50_000 },
     { domain: "token", operation: "move encumbered, kept encumbered at receiver", gas: moveKeep },
-    { domain: "token", operation: "force-transfer consuming an encumbrance", gas: force, budget: 70_000, note: "T-REX forcedTransfer: 205,293" },
+    {
+      domain: "token",
+      operation: "force-transfer consuming an encumbrance",
+      gas: force,
+      budget: 70_000,
+      note: "T-REX forcedTransfer: 205,293",
+    },
     { domain: "token", operation: "force-transfer from free balance", gas: forceFree, budget: 70_000 },
     { domain: "dvp", operation: "instruct, first side", gas: instruct1 },
     { domain: "dvp", operation: "instruct, matching side (future date)", gas: instruct2 },

@@ -109,7 +109,13 @@ interface IEncumberableToken is IERC20Metadata {
     /// @notice Thrown when anything but a forced operation is tried on a paused token.
     error TokenIsPaused(address token);
     /// @notice Thrown when a release or move exceeds what is encumbered under the purpose.
-    error TokenInsufficientEncumbrance(address holder, address locker, uint256 dealId, uint256 encumbered, uint256 needed);
+    error TokenInsufficientEncumbrance(
+        address holder,
+        address locker,
+        uint256 dealId,
+        uint256 encumbered,
+        uint256 needed
+    );
     /// @notice Thrown when an amount is zero.
     error TokenZeroAmount();
     /// @notice Thrown when an account is zero where a holder is required.

@@ -15,7 +15,13 @@ library IsinLib {
             uint8 c = uint8(isin[i]);
             bool digit = c >= 0x30 && c <= 0x39;
             bool upper = c >= 0x41 && c <= 0x5A;
-            if (i < 2 ? !upper : i == 11 ? !digit : !(digit || upper)) return false;
+            if (
+                i < 2
+                    ? !upper
+                    : i == 11
+                        ? !digit
+                        : !(digit || upper)
+            ) return false;
         }
         return checkDigit(isin) == uint8(isin[11]) - 0x30;
     }
@@ -26,7 +32,7 @@ library IsinLib {
     function checkDigit(bytes12 isin) internal pure returns (uint8) {
         uint256 sum;
         bool double = true; // the rightmost expanded digit is doubled
-        for (uint256 i = 11; i > 0; ) {
+        for (uint256 i = 11; i > 0;) {
             unchecked {
                 // i runs from 11 down to 1, so i - 1 never underflows.
                 --i;

@@ -27,18 +27,16 @@ contract DvPSettlement is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgrad
     uint256 public constant SETTLEMENT_WINDOW_DAYS = 5;
 
     /// @notice EIP-712 type of the trade terms.
-    bytes32 public constant TRADE_TYPEHASH =
-        keccak256(
-            "Trade(address security,uint256 quantity,address cash,uint256 amount,address seller,address buyer,"
-            "uint32 settlementDate,bytes32 tradeRef)"
-        );
+    bytes32 public constant TRADE_TYPEHASH = keccak256(
+        "Trade(address security,uint256 quantity,address cash,uint256 amount,address seller,address buyer,"
+        "uint32 settlementDate,bytes32 tradeRef)"
+    );
     /// @notice EIP-712 type a counterparty's signer signs.
-    bytes32 public constant INSTRUCTION_TYPEHASH =
-        keccak256(
-            "Instruction(Trade trade,uint256 nonce,uint256 deadline)"
-            "Trade(address security,uint256 quantity,address cash,uint256 amount,address seller,address buyer,"
-            "uint32 settlementDate,bytes32 tradeRef)"
-        );
+    bytes32 public constant INSTRUCTION_TYPEHASH = keccak256(
+        "Instruction(Trade trade,uint256 nonce,uint256 deadline)"
+        "Trade(address security,uint256 quantity,address cash,uint256 amount,address seller,address buyer,"
+        "uint32 settlementDate,bytes32 tradeRef)"
+    );
 
     /// @custom:storage-location erc7201:csd.storage.DvPSettlement
     struct DvPStorage {
@@ -96,9 +94,7 @@ contract DvPSettlement is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgrad
         if (!sellerSide && !_actsFor(_msgSender(), trade.buyer)) revert DvPNotAuthorised(_msgSender(), trade.seller);
         address counterparty = sellerSide ? trade.buyer : trade.seller;
         if (block.timestamp > deadline) revert DvPSignatureExpired(deadline, block.timestamp);
-        bytes32 digest = _hashTypedDataV4(
-            keccak256(abi.encode(INSTRUCTION_TYPEHASH, id, _useNonce(signer), deadline))
-        );
+        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(INSTRUCTION_TYPEHASH, id, _useNonce(signer), deadline)));
         if (!_actsFor(signer, counterparty) || !SignatureChecker.isValidSignatureNow(signer, digest, signature)) {
             revert DvPInvalidSignature(signer, counterparty);
         }

@@ -43,7 +43,14 @@ const chapter: Chapter = {
     story.table(
       [
         { token: "SBER", kind: "Equity", isin: "RU0009029540", decimals: 0, terms: "ordinary share", address: equity.address },
-        { token: "OFZ26238", kind: "Bond", isin: bondIsin, decimals: 0, terms: "face 1000 RUB, 7.1% semi-annual, 30/360 bond basis, 2041-05-15", address: bond.address },
+        {
+          token: "OFZ26238",
+          kind: "Bond",
+          isin: bondIsin,
+          decimals: 0,
+          terms: "face 1000 RUB, 7.1% semi-annual, 30/360 bond basis, 2041-05-15",
+          address: bond.address,
+        },
         { token: "RUBt", kind: "Cash", isin: "", decimals: 2, terms: "RUB deposit at the settlement bank", address: cash.address },
       ],
       ["token", "kind", "isin", "decimals", "terms", "address"],

@@ -126,7 +126,10 @@ describe("DvPSettlement", function () {
       const { dvp, trade, actors, bond } = await loadFixture(dvpFixture);
       const deadline = BigInt(await time.latest()) + 3600n;
       const sig = await signInstruction(dvp, actors.bankB, trade, deadline);
-      await expect(dvp.connect(actors.bankA).instructWithSignature(trade, actors.bankB.address, deadline, sig)).to.emit(dvp, "TradeSettled");
+      await expect(dvp.connect(actors.bankA).instructWithSignature(trade, actors.bankB.address, deadline, sig)).to.emit(
+        dvp,
+        "TradeSettled",
+      );
       expect(await bond.balanceOf(actors.bankB.address)).to.equal(100n);
       expect(await dvp.nonces(actors.bankB.address)).to.equal(1n);
     });
@@ -146,10 +149,9 @@ describe("DvPSettlement", function () {
       const { dvp, trade, actors } = await loadFixture(dvpFixture);
       const deadline = BigInt(await time.latest()) - 1n;
       const sig = await signInstruction(dvp, actors.bankB, trade, deadline);
-      await expect(dvp.connect(actors.bankA).instructWithSignature(trade, actors.bankB.address, deadline, sig)).to.be.revertedWithCustomError(
-        dvp,
-        "DvPSignatureExpired",
-      );
+      await expect(
+        dvp.connect(actors.bankA).instructWithSignature(trade, actors.bankB.address, deadline, sig),
+      ).to.be.revertedWithCustomError(dvp, "DvPSignatureExpired");
     });
 
     it("refuses a signature by someone who does not act for the counterparty", async function () {
@@ -169,7 +171,9 @@ describe("DvPSettlement", function () {
       await dvp.connect(actors.bankA).instruct(later);
       await dvp.connect(actors.bankB).instruct(later);
       const id = await dvp.tradeId(later);
-      await expect(dvp.settle(later)).to.be.revertedWithCustomError(dvp, "DvPNotYetDue").withArgs(id, later.settlementDate, trade.settlementDate);
+      await expect(dvp.settle(later))
+        .to.be.revertedWithCustomError(dvp, "DvPNotYetDue")
+        .withArgs(id, later.settlementDate, trade.settlementDate);
       await time.increase(2 * 86_400);
       await expect(dvp.connect(actors.stranger).settle(later)).to.emit(dvp, "TradeSettled");
       expect(await cash.balanceOf(actors.bankA.address)).to.equal(10_000_000n);

@@ -196,8 +196,12 @@ describe("SecurityToken", function () {
       await expect(equity.connect(actors.investors[0]).transfer(actors.investors[1].address, 1n))
         .to.be.revertedWithCustomError(equity, "TokenIsPaused")
         .withArgs(t);
-      await expect(equity.mint(actors.investors[0].address, 1n, R)).to.be.revertedWithCustomError(equity, "TokenIsPaused").withArgs(t);
-      await expect(equity.burn(actors.investors[0].address, 1n, R)).to.be.revertedWithCustomError(equity, "TokenIsPaused").withArgs(t);
+      await expect(equity.mint(actors.investors[0].address, 1n, R))
+        .to.be.revertedWithCustomError(equity, "TokenIsPaused")
+        .withArgs(t);
+      await expect(equity.burn(actors.investors[0].address, 1n, R))
+        .to.be.revertedWithCustomError(equity, "TokenIsPaused")
+        .withArgs(t);
     });
 
     it("moves again after unpause", async function () {
@@ -247,7 +251,9 @@ describe("SecurityToken", function () {
       it("debits free units and says why", async function () {
         const { equity, actors } = await loadFixture(tokensFixture);
         const a = actors.investors[0].address;
-        await expect(equity.burn(a, 100n, R)).to.emit(equity, "Burned").withArgs(a, 100n, R);
+        await expect(equity.burn(a, 100n, R))
+          .to.emit(equity, "Burned")
+          .withArgs(a, 100n, R);
         expect(await equity.balanceOf(a)).to.equal(900n);
         expect(await equity.totalSupply()).to.equal(2900n);
       });
@@ -256,7 +262,9 @@ describe("SecurityToken", function () {
         const { equity, actors, locker } = await loadFixture(tokensFixture);
         const a = actors.investors[0].address;
         await equity.connect(locker).encumber(a, 1n, 950n);
-        await expect(equity.burn(a, 51n, R)).to.be.revertedWithCustomError(equity, "TokenInsufficientFreeBalance").withArgs(a, 50n, 51n);
+        await expect(equity.burn(a, 51n, R))
+          .to.be.revertedWithCustomError(equity, "TokenInsufficientFreeBalance")
+          .withArgs(a, 50n, 51n);
       });
     });
 
@@ -321,8 +329,12 @@ describe("SecurityToken", function () {
         const { equity, actors } = await loadFixture(tokensFixture);
         const a = actors.investors[0].address;
         const t = await equity.getAddress();
-        await expect(equity.agentEncumber(a, 42n, 10n)).to.emit(equity, "Encumbered").withArgs(a, t, 42n, 10n, 10n);
-        await expect(equity.agentRelease(a, 42n, 4n)).to.emit(equity, "Released").withArgs(a, t, 42n, 4n, 6n);
+        await expect(equity.agentEncumber(a, 42n, 10n))
+          .to.emit(equity, "Encumbered")
+          .withArgs(a, t, 42n, 10n, 10n);
+        await expect(equity.agentRelease(a, 42n, 4n))
+          .to.emit(equity, "Released")
+          .withArgs(a, t, 42n, 4n, 6n);
         expect(await equity.encumbered(a, t, 42n)).to.equal(6n);
       });
     });
@@ -348,7 +360,9 @@ describe("SecurityToken", function () {
         [s.settlementTransfer(a, b, 1n), TOKEN_ROLES.SETTLEMENT_ROLE],
       ];
       for (const [call, role] of calls) {
-        await expect(call).to.be.revertedWithCustomError(equity, "AccessControlUnauthorizedAccount").withArgs(actors.stranger.address, role);
+        await expect(call)
+          .to.be.revertedWithCustomError(equity, "AccessControlUnauthorizedAccount")
+          .withArgs(actors.stranger.address, role);
       }
     });
   });
@@ -357,7 +371,9 @@ describe("SecurityToken", function () {
     it("keeps purposes of different lockers and deals apart", async function () {
       const { equity, actors, locker } = await loadFixture(tokensFixture);
       const a = actors.investors[0].address;
-      await expect(equity.connect(locker).encumber(a, 1n, 100n)).to.emit(equity, "Encumbered").withArgs(a, locker.address, 1n, 100n, 100n);
+      await expect(equity.connect(locker).encumber(a, 1n, 100n))
+        .to.emit(equity, "Encumbered")
+        .withArgs(a, locker.address, 1n, 100n, 100n);
       await equity.connect(locker).encumber(a, 2n, 200n);
       await equity.agentEncumber(a, 1n, 50n);
       expect(await equity.encumbered(a, locker.address, 1n)).to.equal(100n);
@@ -465,14 +481,23 @@ describe("SecurityToken", function () {
       const { equity, locker, actors } = f;
       const holders = [...actors.investors.slice(0, 4), actors.bankA].map((s) => s.address);
       const signers = [...actors.investors.slice(0, 4), actors.bankA];
-      const snapshotOf = async () => {
+      const others = [actors.investors[4].address, actors.bankB.address];
+      /** Everything the operations can change, read once per step. */
+      const stateOf = async () => {
         const rows = [];
-        for (const h of holders) {
-          rows.push([await equity.balanceOf(h), await equity.totalEncumbered(h), await equity.isFrozen(h)].join("/"));
-          for (const d of [1n, 2n]) rows.push(String(await equity.encumbered(h, locker.address, d)));
+        for (const x of holders) {
+          rows.push({
+            balance: await equity.balanceOf(x),
+            total: await equity.totalEncumbered(x),
+            frozen: await equity.isFrozen(x),
+            purposes: [await equity.encumbered(x, locker.address, 1n), await equity.encumbered(x, locker.address, 2n)],
+          });
         }
-        return `${await equity.totalSupply()}|${await equity.paused()}|${rows.join(",")}`;
+        let rest = 0n;
+        for (const x of others) rest += await equity.balanceOf(x);
+        return { supply: await equity.totalSupply(), paused: await equity.paused(), rows, rest };
       };
+      const key = (st: Awaited<ReturnType<typeof stateOf>>) => JSON.stringify(st, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
       const h = fc.integer({ min: 0, max: holders.length - 1 });
       const amt = fc.integer({ min: 0, max: 1500 }).map(BigInt);
       const deal = fc.constantFrom(1n, 2n);
@@ -494,10 +519,10 @@ describe("SecurityToken", function () {
           runs++;
           expect(await ethers.provider.send("evm_revert", [base])).to.equal(true);
           base = await ethers.provider.send("evm_snapshot", []);
+          let before = await stateOf();
           for (const o of ops as unknown as Op[]) {
             const a = holders[o.a];
             const b = o.b === undefined ? a : holders[o.b];
-            const before = await snapshotOf();
             let refused = false;
             try {
               let tx;
@@ -533,17 +558,16 @@ describe("SecurityToken", function () {
             } catch {
               refused = true;
             }
-            if (refused) expect(await snapshotOf()).to.equal(before);
-            let sum = 0n;
-            for (const x of holders) {
-              const bal = await equity.balanceOf(x);
-              sum += bal;
-              const enc = await equity.totalEncumbered(x);
-              expect(enc <= bal).to.equal(true);
-              expect(enc).to.equal((await equity.encumbered(x, locker.address, 1n)) + (await equity.encumbered(x, locker.address, 2n)));
+            const after = await stateOf();
+            if (refused) expect(key(after)).to.equal(key(before));
+            let sum = after.rest;
+            for (const r of after.rows) {
+              sum += r.balance;
+              expect(r.total <= r.balance).to.equal(true);
+              expect(r.total).to.equal(r.purposes[0] + r.purposes[1]);
             }
-            const others = (await equity.balanceOf(actors.investors[4].address)) + (await equity.balanceOf(actors.bankB.address));
-            expect(await equity.totalSupply()).to.equal(sum + others);
+            expect(after.supply).to.equal(sum);
+            before = after;
           }
         }),
         { numRuns: 200 },

@@ -45,13 +45,17 @@ describe("TokenFactory", function () {
       const { factory, equity } = await loadFixture(tokensFixture);
       const inst = { ...buildInstrument({ isin: "US0378331005", kind: "Equity", currency: "USD" }) };
       inst.isin = ethers.hexlify(ethers.toUtf8Bytes("US0378331006"));
-      await expect(factory.issueSecurity("x", "X", 0, inst)).to.be.revertedWithCustomError(equity, "SecurityInvalidIsin").withArgs(inst.isin);
+      await expect(factory.issueSecurity("x", "X", 0, inst))
+        .to.be.revertedWithCustomError(equity, "SecurityInvalidIsin")
+        .withArgs(inst.isin);
     });
 
     it("refuses an invalid currency", async function () {
       const { factory, equity } = await loadFixture(tokensFixture);
       const inst = { ...buildInstrument({ isin: "US0378331005", kind: "Equity", currency: "USD" }), currency: "0x757364" };
-      await expect(factory.issueSecurity("x", "X", 0, inst)).to.be.revertedWithCustomError(equity, "SecurityInvalidCurrency").withArgs("0x757364");
+      await expect(factory.issueSecurity("x", "X", 0, inst))
+        .to.be.revertedWithCustomError(equity, "SecurityInvalidCurrency")
+        .withArgs("0x757364");
     });
 
     it("refuses bond terms on an equity", async function () {
@@ -118,7 +122,9 @@ describe("TokenFactory", function () {
 
     it("refuses an invalid currency code", async function () {
       const { factory, cash } = await loadFixture(tokensFixture);
-      await expect(factory.issueCash("x", "X", 2, "0x523142")).to.be.revertedWithCustomError(cash, "CashInvalidCurrency").withArgs("0x523142");
+      await expect(factory.issueCash("x", "X", 2, "0x523142"))
+        .to.be.revertedWithCustomError(cash, "CashInvalidCurrency")
+        .withArgs("0x523142");
     });
 
     it("refuses a stranger", async function () {
@@ -164,7 +170,9 @@ describe("TokenFactory", function () {
         factory.connect(actors.stranger).removeStandingRole(TOKEN_ROLES.AGENT_ROLE, actors.csd.address),
         factory.connect(actors.stranger).setTokenAdmin(actors.stranger.address),
       ]) {
-        await expect(call).to.be.revertedWithCustomError(factory, "AccessControlUnauthorizedAccount").withArgs(actors.stranger.address, ethers.ZeroHash);
+        await expect(call)
+          .to.be.revertedWithCustomError(factory, "AccessControlUnauthorizedAccount")
+          .withArgs(actors.stranger.address, ethers.ZeroHash);
       }
     });
   });
@@ -197,7 +205,10 @@ describe("TokenFactory", function () {
       );
       expect(await beacon.owner()).to.equal(actors.csd.address);
       const impl = await beacon.implementation();
-      await expect((beacon.connect(actors.stranger) as typeof beacon).upgradeTo(impl)).to.be.revertedWithCustomError(beacon, "OwnableUnauthorizedAccount");
+      await expect((beacon.connect(actors.stranger) as typeof beacon).upgradeTo(impl)).to.be.revertedWithCustomError(
+        beacon,
+        "OwnableUnauthorizedAccount",
+      );
       const next = await ethers.deployContract("SecurityToken");
       await beacon.upgradeTo(await next.getAddress());
       expect(await equity.balanceOf(actors.investors[0].address)).to.equal(1000n);

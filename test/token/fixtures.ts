@@ -22,6 +22,8 @@ export interface TokensFixture extends Suite {
   cash: CashToken;
   /** Stands in for a pledge or repo book: holds LOCK_OPERATOR_ROLE on every token. */
   locker: HardhatEthersSigner;
+  /** Deployments folder of this suite (set DEPLOYMENTS_DIR to it before running tasks in process). */
+  deploymentsDir: string;
 }
 
 /**
@@ -65,5 +67,5 @@ export async function tokensFixture(): Promise<TokensFixture> {
   for (const inv of investors.slice(0, 3)) await (await equity.mint(inv.address, 1000n, REASON)).wait();
   await (await bond.mint(bankA.address, 10_000n, REASON)).wait();
   await (await cash.mint(bankB.address, 1_000_000_000n, REASON)).wait();
-  return { ...suite, factory, dvp, equity, bond, cash, locker };
+  return { ...suite, factory, dvp, equity, bond, cash, locker, deploymentsDir: process.env.DEPLOYMENTS_DIR! };
 }
