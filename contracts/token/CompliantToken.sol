@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {IEncumberableToken} from "../interfaces/IEncumberableToken.sol";
+import {IParticipantRegistry, ParticipantKind} from "../interfaces/IParticipantRegistry.sol";
+
+/**
+ * @title CompliantToken
+ * @notice The compliance base of `SecurityToken` and `CashToken`: an ERC-20 whose ordinary movements
+ * (transfer, transferFrom, settlement, mint, burn) all pass one hook, {_update}, that refuses them when
+ * the token is paused, when either side is not an active participant in the registry, when either side
+ * is frozen, or when the sender's free (unencumbered) balance is short.
+ * @dev Tokens live behind OpenZeppelin beacon proxies: one beacon upgrade serves every token of a kind.
+ * Storage is ERC-7201 namespaced. For a lean transfer path each holder's balance, total encumbered
+ * quantity and freeze flag share one storage word, and the registry address and the pause flag share
+ * another: an ordinary transfer reads three words of this contract and one word of the registry per side.
+ *
+ * Balances are held in 128 bits and total encumbrances in 120 bits; the supply is capped at
+ * `type(uint120).max` so that neither can overflow.
+ */
+abstract contract CompliantToken is Initializable, AccessControlUpgradeable, IERC20Errors, IEncumberableToken {
+    /* TYPES */
+
+    /// @dev A holder's hot state in one word. Invariant: encumbered <= balance.
+    struct Account {
+        uint128 balance;
+        uint120 encumbered;
+        bool frozen;
+    }
+
+    /* CONSTANTS */
+
+    /// @notice Role of the depository: mint, burn, freeze, force-transfer, depository encumbrances.
+    bytes32 public constant AGENT_ROLE = keccak256("AGENT_ROLE");
+    /// @notice Role that pauses and unpauses the token.
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice Role of the pledge and repo books: encumber, release and move their own encumbrances.
+    bytes32 public constant LOCK_OPERATOR_ROLE = keccak256("LOCK_OPERATOR_ROLE");
+    /// @notice Role of the settlement engine: move free balances between active participants.
+    bytes32 public constant SETTLEMENT_ROLE = keccak256("SETTLEMENT_ROLE");
+    /// @notice Highest total supply (and so balance and encumbrance) the token accepts.
+    uint256 public constant SUPPLY_CAP = type(uint120).max;
+
+    /* STORAGE */
+
+    /// @custom:storage-location erc7201:csd.storage.CompliantToken
+    struct TokenStorage {
+        IParticipantRegistry registry;
+        bool paused;
+        uint8 decimals;
+        uint256 totalSupply;
+        string name;
+        string symbol;
+        mapping(address holder => Account) accounts;
+        mapping(address owner => mapping(address spender => uint256)) allowances;
+        mapping(address holder => mapping(address locker => mapping(uint256 dealId => uint256))) encumbrances;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("csd.storage.CompliantToken")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant TOKEN_STORAGE_SLOT = 0x0ff2673ab8f61b6debb38278b61361c29dec0be163c77a94ebc0ffa5c4491200;
+
+    function _t() private pure returns (TokenStorage storage $) {
+        assembly {
+            $.slot := TOKEN_STORAGE_SLOT
+        }
+    }
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @dev Sets the ERC-20 metadata and the registry; grants DEFAULT_ADMIN_ROLE to the consortium admin
+    /// and to the caller (the factory that deploys the proxy, so it can apply its standing roles).
+    // solhint-disable-next-line func-name-mixedcase
+    function __CompliantToken_init(
+        address admin,
+        address registry_,
+        string memory name_,
+        string memory symbol_,
+        uint8 decimals_
+    ) internal onlyInitializing {
+        if (admin == address(0) || registry_ == address(0)) revert TokenZeroAccount();
+        __AccessControl_init();
+        TokenStorage storage $ = _t();
+        $.registry = IParticipantRegistry(registry_);
+        $.decimals = decimals_;
+        $.name = name_;
+        $.symbol = symbol_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(DEFAULT_ADMIN_ROLE, _msgSender());
+    }
+
+    /* ERC-20 */
+
+    /// @inheritdoc IERC20
+    function transfer(address to, uint256 value) external returns (bool) {
+        _transfer(_msgSender(), to, value);
+        return true;
+    }
+
+    /// @inheritdoc IERC20
+    function transferFrom(address from, address to, uint256 value) external returns (bool) {
+        _spendAllowance(from, _msgSender(), value);
+        _transfer(from, to, value);
+        return true;
+    }
+
+    /// @inheritdoc IERC20
+    function approve(address spender, uint256 value) external returns (bool) {
+        address owner = _msgSender();
+        if (spender == address(0)) revert ERC20InvalidSpender(address(0));
+        _t().allowances[owner][spender] = value;
+        emit Approval(owner, spender, value);
+        return true;
+    }
+
+    /// @inheritdoc IERC20
+    function allowance(address owner, address spender) external view returns (uint256) {
+        return _t().allowances[owner][spender];
+    }
+
+    /// @inheritdoc IERC20
+    function balanceOf(address account) external view returns (uint256) {
+        return _t().accounts[account].balance;
+    }
+
+    /// @inheritdoc IERC20
+    function totalSupply() external view returns (uint256) {
+        return _t().totalSupply;
+    }
+
+    /// @notice Token name.
+    function name() external view returns (string memory) {
+        return _t().name;
+    }
+
+    /// @notice Token symbol.
+    function symbol() external view returns (string memory) {
+        return _t().symbol;
+    }
+
+    /// @notice Decimals of the token's units, per instrument or currency.
+    function decimals() external view returns (uint8) {
+        return _t().decimals;
+    }
+
+    /* AGENT OPERATIONS */
+
+    /// @inheritdoc IEncumberableToken
+    function mint(address to, uint256 amount, bytes32 reason) external onlyRole(AGENT_ROLE) {
+        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+        if (amount == 0) revert TokenZeroAmount();
+        _update(address(0), to, amount);
+        emit Minted(to, amount, reason);
+    }
+
+    /// @inheritdoc IEncumberableToken
+    function burn(address from, uint256 amount, bytes32 reason) external onlyRole(AGENT_ROLE) {
+        if (from == address(0)) revert ERC20InvalidSender(address(0));
+        if (amount == 0) revert TokenZeroAmount();
+        _update(from, address(0), amount);
+        emit Burned(from, amount, reason);
+    }
+
+    /// @inheritdoc IEncumberableToken
+    function freeze(address account, bytes32 reason) external onlyRole(AGENT_ROLE) {
+        _setFrozen(account, true);
+        emit AccountFrozen(account, reason);
+    }
+
+    /// @inheritdoc IEncumberableToken
+    function unfreeze(address account, bytes32 reason) external onlyRole(AGENT_ROLE) {
+        _setFrozen(account, false);
+        emit AccountUnfrozen(account, reason);
+    }
+
+    /// @inheritdoc IEncumberableToken
+    function forceTransfer(
+        address from,
+        address to,
+        uint256 amount,
+        address locker,
+        uint256 dealId,
+        bytes32 reason
+    ) external onlyRole(AGENT_ROLE) {
+        TokenStorage storage $ = _t();
+        _checkMove(from, to, amount);
+        _checkReceiver($, to);
+        Account storage a = $.accounts[from];
+        uint256 consumed;
+        if (locker != address(0)) {
+            uint256 e = $.encumbrances[from][locker][dealId];
+            consumed = e < amount ? e : amount;
+            if (consumed != 0) {
+                unchecked {
+                    // consumed <= e, and e <= a.encumbered (the purposes of a holder sum to its total).
+                    $.encumbrances[from][locker][dealId] = e - consumed;
+                    a.encumbered -= uint120(consumed);
+                }
+            }
+        }
+        // The consumed units are free now, so the whole amount must fit in the free balance.
+        uint256 free = a.balance - a.encumbered;
+        if (amount > free) revert TokenInsufficientFreeBalance(from, free, amount);
+        _moveBalance($, a, from, to, amount);
+        emit ForcedTransfer(from, to, reason, amount, locker, dealId, consumed);
+    }
+
+    /// @inheritdoc IEncumberableToken
+    function agentEncumber(address holder, uint256 dealId, uint256 amount) external onlyRole(AGENT_ROLE) {
+        _encumber(holder, address(this), dealId, amount);
+    }
+
+    /// @inheritdoc IEncumberableToken
+    function agentRelease(address holder, uint256 dealId, uint256 amount) external onlyRole(AGENT_ROLE) {
+        _release(holder, address(this), dealId, amount);
+    }
+
+    /// @inheritdoc IEncumberableToken
+    function pause(bytes32 reason) external onlyRole(PAUSER_ROLE) {
+        TokenStorage storage $ = _t();
+        if ($.paused) revert TokenPauseUnchanged(true);
+        $.paused = true;
+        emit TokenPausedBy(_msgSender(), reason);
+    }
+
+    /// @inheritdoc IEncumberableToken
+    function unpause(bytes32 reason) external onlyRole(PAUSER_ROLE) {
+        TokenStorage storage $ = _t();
+        if (!$.paused) revert TokenPauseUnchanged(false);
+        $.paused = false;
+        emit TokenUnpausedBy(_msgSender(), reason);
+    }
+
+    /* LOCK OPERATOR OPERATIONS */
+
+    /// @inheritdoc IEncumberableToken
+    function encumber(address holder, uint256 dealId, uint256 amount) external onlyRole(LOCK_OPERATOR_ROLE) {
+        _encumber(holder, _msgSender(), dealId, amount);
+    }
+
+    /// @inheritdoc IEncumberableToken
+    function release(address holder, uint256 dealId, uint256 amount) external onlyRole(LOCK_OPERATOR_ROLE) {
+        _release(holder, _msgSender(), dealId, amount);
+    }
+
+    /// @inheritdoc IEncumberableToken
+    function moveEncumbered(
+        address from,
+        address to,
+        uint256 dealId,
+        uint256 amount,
+        bool keepEncumbered
+    ) external onlyRole(LOCK_OPERATOR_ROLE) {
+        TokenStorage storage $ = _t();
+        if ($.paused) revert TokenIsPaused(address(this));
+        _checkMove(from, to, amount);
+        address locker = _msgSender();
+        uint256 e = $.encumbrances[from][locker][dealId];
+        if (e < amount) revert TokenInsufficientEncumbrance(from, locker, dealId, e, amount);
+        Account storage a = $.accounts[from];
+        if (a.frozen) revert TokenAccountFrozen(from);
+        _checkReceiver($, to);
+        unchecked {
+            // amount <= e <= a.encumbered.
+            $.encumbrances[from][locker][dealId] = e - amount;
+            a.encumbered -= uint120(amount);
+        }
+        _moveBalance($, a, from, to, amount);
+        if (keepEncumbered) {
+            unchecked {
+                // The receiver's encumbrances stay <= its balance, which just grew by amount and is <= SUPPLY_CAP.
+                $.encumbrances[to][locker][dealId] += amount;
+                $.accounts[to].encumbered += uint120(amount);
+            }
+        }
+        emit EncumbranceMoved(from, to, dealId, locker, amount, keepEncumbered);
+    }
+
+    /* SETTLEMENT OPERATIONS */
+
+    /// @inheritdoc IEncumberableToken
+    function settlementTransfer(address from, address to, uint256 amount) external onlyRole(SETTLEMENT_ROLE) {
+        _transfer(from, to, amount);
+    }
+
+    /* VIEWS */
+
+    /// @inheritdoc IEncumberableToken
+    function encumbered(address holder, address locker, uint256 dealId) external view returns (uint256) {
+        return _t().encumbrances[holder][locker][dealId];
+    }
+
+    /// @inheritdoc IEncumberableToken
+    function totalEncumbered(address holder) external view returns (uint256) {
+        return _t().accounts[holder].encumbered;
+    }
+
+    /// @inheritdoc IEncumberableToken
+    function freeBalance(address holder) external view returns (uint256) {
+        Account storage a = _t().accounts[holder];
+        return a.balance - a.encumbered;
+    }
+
+    /// @inheritdoc IEncumberableToken
+    function isFrozen(address account) external view returns (bool) {
+        return _t().accounts[account].frozen;
+    }
+
+    /// @inheritdoc IEncumberableToken
+    function paused() external view returns (bool) {
+        return _t().paused;
+    }
+
+    /// @inheritdoc IEncumberableToken
+    function registry() external view returns (address) {
+        return address(_t().registry);
+    }
+
+    /* INTERNAL */
+
+    function _transfer(address from, address to, uint256 value) internal {
+        if (from == address(0)) revert ERC20InvalidSender(address(0));
+        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+        _update(from, to, value);
+    }
+
+    /**
+     * @dev The single compliance hook of every ordinary movement (transfer, transferFrom, settlement,
+     * mint from zero, burn to zero). Refuses, in this order: a paused token; a sender that is not an active
+     * participant, is frozen, lacks the balance or lacks the free (unencumbered) balance; a receiver that
+     * is not an active participant or is frozen.
+     */
+    function _update(address from, address to, uint256 value) internal virtual {
+        TokenStorage storage $ = _t();
+        IParticipantRegistry reg = $.registry;
+        if ($.paused) revert TokenIsPaused(address(this));
+        if (from == address(0)) {
+            uint256 supply = $.totalSupply + value;
+            if (supply > SUPPLY_CAP) revert TokenSupplyCapExceeded(supply, SUPPLY_CAP);
+            $.totalSupply = supply;
+        } else {
+            if (reg.activeKindOf(from) == ParticipantKind.None) revert TokenNotActiveParticipant(from);
+            Account storage a = $.accounts[from];
+            uint256 balance = a.balance;
+            uint256 locked = a.encumbered;
+            if (a.frozen) revert TokenAccountFrozen(from);
+            if (value > balance) revert ERC20InsufficientBalance(from, balance, value);
+            if (value > balance - locked) revert TokenInsufficientFreeBalance(from, balance - locked, value);
+            unchecked {
+                // value <= balance.
+                a.balance = uint128(balance - value);
+            }
+        }
+        if (to == address(0)) {
+            unchecked {
+                // value was taken from a balance, and balances sum to the total supply.
+                $.totalSupply -= value;
+            }
+        } else {
+            if (reg.activeKindOf(to) == ParticipantKind.None) revert TokenNotActiveParticipant(to);
+            Account storage b = $.accounts[to];
+            if (b.frozen) revert TokenAccountFrozen(to);
+            unchecked {
+                // balances sum to the total supply, which is <= SUPPLY_CAP < 2^128.
+                b.balance += uint128(value);
+            }
+        }
+        emit Transfer(from, to, value);
+    }
+
+    /// @dev Debits `a` (the account of `from`) and credits `to` by `amount`, for forced and locked moves
+    /// whose checks the caller has made. The caller has checked amount <= a.balance - a.encumbered
+    /// (after releasing what it consumes).
+    function _moveBalance(TokenStorage storage $, Account storage a, address from, address to, uint256 amount) private {
+        unchecked {
+            // amount <= free balance <= balance; the receiver's balance stays <= total supply <= SUPPLY_CAP.
+            a.balance -= uint128(amount);
+            $.accounts[to].balance += uint128(amount);
+        }
+        emit Transfer(from, to, amount);
+    }
+
+    /// @dev Common argument checks of forced and locked moves.
+    function _checkMove(address from, address to, uint256 amount) private pure {
+        if (from == address(0)) revert ERC20InvalidSender(address(0));
+        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+        if (from == to) revert TokenSelfTransfer(from);
+        if (amount == 0) revert TokenZeroAmount();
+    }
+
+    /// @dev A receiver of a forced or locked move must be an active participant and not frozen.
+    function _checkReceiver(TokenStorage storage $, address to) private view {
+        if ($.registry.activeKindOf(to) == ParticipantKind.None) revert TokenNotActiveParticipant(to);
+        if ($.accounts[to].frozen) revert TokenAccountFrozen(to);
+    }
+
+    function _encumber(address holder, address locker, uint256 dealId, uint256 amount) private {
+        if (holder == address(0)) revert TokenZeroAccount();
+        if (amount == 0) revert TokenZeroAmount();
+        TokenStorage storage $ = _t();
+        Account storage a = $.accounts[holder];
+        uint256 free = a.balance - a.encumbered;
+        if (amount > free) revert TokenInsufficientFreeBalance(holder, free, amount);
+        uint256 total;
+        unchecked {
+            // amount <= free, so a.encumbered + amount <= balance < 2^120, and so is every purpose's share.
+            a.encumbered += uint120(amount);
+            total = $.encumbrances[holder][locker][dealId] + amount;
+        }
+        $.encumbrances[holder][locker][dealId] = total;
+        emit Encumbered(holder, locker, dealId, amount, total);
+    }
+
+    function _release(address holder, address locker, uint256 dealId, uint256 amount) private {
+        if (holder == address(0)) revert TokenZeroAccount();
+        if (amount == 0) revert TokenZeroAmount();
+        TokenStorage storage $ = _t();
+        uint256 e = $.encumbrances[holder][locker][dealId];
+        if (e < amount) revert TokenInsufficientEncumbrance(holder, locker, dealId, e, amount);
+        unchecked {
+            // amount <= e <= the holder's total encumbered.
+            $.encumbrances[holder][locker][dealId] = e - amount;
+            $.accounts[holder].encumbered -= uint120(amount);
+        }
+        emit Released(holder, locker, dealId, amount, e - amount);
+    }
+
+    function _setFrozen(address account, bool frozen) private {
+        if (account == address(0)) revert TokenZeroAccount();
+        Account storage a = _t().accounts[account];
+        if (a.frozen == frozen) revert TokenFreezeUnchanged(account, frozen);
+        a.frozen = frozen;
+    }
+
+    function _spendAllowance(address owner, address spender, uint256 value) private {
+        TokenStorage storage $ = _t();
+        uint256 current = $.allowances[owner][spender];
+        if (current != type(uint256).max) {
+            if (current < value) revert ERC20InsufficientAllowance(spender, current, value);
+            unchecked {
+                // value <= current.
+                $.allowances[owner][spender] = current - value;
+            }
+        }
+    }
+}

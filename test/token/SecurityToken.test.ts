@@ -1,0 +1,578 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import fc from "fast-check";
+import { tokensFixture, REASON, EQUITY_ISIN } from "./fixtures";
+import { TOKEN_ROLES, bytesToText } from "../../lib/tokens";
+
+const R = REASON;
+
+interface Op {
+  k: string;
+  a: number;
+  b?: number;
+  d: bigint;
+  n: bigint;
+  keep: boolean;
+}
+
+describe("SecurityToken", function () {
+  describe("ERC-20 behaviour (onboarded holders)", function () {
+    it("reports name, symbol, decimals and total supply", async function () {
+      const { equity } = await loadFixture(tokensFixture);
+      expect(await equity.name()).to.equal("Sberbank ordinary share");
+      expect(await equity.symbol()).to.equal("SBER");
+      expect(await equity.decimals()).to.equal(0);
+      expect(await equity.totalSupply()).to.equal(3000n);
+    });
+
+    describe("transfer", function () {
+      it("moves the amount and emits Transfer", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const [a, b] = actors.investors;
+        await expect(equity.connect(a).transfer(b.address, 250n)).to.emit(equity, "Transfer").withArgs(a.address, b.address, 250n);
+        expect(await equity.balanceOf(a.address)).to.equal(750n);
+        expect(await equity.balanceOf(b.address)).to.equal(1250n);
+      });
+
+      it("allows a zero-amount transfer", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const [a, b] = actors.investors;
+        await expect(equity.connect(a).transfer(b.address, 0n)).to.emit(equity, "Transfer").withArgs(a.address, b.address, 0n);
+      });
+
+      it("allows a transfer to oneself without changing the balance", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const [a] = actors.investors;
+        await equity.connect(a).transfer(a.address, 400n);
+        expect(await equity.balanceOf(a.address)).to.equal(1000n);
+      });
+
+      it("refuses more than the balance with ERC20InsufficientBalance", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const [a, b] = actors.investors;
+        await expect(equity.connect(a).transfer(b.address, 1001n))
+          .to.be.revertedWithCustomError(equity, "ERC20InsufficientBalance")
+          .withArgs(a.address, 1000n, 1001n);
+      });
+
+      it("refuses the zero address as receiver", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        await expect(equity.connect(actors.investors[0]).transfer(ethers.ZeroAddress, 1n))
+          .to.be.revertedWithCustomError(equity, "ERC20InvalidReceiver")
+          .withArgs(ethers.ZeroAddress);
+      });
+    });
+
+    describe("approve and allowance", function () {
+      it("sets the allowance and emits Approval", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const [a, b] = actors.investors;
+        await expect(equity.connect(a).approve(b.address, 300n)).to.emit(equity, "Approval").withArgs(a.address, b.address, 300n);
+        expect(await equity.allowance(a.address, b.address)).to.equal(300n);
+      });
+
+      it("replaces an existing allowance", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const [a, b] = actors.investors;
+        await equity.connect(a).approve(b.address, 300n);
+        await equity.connect(a).approve(b.address, 5n);
+        expect(await equity.allowance(a.address, b.address)).to.equal(5n);
+      });
+
+      it("refuses the zero address as spender", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        await expect(equity.connect(actors.investors[0]).approve(ethers.ZeroAddress, 1n))
+          .to.be.revertedWithCustomError(equity, "ERC20InvalidSpender")
+          .withArgs(ethers.ZeroAddress);
+      });
+    });
+
+    describe("transferFrom", function () {
+      it("moves within the allowance and decreases it without an Approval event", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const [a, b, c] = actors.investors;
+        await equity.connect(a).approve(b.address, 300n);
+        await expect(equity.connect(b).transferFrom(a.address, c.address, 200n))
+          .to.emit(equity, "Transfer")
+          .withArgs(a.address, c.address, 200n)
+          .and.not.to.emit(equity, "Approval");
+        expect(await equity.allowance(a.address, b.address)).to.equal(100n);
+        expect(await equity.balanceOf(c.address)).to.equal(1200n);
+      });
+
+      it("refuses more than the allowance", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const [a, b, c] = actors.investors;
+        await equity.connect(a).approve(b.address, 10n);
+        await expect(equity.connect(b).transferFrom(a.address, c.address, 11n))
+          .to.be.revertedWithCustomError(equity, "ERC20InsufficientAllowance")
+          .withArgs(b.address, 10n, 11n);
+      });
+
+      it("keeps an infinite allowance infinite", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const [a, b, c] = actors.investors;
+        await equity.connect(a).approve(b.address, ethers.MaxUint256);
+        await equity.connect(b).transferFrom(a.address, c.address, 10n);
+        expect(await equity.allowance(a.address, b.address)).to.equal(ethers.MaxUint256);
+      });
+
+      it("refuses more than the balance even within the allowance", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const [a, b, c] = actors.investors;
+        await equity.connect(a).approve(b.address, 5000n);
+        await expect(equity.connect(b).transferFrom(a.address, c.address, 1001n))
+          .to.be.revertedWithCustomError(equity, "ERC20InsufficientBalance")
+          .withArgs(a.address, 1000n, 1001n);
+      });
+
+      it("refuses the zero address as receiver", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const [a, b] = actors.investors;
+        await equity.connect(a).approve(b.address, 5n);
+        await expect(equity.connect(b).transferFrom(a.address, ethers.ZeroAddress, 1n))
+          .to.be.revertedWithCustomError(equity, "ERC20InvalidReceiver")
+          .withArgs(ethers.ZeroAddress);
+      });
+    });
+  });
+
+  describe("compliance", function () {
+    it("refuses a receiver that is not a participant", async function () {
+      const { equity, actors } = await loadFixture(tokensFixture);
+      await expect(equity.connect(actors.investors[0]).transfer(actors.stranger.address, 1n))
+        .to.be.revertedWithCustomError(equity, "TokenNotActiveParticipant")
+        .withArgs(actors.stranger.address);
+    });
+
+    it("refuses a sender whose participant is suspended", async function () {
+      const { equity, actors, registry, ids } = await loadFixture(tokensFixture);
+      await registry.suspend(ids.investors[0], ethers.encodeBytes32String("review"));
+      await expect(equity.connect(actors.investors[0]).transfer(actors.investors[1].address, 1n))
+        .to.be.revertedWithCustomError(equity, "TokenNotActiveParticipant")
+        .withArgs(actors.investors[0].address);
+    });
+
+    it("refuses a receiver whose participant is suspended", async function () {
+      const { equity, actors, registry, ids } = await loadFixture(tokensFixture);
+      await registry.suspend(ids.investors[1], ethers.encodeBytes32String("review"));
+      await expect(equity.connect(actors.investors[0]).transfer(actors.investors[1].address, 1n))
+        .to.be.revertedWithCustomError(equity, "TokenNotActiveParticipant")
+        .withArgs(actors.investors[1].address);
+    });
+
+    it("refuses a frozen sender", async function () {
+      const { equity, actors } = await loadFixture(tokensFixture);
+      await equity.freeze(actors.investors[0].address, R);
+      await expect(equity.connect(actors.investors[0]).transfer(actors.investors[1].address, 1n))
+        .to.be.revertedWithCustomError(equity, "TokenAccountFrozen")
+        .withArgs(actors.investors[0].address);
+    });
+
+    it("refuses a frozen receiver", async function () {
+      const { equity, actors } = await loadFixture(tokensFixture);
+      await equity.freeze(actors.investors[1].address, R);
+      await expect(equity.connect(actors.investors[0]).transfer(actors.investors[1].address, 1n))
+        .to.be.revertedWithCustomError(equity, "TokenAccountFrozen")
+        .withArgs(actors.investors[1].address);
+    });
+
+    it("refuses to move encumbered units", async function () {
+      const { equity, actors, locker } = await loadFixture(tokensFixture);
+      const [a, b] = actors.investors;
+      await equity.connect(locker).encumber(a.address, 7n, 900n);
+      await expect(equity.connect(a).transfer(b.address, 101n))
+        .to.be.revertedWithCustomError(equity, "TokenInsufficientFreeBalance")
+        .withArgs(a.address, 100n, 101n);
+      await equity.connect(a).transfer(b.address, 100n);
+      expect(await equity.balanceOf(a.address)).to.equal(900n);
+    });
+
+    it("refuses every ordinary movement while paused", async function () {
+      const { equity, actors } = await loadFixture(tokensFixture);
+      await equity.pause(R);
+      const t = await equity.getAddress();
+      await expect(equity.connect(actors.investors[0]).transfer(actors.investors[1].address, 1n))
+        .to.be.revertedWithCustomError(equity, "TokenIsPaused")
+        .withArgs(t);
+      await expect(equity.mint(actors.investors[0].address, 1n, R))
+        .to.be.revertedWithCustomError(equity, "TokenIsPaused")
+        .withArgs(t);
+      await expect(equity.burn(actors.investors[0].address, 1n, R))
+        .to.be.revertedWithCustomError(equity, "TokenIsPaused")
+        .withArgs(t);
+    });
+
+    it("moves again after unpause", async function () {
+      const { equity, actors } = await loadFixture(tokensFixture);
+      await equity.pause(R);
+      await expect(equity.unpause(R)).to.emit(equity, "TokenUnpausedBy").withArgs(actors.csd.address, R);
+      await equity.connect(actors.investors[0]).transfer(actors.investors[1].address, 1n);
+      expect(await equity.balanceOf(actors.investors[1].address)).to.equal(1001n);
+    });
+  });
+
+  describe("agent operations", function () {
+    describe("mint", function () {
+      it("credits an active participant and says why", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const a = actors.investors[3].address;
+        await expect(equity.mint(a, 5n, R))
+          .to.emit(equity, "Transfer")
+          .withArgs(ethers.ZeroAddress, a, 5n)
+          .and.to.emit(equity, "Minted")
+          .withArgs(a, 5n, R);
+        expect(await equity.totalSupply()).to.equal(3005n);
+      });
+
+      it("refuses a non-participant", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        await expect(equity.mint(actors.stranger.address, 5n, R))
+          .to.be.revertedWithCustomError(equity, "TokenNotActiveParticipant")
+          .withArgs(actors.stranger.address);
+      });
+
+      it("refuses a zero amount", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        await expect(equity.mint(actors.investors[0].address, 0n, R)).to.be.revertedWithCustomError(equity, "TokenZeroAmount");
+      });
+
+      it("refuses to exceed the supply cap", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const cap = await equity.SUPPLY_CAP();
+        await expect(equity.mint(actors.investors[0].address, cap, R))
+          .to.be.revertedWithCustomError(equity, "TokenSupplyCapExceeded")
+          .withArgs(cap + 3000n, cap);
+      });
+    });
+
+    describe("burn", function () {
+      it("debits free units and says why", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const a = actors.investors[0].address;
+        await expect(equity.burn(a, 100n, R))
+          .to.emit(equity, "Burned")
+          .withArgs(a, 100n, R);
+        expect(await equity.balanceOf(a)).to.equal(900n);
+        expect(await equity.totalSupply()).to.equal(2900n);
+      });
+
+      it("refuses to burn encumbered units", async function () {
+        const { equity, actors, locker } = await loadFixture(tokensFixture);
+        const a = actors.investors[0].address;
+        await equity.connect(locker).encumber(a, 1n, 950n);
+        await expect(equity.burn(a, 51n, R))
+          .to.be.revertedWithCustomError(equity, "TokenInsufficientFreeBalance")
+          .withArgs(a, 50n, 51n);
+      });
+    });
+
+    describe("freeze and unfreeze", function () {
+      it("freezes and unfreezes with events", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const a = actors.investors[0].address;
+        await expect(equity.freeze(a, R)).to.emit(equity, "AccountFrozen").withArgs(a, R);
+        expect(await equity.isFrozen(a)).to.equal(true);
+        await expect(equity.unfreeze(a, R)).to.emit(equity, "AccountUnfrozen").withArgs(a, R);
+        expect(await equity.isFrozen(a)).to.equal(false);
+      });
+
+      it("refuses a freeze that changes nothing", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const a = actors.investors[0].address;
+        await expect(equity.unfreeze(a, R)).to.be.revertedWithCustomError(equity, "TokenFreezeUnchanged").withArgs(a, false);
+      });
+    });
+
+    describe("forceTransfer", function () {
+      it("moves from a frozen holder, consuming the named encumbrance first", async function () {
+        const { equity, actors, locker } = await loadFixture(tokensFixture);
+        const [a, b] = actors.investors;
+        await equity.connect(locker).encumber(a.address, 9n, 600n);
+        await equity.freeze(a.address, R);
+        await expect(equity.forceTransfer(a.address, b.address, 700n, locker.address, 9n, R))
+          .to.emit(equity, "ForcedTransfer")
+          .withArgs(a.address, b.address, R, 700n, locker.address, 9n, 600n);
+        expect(await equity.encumbered(a.address, locker.address, 9n)).to.equal(0n);
+        expect(await equity.totalEncumbered(a.address)).to.equal(0n);
+        expect(await equity.balanceOf(a.address)).to.equal(300n);
+        expect(await equity.freeBalance(b.address)).to.equal(1700n);
+      });
+
+      it("refuses to take encumbered units of another purpose", async function () {
+        const { equity, actors, locker } = await loadFixture(tokensFixture);
+        const [a, b] = actors.investors;
+        await equity.connect(locker).encumber(a.address, 9n, 600n);
+        await expect(equity.forceTransfer(a.address, b.address, 401n, ethers.ZeroAddress, 0n, R))
+          .to.be.revertedWithCustomError(equity, "TokenInsufficientFreeBalance")
+          .withArgs(a.address, 400n, 401n);
+      });
+
+      it("refuses a receiver that is not a participant", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        await expect(equity.forceTransfer(actors.investors[0].address, actors.stranger.address, 1n, ethers.ZeroAddress, 0n, R))
+          .to.be.revertedWithCustomError(equity, "TokenNotActiveParticipant")
+          .withArgs(actors.stranger.address);
+      });
+
+      it("works while paused", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        await equity.pause(R);
+        await equity.forceTransfer(actors.investors[0].address, actors.investors[1].address, 1n, ethers.ZeroAddress, 0n, R);
+        expect(await equity.balanceOf(actors.investors[1].address)).to.equal(1001n);
+      });
+    });
+
+    describe("agentEncumber and agentRelease", function () {
+      it("locks under the token's own purpose and releases it", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const a = actors.investors[0].address;
+        const t = await equity.getAddress();
+        await expect(equity.agentEncumber(a, 42n, 10n))
+          .to.emit(equity, "Encumbered")
+          .withArgs(a, t, 42n, 10n, 10n);
+        await expect(equity.agentRelease(a, 42n, 4n))
+          .to.emit(equity, "Released")
+          .withArgs(a, t, 42n, 4n, 6n);
+        expect(await equity.encumbered(a, t, 42n)).to.equal(6n);
+      });
+    });
+
+    it("refuses every agent, pauser, lock and settlement operation by a stranger", async function () {
+      const { equity, actors } = await loadFixture(tokensFixture);
+      const s = equity.connect(actors.stranger);
+      const a = actors.investors[0].address;
+      const b = actors.investors[1].address;
+      const calls: [Promise<unknown>, string][] = [
+        [s.mint(a, 1n, R), TOKEN_ROLES.AGENT_ROLE],
+        [s.burn(a, 1n, R), TOKEN_ROLES.AGENT_ROLE],
+        [s.freeze(a, R), TOKEN_ROLES.AGENT_ROLE],
+        [s.unfreeze(a, R), TOKEN_ROLES.AGENT_ROLE],
+        [s.forceTransfer(a, b, 1n, ethers.ZeroAddress, 0n, R), TOKEN_ROLES.AGENT_ROLE],
+        [s.agentEncumber(a, 1n, 1n), TOKEN_ROLES.AGENT_ROLE],
+        [s.agentRelease(a, 1n, 1n), TOKEN_ROLES.AGENT_ROLE],
+        [s.pause(R), TOKEN_ROLES.PAUSER_ROLE],
+        [s.unpause(R), TOKEN_ROLES.PAUSER_ROLE],
+        [s.encumber(a, 1n, 1n), TOKEN_ROLES.LOCK_OPERATOR_ROLE],
+        [s.release(a, 1n, 1n), TOKEN_ROLES.LOCK_OPERATOR_ROLE],
+        [s.moveEncumbered(a, b, 1n, 1n, false), TOKEN_ROLES.LOCK_OPERATOR_ROLE],
+        [s.settlementTransfer(a, b, 1n), TOKEN_ROLES.SETTLEMENT_ROLE],
+      ];
+      for (const [call, role] of calls) {
+        await expect(call)
+          .to.be.revertedWithCustomError(equity, "AccessControlUnauthorizedAccount")
+          .withArgs(actors.stranger.address, role);
+      }
+    });
+  });
+
+  describe("encumbrances", function () {
+    it("keeps purposes of different lockers and deals apart", async function () {
+      const { equity, actors, locker } = await loadFixture(tokensFixture);
+      const a = actors.investors[0].address;
+      await expect(equity.connect(locker).encumber(a, 1n, 100n))
+        .to.emit(equity, "Encumbered")
+        .withArgs(a, locker.address, 1n, 100n, 100n);
+      await equity.connect(locker).encumber(a, 2n, 200n);
+      await equity.agentEncumber(a, 1n, 50n);
+      expect(await equity.encumbered(a, locker.address, 1n)).to.equal(100n);
+      expect(await equity.encumbered(a, locker.address, 2n)).to.equal(200n);
+      expect(await equity.totalEncumbered(a)).to.equal(350n);
+      expect(await equity.freeBalance(a)).to.equal(650n);
+      await expect(equity.connect(locker).release(a, 1n, 101n))
+        .to.be.revertedWithCustomError(equity, "TokenInsufficientEncumbrance")
+        .withArgs(a, locker.address, 1n, 100n, 101n);
+    });
+
+    it("refuses to lock more than the free balance", async function () {
+      const { equity, actors, locker } = await loadFixture(tokensFixture);
+      const a = actors.investors[0].address;
+      await equity.connect(locker).encumber(a, 1n, 900n);
+      await expect(equity.connect(locker).encumber(a, 2n, 101n))
+        .to.be.revertedWithCustomError(equity, "TokenInsufficientFreeBalance")
+        .withArgs(a, 100n, 101n);
+    });
+
+    it("moves encumbered units and keeps them encumbered at the receiver (repo custody)", async function () {
+      const { equity, actors, locker } = await loadFixture(tokensFixture);
+      const [a, b] = actors.investors;
+      await equity.connect(locker).encumber(a.address, 5n, 300n);
+      await expect(equity.connect(locker).moveEncumbered(a.address, b.address, 5n, 300n, true))
+        .to.emit(equity, "EncumbranceMoved")
+        .withArgs(a.address, b.address, 5n, locker.address, 300n, true);
+      expect(await equity.encumbered(b.address, locker.address, 5n)).to.equal(300n);
+      expect(await equity.freeBalance(b.address)).to.equal(1000n);
+      expect(await equity.balanceOf(b.address)).to.equal(1300n);
+    });
+
+    it("moves encumbered units free to the receiver (enforcement)", async function () {
+      const { equity, actors, locker } = await loadFixture(tokensFixture);
+      const [a, b] = actors.investors;
+      await equity.connect(locker).encumber(a.address, 5n, 300n);
+      await equity.connect(locker).moveEncumbered(a.address, b.address, 5n, 120n, false);
+      expect(await equity.encumbered(a.address, locker.address, 5n)).to.equal(180n);
+      expect(await equity.freeBalance(b.address)).to.equal(1120n);
+    });
+
+    it("refuses to move more than the purpose holds", async function () {
+      const { equity, actors, locker } = await loadFixture(tokensFixture);
+      const [a, b] = actors.investors;
+      await equity.agentEncumber(a.address, 5n, 300n);
+      await expect(equity.connect(locker).moveEncumbered(a.address, b.address, 5n, 1n, false))
+        .to.be.revertedWithCustomError(equity, "TokenInsufficientEncumbrance")
+        .withArgs(a.address, locker.address, 5n, 0n, 1n);
+    });
+
+    it("refuses to move encumbered units to a frozen receiver", async function () {
+      const { equity, actors, locker } = await loadFixture(tokensFixture);
+      const [a, b] = actors.investors;
+      await equity.connect(locker).encumber(a.address, 5n, 300n);
+      await equity.freeze(b.address, R);
+      await expect(equity.connect(locker).moveEncumbered(a.address, b.address, 5n, 1n, false))
+        .to.be.revertedWithCustomError(equity, "TokenAccountFrozen")
+        .withArgs(b.address);
+    });
+  });
+
+  describe("instrument", function () {
+    it("holds the equity's ISIN, kind and currency", async function () {
+      const { equity } = await loadFixture(tokensFixture);
+      expect(bytesToText(await equity.isin())).to.equal(EQUITY_ISIN);
+      expect(await equity.kind()).to.equal(1);
+      expect(bytesToText(await equity.currency())).to.equal("RUB");
+    });
+
+    it("holds the bond's terms", async function () {
+      const { bond } = await loadFixture(tokensFixture);
+      const i = await bond.instrument();
+      expect(i.kind).to.equal(2);
+      expect(i.faceValue).to.equal(1000n * 10n ** 18n);
+      expect(i.couponRate).to.equal(71n * 10n ** 15n);
+      expect(i.couponFrequency).to.equal(2);
+      expect(i.maturityDate).to.be.greaterThan(i.issueDate);
+    });
+
+    it("cannot be initialised twice", async function () {
+      const { equity, actors } = await loadFixture(tokensFixture);
+      const r = await equity.instrument();
+      const i = {
+        isin: r.isin,
+        kind: r.kind,
+        currency: r.currency,
+        faceValue: r.faceValue,
+        couponRate: r.couponRate,
+        couponFrequency: r.couponFrequency,
+        issueDate: r.issueDate,
+        maturityDate: r.maturityDate,
+        dayCount: r.dayCount,
+      };
+      await expect(equity.initialize(actors.csd.address, actors.csd.address, "x", "x", 0, i)).to.be.revertedWithCustomError(
+        equity,
+        "InvalidInitialization",
+      );
+    });
+  });
+
+  describe("invariants (property)", function () {
+    it("keeps supply = Σ balances, encumbered ≤ balance, and refused operations change nothing", async function () {
+      this.timeout(600_000);
+      const f = await loadFixture(tokensFixture);
+      const { equity, locker, actors } = f;
+      const holders = [...actors.investors.slice(0, 4), actors.bankA].map((s) => s.address);
+      const signers = [...actors.investors.slice(0, 4), actors.bankA];
+      const others = [actors.investors[4].address, actors.bankB.address];
+      /** Everything the operations can change, read once per step. */
+      const stateOf = async () => {
+        const rows = [];
+        for (const x of holders) {
+          rows.push({
+            balance: await equity.balanceOf(x),
+            total: await equity.totalEncumbered(x),
+            frozen: await equity.isFrozen(x),
+            purposes: [await equity.encumbered(x, locker.address, 1n), await equity.encumbered(x, locker.address, 2n)],
+          });
+        }
+        let rest = 0n;
+        for (const x of others) rest += await equity.balanceOf(x);
+        return { supply: await equity.totalSupply(), paused: await equity.paused(), rows, rest };
+      };
+      const key = (st: Awaited<ReturnType<typeof stateOf>>) => JSON.stringify(st, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+      const h = fc.integer({ min: 0, max: holders.length - 1 });
+      const amt = fc.integer({ min: 0, max: 1500 }).map(BigInt);
+      const deal = fc.constantFrom(1n, 2n);
+      const op = fc.oneof(
+        fc.record({ k: fc.constant("transfer"), a: h, b: h, n: amt }),
+        fc.record({ k: fc.constant("mint"), a: h, n: amt }),
+        fc.record({ k: fc.constant("burn"), a: h, n: amt }),
+        fc.record({ k: fc.constant("freeze"), a: h }),
+        fc.record({ k: fc.constant("encumber"), a: h, d: deal, n: amt }),
+        fc.record({ k: fc.constant("release"), a: h, d: deal, n: amt }),
+        fc.record({ k: fc.constant("move"), a: h, b: h, d: deal, n: amt, keep: fc.boolean() }),
+        fc.record({ k: fc.constant("force"), a: h, b: h, d: deal, n: amt }),
+        fc.record({ k: fc.constant("pause") }),
+      );
+      let base = await ethers.provider.send("evm_snapshot", []);
+      let runs = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { minLength: 4, maxLength: 8 }), async (ops) => {
+          runs++;
+          expect(await ethers.provider.send("evm_revert", [base])).to.equal(true);
+          base = await ethers.provider.send("evm_snapshot", []);
+          let before = await stateOf();
+          for (const o of ops as unknown as Op[]) {
+            const a = holders[o.a];
+            const b = o.b === undefined ? a : holders[o.b];
+            let refused = false;
+            try {
+              let tx;
+              switch (o.k) {
+                case "transfer":
+                  tx = equity.connect(signers[o.a]).transfer(b, o.n);
+                  break;
+                case "mint":
+                  tx = equity.mint(a, o.n, R);
+                  break;
+                case "burn":
+                  tx = equity.burn(a, o.n, R);
+                  break;
+                case "freeze":
+                  tx = (await equity.isFrozen(a)) ? equity.unfreeze(a, R) : equity.freeze(a, R);
+                  break;
+                case "encumber":
+                  tx = equity.connect(locker).encumber(a, o.d, o.n);
+                  break;
+                case "release":
+                  tx = equity.connect(locker).release(a, o.d, o.n);
+                  break;
+                case "move":
+                  tx = equity.connect(locker).moveEncumbered(a, b, o.d, o.n, o.keep);
+                  break;
+                case "force":
+                  tx = equity.forceTransfer(a, b, o.n, locker.address, o.d, R);
+                  break;
+                default:
+                  tx = (await equity.paused()) ? equity.unpause(R) : equity.pause(R);
+              }
+              await (await tx).wait();
+            } catch {
+              refused = true;
+            }
+            const after = await stateOf();
+            if (refused) expect(key(after)).to.equal(key(before));
+            let sum = after.rest;
+            for (const r of after.rows) {
+              sum += r.balance;
+              expect(r.total <= r.balance).to.equal(true);
+              expect(r.total).to.equal(r.purposes[0] + r.purposes[1]);
+            }
+            expect(after.supply).to.equal(sum);
+            before = after;
+          }
+        }),
+        { numRuns: 200 },
+      );
+      expect(runs).to.be.greaterThanOrEqual(200);
+    });
+  });
+});
