@@ -42,6 +42,8 @@ const config: HardhatUserConfig = {
   defaultNetwork: "hardhat",
   networks: {
     hardhat: {
+      // The same EVM rules as the production Besu network (cancunTime: 0, no Prague, no Osaka gas cap).
+      hardfork: "cancun",
       // Contracts are small enough for mainnet limits; the flag only keeps coverage builds deployable.
       allowUnlimitedContractSize: process.env.SOLIDITY_COVERAGE === "true",
       mining: { auto: true },

@@ -45,8 +45,8 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((err) => {
-    console.error(describeError(err) ?? err);
+  main().catch(async (err) => {
+    console.error((await describeError(hre, err)) ?? err);
     process.exitCode = 1;
   });
 }

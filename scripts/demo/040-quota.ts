@@ -61,7 +61,7 @@ const chapter: Chapter = {
         const parsed = data ? quota.interface.parseError(data) : null;
         refusal = parsed
           ? `${parsed.name}(investor ${String(parsed.args[0]).slice(0, 10)}…, requested ${formatAmount(parsed.args[1])}, available ${formatAmount(parsed.args[2])})`
-          : (describeError(err) ?? String(err));
+          : ((await describeError(story.hre, err)) ?? String(err));
       }
     }
     rows.push(await row("Platform B: reserves 500.00 in the same block", refusal ? "REFUSED" : "?"));
