@@ -11,19 +11,12 @@ import { UserError } from "./cli";
 import { isinProblem } from "./isin";
 import { dayToIso, isoToDay } from "./dates";
 import { parseEnum } from "./enums";
+import { DAY_COUNT_CONVENTIONS } from "./calc/daycount";
 import { suiteAddress } from "./suite";
 
 export const INSTRUMENT_KINDS = ["None", "Equity", "Bond"] as const;
-/** `DayCountConvention` names, in enum order. */
-export const DAY_COUNTS = [
-  "Thirty360BondBasis",
-  "Thirty360E",
-  "Thirty360EIsda",
-  "Act360",
-  "Act365Fixed",
-  "ActActIcma",
-  "Legacy30360Unadjusted",
-] as const;
+/** `DayCountConvention` names, in enum order (defined once, with the calculator). */
+export const DAY_COUNTS = DAY_COUNT_CONVENTIONS;
 export const TOKEN_TYPES = ["None", "Security", "Cash"] as const;
 export const TRADE_STATUSES = ["None", "Instructed", "Matched", "Settled", "Cancelled"] as const;
 export const WAD = 10n ** 18n;

@@ -19,41 +19,11 @@ contract AccountRules is RulesBase, IAccountRules {
     bytes32 private constant SUPERVISOR_ROLE = keccak256("SUPERVISOR_ROLE");
     bytes32 private constant DEFAULT_ADMIN = 0x00;
 
-    /// @custom:storage-location erc7201:csd.storage.AccountRules
-    struct AccountRulesStorage {
-        address registry;
-    }
-
-    // keccak256(abi.encode(uint256(keccak256("csd.storage.AccountRules")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant STORAGE_SLOT = 0x1e431450d3d38dbc58feff2df46cec94ecb04b9a2952220e5c9e82180b40fb00;
-
-    function _s() private pure returns (AccountRulesStorage storage $) {
-        assembly {
-            $.slot := STORAGE_SLOT
-        }
-    }
-
     /// @notice Initialises the proxy.
     /// @param admin Consortium admin.
     /// @param registry_ The participant registry to read.
     function initialize(address admin, address registry_) external initializer {
-        __Consortium_init(admin);
-        _checkRegistry(registry_);
-        _s().registry = registry_;
-        emit RegistryChanged(address(0), registry_);
-    }
-
-    /// @notice Switches the registry the rules read.
-    /// @dev Only the consortium admin. Emits {RegistryChanged}.
-    function setRegistry(address registry_) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _checkRegistry(registry_);
-        emit RegistryChanged(_s().registry, registry_);
-        _s().registry = registry_;
-    }
-
-    /// @notice The participant registry the rules read.
-    function registry() external view returns (address) {
-        return _s().registry;
+        __RulesBase_init(admin, registry_);
     }
 
     /// @inheritdoc IAccountRules
@@ -65,7 +35,7 @@ contract AccountRules is RulesBase, IAccountRules {
         uint256,
         bytes calldata
     ) external view returns (bool) {
-        address reg = _s().registry;
+        address reg = registry();
         (bool ok, uint256 active) = _readWord(reg, abi.encodeCall(IParticipantRegistry.isActiveSigner, (sender)));
         if (ok && active == 1) return true;
         return

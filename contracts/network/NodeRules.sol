@@ -34,7 +34,6 @@ contract NodeRules is RulesBase, INodeRules {
 
     /// @custom:storage-location erc7201:csd.storage.NodeRules
     struct NodeRulesStorage {
-        address registry;
         mapping(bytes32 key => Node) nodes;
         EnumerableSet.Bytes32Set keys;
     }
@@ -70,19 +69,8 @@ contract NodeRules is RulesBase, INodeRules {
     /// @param admin Consortium admin; also receives NODE_ADMIN_ROLE.
     /// @param registry_ The participant registry to read.
     function initialize(address admin, address registry_) external initializer {
-        __Consortium_init(admin);
+        __RulesBase_init(admin, registry_);
         _grantRole(NODE_ADMIN_ROLE, admin);
-        _checkRegistry(registry_);
-        _s().registry = registry_;
-        emit RegistryChanged(address(0), registry_);
-    }
-
-    /// @notice Switches the registry the rules read.
-    /// @dev Only the consortium admin. Emits {RegistryChanged}.
-    function setRegistry(address registry_) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _checkRegistry(registry_);
-        emit RegistryChanged(_s().registry, registry_);
-        _s().registry = registry_;
     }
 
     /// @notice Admits a node of a member organisation.
@@ -135,11 +123,6 @@ contract NodeRules is RulesBase, INodeRules {
         return owner != 0 && _isActiveMember(owner);
     }
 
-    /// @notice The participant registry the rules read.
-    function registry() external view returns (address) {
-        return _s().registry;
-    }
-
     /// @notice All admitted nodes.
     function nodes() external view returns (Node[] memory list) {
         NodeRulesStorage storage $ = _s();
@@ -156,7 +139,7 @@ contract NodeRules is RulesBase, INodeRules {
     }
 
     function _isActiveMember(uint32 participantId) private view returns (bool) {
-        address reg = _s().registry;
+        address reg = registry();
         if (reg.code.length == 0) return false;
         (bool ok, bytes memory ret) = reg.staticcall(
             abi.encodeCall(IParticipantRegistry.kindAndStatusOf, (participantId))
