@@ -338,14 +338,16 @@ interface IPledgeBook {
 
     /* VIEWS */
 
-    /// @notice A stored pledge.
-    function pledge(uint256 id) external view returns (Pledge memory);
+    /// @notice A stored pledge as its seven packed storage words, in the layout of {Pledge} (solidity packing,
+    /// first field in the low bytes). Decoded by `decodePledge` in `lib/pledge.ts`; a typed copy would
+    /// not fit the contract size limit.
+    /// @param id Pledge id.
+    /// @return words Slots 0..6 of the pledge.
+    function pledgeWords(uint256 id) external view returns (bytes32[7] memory words);
     /// @notice Number of pledges (ids run from 1).
     function pledgeCount() external view returns (uint256);
     /// @notice Broker authorised by an investor (0 = none).
     function brokerOf(uint32 investorId) external view returns (uint32);
     /// @notice Valuation of a pledge at `date` with the oracle's price, without writing anything.
     function preview(uint256 id, uint256 date) external view returns (PledgeMath.Output memory out, uint256 closePrice);
-    /// @notice EIP-712 digest both sides sign for `requestSigned`.
-    function requestDigest(Terms calldata terms, uint256 nonce, uint256 deadline) external view returns (bytes32);
 }

@@ -315,8 +315,17 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     /* VIEWS */
 
     /// @inheritdoc IPledgeBook
-    function pledge(uint256 id) external view returns (Pledge memory) {
-        return _s().pledges[id];
+    function pledgeWords(uint256 id) external view returns (bytes32[7] memory words) {
+        Pledge storage p = _s().pledges[id];
+        assembly ("memory-safe") {
+            for {
+                let i := 0
+            } lt(i, 7) {
+                i := add(i, 1)
+            } {
+                mstore(add(words, mul(i, 0x20)), sload(add(p.slot, i)))
+            }
+        }
     }
 
     /// @inheritdoc IPledgeBook
@@ -337,17 +346,6 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         closePrice = _tryPrice(_s().oracle, p.security, date);
         if (closePrice == 0) revert PledgeNoPrice(p.security, date);
         out = _compute(p, date, closePrice);
-    }
-
-    /// @inheritdoc IPledgeBook
-    function requestDigest(Terms calldata terms, uint256 nonce, uint256 deadline) external view returns (bytes32) {
-        return _digest(terms, nonce, deadline);
-    }
-
-    /// @notice Registry, oracle and calendar the book reads.
-    function dependencies() external view returns (address registry, address oracle, address calendar) {
-        PledgeBookStorage storage $ = _s();
-        return (address($.registry), address($.oracle), address($.calendar));
     }
 
     /* INTERNALS */
