@@ -497,7 +497,8 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         if (t.topUpDays > type(uint8).max) revert PledgeTermInvalid("topUpDays", t.topUpDays);
         uint256 warning = t.warningLine == 0 ? DEFAULT_WARNING_LINE : t.warningLine;
         uint256 liquidation = t.liquidationLine == 0 ? DEFAULT_LIQUIDATION_LINE : t.liquidationLine;
-        if (warning > type(uint64).max || liquidation > warning) revert PledgeTermInvalid("warningLine", warning);
+        if (warning > type(uint64).max) revert PledgeTermInvalid("warningLine", warning);
+        if (liquidation > warning) revert PledgeTermInvalid("liquidationLine", liquidation);
         if (t.restoreTarget != 0 && (t.restoreTarget < warning || t.restoreTarget > type(uint64).max)) {
             revert PledgeTermInvalid("restoreTarget", t.restoreTarget);
         }
