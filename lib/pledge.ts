@@ -293,3 +293,49 @@ export async function revaluePledges(
   }
   return { revalued, marginCalls };
 }
+
+function ratioText(x: bigint): string {
+  return `${(Number((x * 10000n) / 10n ** 18n) / 100).toFixed(2)}%`;
+}
+
+/** A readable row of a stored pledge. */
+export function describePledge(p: StoredPledge): Record<string, unknown> {
+  const money = (x: bigint) => (Number(x) / 10 ** p.cashDecimals).toFixed(p.cashDecimals);
+  const day = (d: number) => (d === 0 ? "" : new Date(d * 86_400_000).toISOString().slice(0, 10));
+  return {
+    id: p.id,
+    status: p.status,
+    level: p.level,
+    pledger: p.pledger,
+    pledgee: p.pledgee,
+    security: p.security,
+    shares: p.shares,
+    pledgedCash: money(p.pledgedCash),
+    principal: money(p.principal),
+    interestToAccruedTo: money(p.interest),
+    accruedTo: day(p.accruedTo),
+    rate: ratioText(p.interestRate),
+    lines: `${ratioText(p.warningLine)} / ${ratioText(p.liquidationLine)} / ${p.restoreTarget === 0n ? "initial" : ratioText(p.restoreTarget)}`,
+    start: day(p.startDate),
+    maturity: day(p.maturityDate),
+    valued: day(p.valuedDate),
+    topUpDue: day(p.topUpDue),
+  };
+}
+
+/** A readable row of one valuation. */
+export function describeValuation(v: PledgeValuation, cashDecimals: number): Record<string, unknown> {
+  const money = (x: bigint) => (Number(x) / 10 ** cashDecimals).toFixed(cashDecimals);
+  return {
+    id: v.id,
+    date: new Date(v.date * 86_400_000).toISOString().slice(0, 10),
+    close: ethers.formatUnits(v.closePrice, 18),
+    payable: money(v.out.amountPayable),
+    collateral: money(v.out.collateralValue),
+    ratio: v.out.ratio === ethers.MaxUint256 ? "∞" : ratioText(v.out.ratio),
+    level: v.out.level,
+    topUpShares: v.out.topUpShares,
+    topUpCash: money(v.out.topUpCash),
+    enforcementShares: v.out.enforcementShares,
+  };
+}
