@@ -34,7 +34,7 @@ interface IPledgeBook {
     /// @param maturityDate Repayment date (day number); unpaid debt after it is a default.
     /// @param warningLine Warning line, WAD (0 = 160%).
     /// @param liquidationLine Liquidation line, WAD (0 = 140%).
-    /// @param restoreTarget Ratio a top-up restores, WAD (0 = the ratio at registration, at least the warning line).
+    /// @param restoreTarget Ratio a top-up restores, WAD (0 = the initial ratio, at the start date's close, at least the warning line).
     /// @param topUpDays Business days the pledger has to top up after a liquidation-level valuation.
     /// @param calendarId Calendar of those business days (zero: calendar days).
     struct Terms {
@@ -285,7 +285,7 @@ interface IPledgeBook {
 
     /// @notice Registers a requested pledge: encumbers the shares at the pledger and activates it.
     /// @dev Requires DEPOSITORY_ROLE, status Requested, both consents, a free balance covering the shares
-    /// and, when the restore target is defaulted, a readable latest price. Emits {PledgeRegistered}.
+    /// and, when the restore target is defaulted, a readable price at the start date. Emits {PledgeRegistered}.
     /// @param id Pledge id.
     function register(uint256 id) external;
 

@@ -186,7 +186,8 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         }
         uint256 target = p.restoreTarget;
         if (target == 0) {
-            (uint256 price, ) = _s().oracle.latestPrice(ISecurityToken(p.security).isin());
+            uint256 price = _tryPrice(_s().oracle, p.security, p.startDate);
+            if (price == 0) revert PledgeNoPrice(p.security, p.startDate);
             uint256 collateral = PledgeMath.shareValueDown(p.shares, price, p.cashDecimals);
             target = collateral.wDivDown(p.principal);
             if (target < p.warningLine) target = p.warningLine;
