@@ -65,7 +65,10 @@ export const REQUEST_TYPES = {
 };
 
 /** Default terms around the required fields: ACT/365 Fixed, default lines, 2 business days, no calendar. */
-export function buildTerms(t: Partial<PledgeTerms> & Pick<PledgeTerms, "pledger" | "pledgee" | "security" | "cashToken" | "quantity" | "principal" | "startDate" | "maturityDate">): PledgeTerms {
+export function buildTerms(
+  t: Partial<PledgeTerms> &
+    Pick<PledgeTerms, "pledger" | "pledgee" | "security" | "cashToken" | "quantity" | "principal" | "startDate" | "maturityDate">,
+): PledgeTerms {
   return {
     interestRate: 0n,
     dayCount: DAY_COUNTS.indexOf("Act365Fixed"),
@@ -79,7 +82,13 @@ export function buildTerms(t: Partial<PledgeTerms> & Pick<PledgeTerms, "pledger"
 }
 
 /** A side's EIP-712 signature of `PledgeRequest(terms, nonce = nonces(pledger), deadline)`. */
-export async function signPledgeRequest(book: PledgeBook, signer: Signer, terms: PledgeTerms, deadline: bigint, nonce?: bigint): Promise<string> {
+export async function signPledgeRequest(
+  book: PledgeBook,
+  signer: Signer,
+  terms: PledgeTerms,
+  deadline: bigint,
+  nonce?: bigint,
+): Promise<string> {
   const [, name, version, chainId, verifyingContract] = await book.eip712Domain();
   const n = nonce ?? (await book.nonces(terms.pledger));
   return signer.signTypedData({ name, version, chainId, verifyingContract }, REQUEST_TYPES, { terms, nonce: n, deadline });
@@ -237,7 +246,11 @@ export async function pledgeBookAt(hre: HardhatRuntimeEnvironment, signer?: Sign
 }
 
 /** Values `ids` at `date` in batches; returns the valuations and the top-up obligations opened. */
-export async function valueInBatches(book: PledgeBook, ids: bigint[], date: number): Promise<{ valued: PledgeValuation[]; topUps: number; gasUsed: bigint }> {
+export async function valueInBatches(
+  book: PledgeBook,
+  ids: bigint[],
+  date: number,
+): Promise<{ valued: PledgeValuation[]; topUps: number; gasUsed: bigint }> {
   const valued: PledgeValuation[] = [];
   let topUps = 0;
   let gasUsed = 0n;

@@ -124,8 +124,16 @@ task("pledge:sign", "Consents to a requested pledge by call, or prints an EIP-71
   );
 
 for (const [name, help, run] of [
-  ["register", "Registers a requested pledge and encumbers the shares (depository)", (b: Awaited<ReturnType<typeof book>>, id: bigint) => b.register(id)],
-  ["cancel", "Cancels a pledge before registration (either side or the depository)", (b: Awaited<ReturnType<typeof book>>, id: bigint) => b.cancel(id)],
+  [
+    "register",
+    "Registers a requested pledge and encumbers the shares (depository)",
+    (b: Awaited<ReturnType<typeof book>>, id: bigint) => b.register(id),
+  ],
+  [
+    "cancel",
+    "Cancels a pledge before registration (either side or the depository)",
+    (b: Awaited<ReturnType<typeof book>>, id: bigint) => b.cancel(id),
+  ],
 ] as const) {
   task(`pledge:${name}`, help)
     .addParam("id", "Pledge id", undefined, types.string)
@@ -194,7 +202,8 @@ task("pledge:value", "Values active pledges at a business date (permissionless, 
       const { readAllPledges, valueInBatches, describeValuation } = await import("../lib/pledge");
       const b = await book(hre, a.from);
       const all = await readAllPledges(b);
-      const ids = a.ids === "all" ? all.filter((p) => p.status === "Active").map((p) => p.id) : a.ids.split(",").map((s) => pledgeId(s.trim()));
+      const ids =
+        a.ids === "all" ? all.filter((p) => p.status === "Active").map((p) => p.id) : a.ids.split(",").map((s) => pledgeId(s.trim()));
       if (ids.length === 0) throw new UserError("no active pledge to value");
       const r = await valueInBatches(b, ids, await dayOf(a.date, hre));
       const dec = (id: bigint) => all.find((p) => p.id === id)?.cashDecimals ?? 2;
@@ -247,7 +256,11 @@ task("pledge:list", "Lists pledges, optionally by level or status")
         .filter((p) => a.status === "" || p.status.toLowerCase() === a.status.toLowerCase())
         .map(describePledge);
       output(a.json, rows, () =>
-        printTable(rows, ["id", "status", "level", "pledger", "pledgee", "shares", "principal", "lines", "valued", "topUpDue"], `${rows.length} pledge(s)`),
+        printTable(
+          rows,
+          ["id", "status", "level", "pledger", "pledgee", "shares", "principal", "lines", "valued", "topUpDue"],
+          `${rows.length} pledge(s)`,
+        ),
       );
     }),
   );

@@ -34,7 +34,8 @@ interface IPledgeBook {
     /// @param maturityDate Repayment date (day number); unpaid debt after it is a default.
     /// @param warningLine Warning line, WAD (0 = 160%).
     /// @param liquidationLine Liquidation line, WAD (0 = 140%).
-    /// @param restoreTarget Ratio a top-up restores, WAD (0 = the initial ratio, at the start date's close, at least the warning line).
+    /// @param restoreTarget Ratio a top-up restores, WAD (0 = the initial ratio at the start date's close,
+    /// at least the warning line).
     /// @param topUpDays Business days the pledger has to top up after a liquidation-level valuation.
     /// @param calendarId Calendar of those business days (zero: calendar days).
     struct Terms {
@@ -119,7 +120,13 @@ interface IPledgeBook {
     /// @param pledgee Pledgee account.
     /// @param terms The terms as given (zero lines mean defaults, resolved in the stored pledge).
     /// @param by Account that submitted the request.
-    event PledgeRequested(uint256 indexed id, address indexed pledger, address indexed pledgee, Terms terms, address by);
+    event PledgeRequested(
+        uint256 indexed id,
+        address indexed pledger,
+        address indexed pledgee,
+        Terms terms,
+        address by
+    );
     /// @notice Emitted when one side consents to a requested pledge (by call or by signature).
     /// @param id Pledge id.
     /// @param pledgerSide True for the pledger's side, false for the pledgee's.
@@ -157,13 +164,27 @@ interface IPledgeBook {
     /// @param cash Extra pledged cash that restores the target.
     /// @param repayment Early repayment that restores the target.
     /// @param dueDate Last day to top up; after it the pledge is in default.
-    event PledgeTopUpCalled(uint256 indexed id, uint256 indexed date, uint256 shares, uint256 cash, uint256 repayment, uint256 dueDate);
+    event PledgeTopUpCalled(
+        uint256 indexed id,
+        uint256 indexed date,
+        uint256 shares,
+        uint256 cash,
+        uint256 repayment,
+        uint256 dueDate
+    );
     /// @notice Emitted when a valuation finds the level above the liquidation line again and closes the obligation.
     event PledgeTopUpCleared(uint256 indexed id, uint256 indexed date);
     /// @notice Emitted when a valuation is skipped because no readable price exists for the date.
     event PledgeValuationSkipped(uint256 indexed id, uint256 indexed date);
     /// @notice Emitted when shares or cash are added to the pledge (top-up, pledged dividends).
-    event PledgeToppedUp(uint256 indexed id, uint256 shares, uint256 cash, uint256 sharesAfter, uint256 cashAfter, address by);
+    event PledgeToppedUp(
+        uint256 indexed id,
+        uint256 shares,
+        uint256 cash,
+        uint256 sharesAfter,
+        uint256 cashAfter,
+        address by
+    );
     /// @notice Emitted when the pledgee records a repayment (interest first, then principal).
     event PledgeRepaid(
         uint256 indexed id,
@@ -176,7 +197,15 @@ interface IPledgeBook {
         address by
     );
     /// @notice Emitted when the pledgee consents to releasing shares or cash; `full` when nothing is left.
-    event PledgeReleased(uint256 indexed id, uint256 shares, uint256 cash, uint256 sharesAfter, uint256 cashAfter, bool full, address by);
+    event PledgeReleased(
+        uint256 indexed id,
+        uint256 shares,
+        uint256 cash,
+        uint256 sharesAfter,
+        uint256 cashAfter,
+        bool full,
+        address by
+    );
     /// @notice Emitted when the depository enforces a pledge in default.
     /// @param id Pledge id.
     /// @param date Enforcement date (valuation date of the amounts).

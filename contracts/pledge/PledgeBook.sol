@@ -40,15 +40,18 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     /// @notice Role of the depository's signers: registration, enforcement, pledged dividends.
     bytes32 public constant DEPOSITORY_ROLE = keccak256("DEPOSITORY_ROLE");
     /// @notice EIP-712 type of the terms.
-    bytes32 public constant TERMS_TYPEHASH =
-        keccak256(
-            "Terms(address pledger,address pledgee,address security,address cashToken,uint256 quantity,uint256 principal,uint256 interestRate,uint8 dayCount,uint256 startDate,uint256 maturityDate,uint256 warningLine,uint256 liquidationLine,uint256 restoreTarget,uint256 topUpDays,bytes4 calendarId)"
-        );
+    bytes32 public constant TERMS_TYPEHASH = keccak256(
+        "Terms(address pledger,address pledgee,address security,address cashToken,uint256 quantity,"
+        "uint256 principal,uint256 interestRate,uint8 dayCount,uint256 startDate,uint256 maturityDate,"
+        "uint256 warningLine,uint256 liquidationLine,uint256 restoreTarget,uint256 topUpDays,bytes4 calendarId)"
+    );
     /// @notice EIP-712 type both sides sign.
-    bytes32 public constant REQUEST_TYPEHASH =
-        keccak256(
-            "PledgeRequest(Terms terms,uint256 nonce,uint256 deadline)Terms(address pledger,address pledgee,address security,address cashToken,uint256 quantity,uint256 principal,uint256 interestRate,uint8 dayCount,uint256 startDate,uint256 maturityDate,uint256 warningLine,uint256 liquidationLine,uint256 restoreTarget,uint256 topUpDays,bytes4 calendarId)"
-        );
+    bytes32 public constant REQUEST_TYPEHASH = keccak256(
+        "PledgeRequest(Terms terms,uint256 nonce,uint256 deadline)"
+        "Terms(address pledger,address pledgee,address security,address cashToken,uint256 quantity,"
+        "uint256 principal,uint256 interestRate,uint8 dayCount,uint256 startDate,uint256 maturityDate,"
+        "uint256 warningLine,uint256 liquidationLine,uint256 restoreTarget,uint256 topUpDays,bytes4 calendarId)"
+    );
     /// @notice Default warning line, 160%.
     uint256 public constant DEFAULT_WARNING_LINE = 1.6e18;
     /// @notice Default liquidation line, 140%.
@@ -170,7 +173,8 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         Pledge storage p = _requireStatus(id, PledgeStatus.Requested);
         bool pledgerSide;
         if (_isPledgerSide(p.pledger, _participantOf(p.pledger), msg.sender)) pledgerSide = true;
-        else if (!_isPledgeeSide(_participantOf(p.pledgee), msg.sender)) revert PledgeNotPledgeeSide(p.pledgee, msg.sender);
+        else if (!_isPledgeeSide(_participantOf(p.pledgee), msg.sender))
+            revert PledgeNotPledgeeSide(p.pledgee, msg.sender);
         uint8 bit = pledgerSide ? PLEDGER_CONSENT : PLEDGEE_CONSENT;
         if (p.flags & bit != 0) revert PledgeAlreadyConsented(id, pledgerSide);
         p.flags |= bit;
@@ -225,7 +229,9 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     /// @inheritdoc IPledgeBook
     function topUp(uint256 id, uint256 shares, uint256 cash) external {
         Pledge storage p = _requireStatus(id, PledgeStatus.Active);
-        if (!hasRole(DEPOSITORY_ROLE, msg.sender) && !_isPledgerSide(p.pledger, _participantOf(p.pledger), msg.sender)) {
+        if (
+            !hasRole(DEPOSITORY_ROLE, msg.sender) && !_isPledgerSide(p.pledger, _participantOf(p.pledger), msg.sender)
+        ) {
             revert PledgeNotPledgerSide(p.pledger, msg.sender);
         }
         if (shares == 0 && cash == 0) revert PledgeZeroAmount();
@@ -340,7 +346,10 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     }
 
     /// @inheritdoc IPledgeBook
-    function preview(uint256 id, uint256 date) external view returns (PledgeMath.Output memory out, uint256 closePrice) {
+    function preview(
+        uint256 id,
+        uint256 date
+    ) external view returns (PledgeMath.Output memory out, uint256 closePrice) {
         Pledge storage p = _s().pledges[id];
         if (p.status == PledgeStatus.None) revert PledgeUnknown(id);
         if (date < p.accruedTo) revert PledgeDateInvalid(date, p.accruedTo, type(uint32).max);
@@ -376,9 +385,10 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         uint256 due = p.topUpDue;
         if (out.level == PledgeMath.Level.Liquidation) {
             if (due == 0) {
-                due = p.calendarId == bytes4(0)
-                    ? date + p.topUpDays
-                    : $.calendar.addBusinessDays(p.calendarId, date, p.topUpDays);
+                due =
+                    p.calendarId == bytes4(0)
+                        ? date + p.topUpDays
+                        : $.calendar.addBusinessDays(p.calendarId, date, p.topUpDays);
                 emit PledgeTopUpCalled(id, date, out.topUpShares, out.topUpCash, out.topUpRepayment, due);
             }
         } else if (due != 0) {
@@ -395,14 +405,17 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
 
     /// @dev `PledgeMath.value` over the running debt: the stored interest (accrued to `accruedTo`) plus one
     /// accrual segment to `date`, which is what `PledgeMath.debt` yields after walking the same repayments.
-    function _compute(Pledge storage p, uint256 date, uint256 price) private view returns (PledgeMath.Output memory out) {
+    function _compute(
+        Pledge storage p,
+        uint256 date,
+        uint256 price
+    ) private view returns (PledgeMath.Output memory out) {
         uint8 d = p.cashDecimals;
         uint256 shares = p.shares;
         uint256 cash = p.pledgedCash;
         out.principalOutstanding = p.principal;
         out.interestUnpaid =
-            p.interest +
-            PledgeMath.interestUp(out.principalOutstanding, p.interestRate, p.dayCount, p.accruedTo, date);
+            p.interest + PledgeMath.interestUp(out.principalOutstanding, p.interestRate, p.dayCount, p.accruedTo, date);
         out.amountPayable = out.principalOutstanding + out.interestUnpaid;
         out.shareValue = PledgeMath.shareValueDown(shares, price, d);
         out.collateralValue = out.shareValue + cash;
@@ -426,7 +439,11 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     }
 
     /// @dev The close of `security` from the batch cache, reading the oracle on the first use.
-    function _cachedPrice(IPriceOracle oracle, Batch memory batch, address security) private view returns (uint256 price) {
+    function _cachedPrice(
+        IPriceOracle oracle,
+        Batch memory batch,
+        address security
+    ) private view returns (uint256 price) {
         uint256 cached = batch.cached;
         for (uint256 k = 0; k < cached; k++) {
             if (batch.cache[k].security == security) return batch.cache[k].price;

@@ -77,10 +77,18 @@ const chapter: Chapter = {
     const v1 = valuationsOf(book, await (await book.value([id], start)).wait());
     rows.push(describeValuation(v1[0], 2));
     story.say(`\nOn ${NEXT_DATE} the oracle operator pushes a close 7 % lower, and the daily valuation runs again.`);
-    await (await oracle.pushPrices([{ feedId: ethers.hexlify(ethers.toUtf8Bytes(ISIN)), date: isoToDay(NEXT_DATE), price: ethers.parseUnits("401.05", 18) }])).wait();
+    await (
+      await oracle.pushPrices([
+        { feedId: ethers.hexlify(ethers.toUtf8Bytes(ISIN)), date: isoToDay(NEXT_DATE), price: ethers.parseUnits("401.05", 18) },
+      ])
+    ).wait();
     const receipt = await (await book.value([id], isoToDay(NEXT_DATE))).wait();
     rows.push(describeValuation(valuationsOf(book, receipt)[0], 2));
-    story.table(rows, ["id", "date", "close", "payable", "collateral", "ratio", "level"], "Daily valuation (amount payable = principal + accrued interest)");
+    story.table(
+      rows,
+      ["id", "date", "close", "payable", "collateral", "ratio", "level"],
+      "Daily valuation (amount payable = principal + accrued interest)",
+    );
     const changed = receipt!.logs.map((l) => book.interface.parseLog(l)).find((e) => e?.name === "PledgeLevelChanged");
     if (changed) {
       story.say(`\nPledgeLevelChanged(#${id}, Normal → Warning): the watcher sends the warning notice to the investor,`);

@@ -13,7 +13,12 @@ type Op =
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant("open" as const), quantity: fc.integer({ min: 1, max: 50_000 }) }),
   fc.record({ kind: fc.constant("topUp" as const), pick: fc.nat(), shares: fc.integer({ min: 1, max: 5_000 }) }),
-  fc.record({ kind: fc.constant("release" as const), pick: fc.nat(), shares: fc.integer({ min: 1, max: 60_000 }), byPledgee: fc.boolean() }),
+  fc.record({
+    kind: fc.constant("release" as const),
+    pick: fc.nat(),
+    shares: fc.integer({ min: 1, max: 60_000 }),
+    byPledgee: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant("repayAndEnforce" as const), pick: fc.nat() }),
 );
 
@@ -40,15 +45,28 @@ describe("PledgeBook properties", function () {
           if (o.kind === "open") {
             const free = await f.equity.freeBalance(f.pledger.address);
             if (free < BigInt(o.quantity)) continue;
-            await openPledge(f, termsFor(f, start, { quantity: BigInt(o.quantity), principal: (10_000_000n * BigInt(o.quantity)) / 1000n, maturityDate: start + 1 }));
+            await openPledge(
+              f,
+              termsFor(f, start, {
+                quantity: BigInt(o.quantity),
+                principal: (10_000_000n * BigInt(o.quantity)) / 1000n,
+                maturityDate: start + 1,
+              }),
+            );
           } else if (o.kind === "topUp" && target) {
             if ((await f.equity.freeBalance(f.pledger.address)) < BigInt(o.shares)) continue;
             await (await f.book.connect(f.pledger).topUp(target.id, o.shares, 0n)).wait();
           } else if (o.kind === "release" && target) {
             const shares = BigInt(o.shares) > target.shares ? target.shares : BigInt(o.shares);
             if (!o.byPledgee) {
-              await expect(f.book.connect(f.pledger).release(target.id, shares, 0n)).to.be.revertedWithCustomError(f.book, "PledgeNotPledgeeSide");
-              await expect(f.book.connect(f.actors.stranger).release(target.id, shares, 0n)).to.be.revertedWithCustomError(f.book, "PledgeNotPledgeeSide");
+              await expect(f.book.connect(f.pledger).release(target.id, shares, 0n)).to.be.revertedWithCustomError(
+                f.book,
+                "PledgeNotPledgeeSide",
+              );
+              await expect(f.book.connect(f.actors.stranger).release(target.id, shares, 0n)).to.be.revertedWithCustomError(
+                f.book,
+                "PledgeNotPledgeeSide",
+              );
             } else {
               await (await f.book.connect(f.pledgee).release(target.id, shares, 0n)).wait();
             }

@@ -38,7 +38,10 @@ describe("PledgeBook", function () {
       const f = await loadFixture(pledgeFixture);
       await (await f.book.connect(f.pledger).authoriseBroker(f.ids.broker)).wait();
       await expect(f.book.connect(f.pledger).revokeBroker()).to.emit(f.book, "BrokerRevoked");
-      await expect(f.book.connect(f.actors.broker).request(termsFor(f, f.today))).to.be.revertedWithCustomError(f.book, "PledgeNotPledgerSide");
+      await expect(f.book.connect(f.actors.broker).request(termsFor(f, f.today))).to.be.revertedWithCustomError(
+        f.book,
+        "PledgeNotPledgerSide",
+      );
     });
 
     it("refuses a participant that is not a broker", async function () {
@@ -136,7 +139,10 @@ describe("PledgeBook", function () {
       const a = await signPledgeRequest(f.book, f.pledger, f.terms, f.deadline);
       const b = await signPledgeRequest(f.book, f.pledgee, f.terms, f.deadline);
       await (await f.book.connect(f.actors.csd).requestSigned(f.terms, f.deadline, a, b)).wait();
-      await expect(f.book.connect(f.actors.csd).requestSigned(f.terms, f.deadline, a, b)).to.be.revertedWithCustomError(f.book, "PledgeNotPledgerSide");
+      await expect(f.book.connect(f.actors.csd).requestSigned(f.terms, f.deadline, a, b)).to.be.revertedWithCustomError(
+        f.book,
+        "PledgeNotPledgerSide",
+      );
     });
 
     it("refuses an expired signature", async function () {
@@ -144,7 +150,10 @@ describe("PledgeBook", function () {
       const deadline = BigInt(await time.latest()) - 1n;
       const a = await signPledgeRequest(f.book, f.pledger, f.terms, deadline);
       const b = await signPledgeRequest(f.book, f.pledgee, f.terms, deadline);
-      await expect(f.book.connect(f.actors.csd).requestSigned(f.terms, deadline, a, b)).to.be.revertedWithCustomError(f.book, "PledgeSignatureExpired");
+      await expect(f.book.connect(f.actors.csd).requestSigned(f.terms, deadline, a, b)).to.be.revertedWithCustomError(
+        f.book,
+        "PledgeSignatureExpired",
+      );
     });
 
     it("refuses a pledgee signature by someone else", async function () {
@@ -160,7 +169,10 @@ describe("PledgeBook", function () {
       const f = await loadFixture(signedFixture);
       const a = await signPledgeRequest(f.book, f.pledger, f.terms, f.deadline);
       const b = await signPledgeRequest(f.book, f.pledgee, f.terms, f.deadline);
-      await expect(f.book.connect(f.actors.stranger).requestSigned(f.terms, f.deadline, a, b)).to.be.revertedWithCustomError(f.book, "PledgeNotPledgerSide");
+      await expect(f.book.connect(f.actors.stranger).requestSigned(f.terms, f.deadline, a, b)).to.be.revertedWithCustomError(
+        f.book,
+        "PledgeNotPledgerSide",
+      );
     });
   });
 
@@ -183,14 +195,19 @@ describe("PledgeBook", function () {
     it("refuses a second consent of the same side", async function () {
       const f = await loadFixture(pledgeFixture);
       await (await f.book.connect(f.pledger).request(termsFor(f, f.today))).wait();
-      await expect(f.book.connect(f.pledger).consent(1n)).to.be.revertedWithCustomError(f.book, "PledgeAlreadyConsented").withArgs(1n, true);
+      await expect(f.book.connect(f.pledger).consent(1n))
+        .to.be.revertedWithCustomError(f.book, "PledgeAlreadyConsented")
+        .withArgs(1n, true);
     });
 
     it("refuses consent and registration by a stranger", async function () {
       const f = await loadFixture(pledgeFixture);
       await (await f.book.connect(f.pledger).request(termsFor(f, f.today))).wait();
       await expect(f.book.connect(f.actors.stranger).consent(1n)).to.be.revertedWithCustomError(f.book, "PledgeNotPledgeeSide");
-      await expect(f.book.connect(f.actors.stranger).register(1n)).to.be.revertedWithCustomError(f.book, "AccessControlUnauthorizedAccount");
+      await expect(f.book.connect(f.actors.stranger).register(1n)).to.be.revertedWithCustomError(
+        f.book,
+        "AccessControlUnauthorizedAccount",
+      );
     });
 
     it("defaults the restore target to the ratio at registration", async function () {
@@ -228,7 +245,9 @@ describe("PledgeBook", function () {
     it("raises a warning when the ratio falls to the warning line", async function () {
       const f = await loadFixture(activePledgeFixture);
       await pushPrice(f, f.today, "16");
-      await expect(f.book.value([f.id], f.today)).to.emit(f.book, "PledgeLevelChanged").withArgs(f.id, f.today, 0, 1);
+      await expect(f.book.value([f.id], f.today))
+        .to.emit(f.book, "PledgeLevelChanged")
+        .withArgs(f.id, f.today, 0, 1);
     });
 
     it("opens a top-up obligation with a due date at the liquidation line", async function () {
@@ -245,7 +264,9 @@ describe("PledgeBook", function () {
       await pushPrice(f, f.today, "13");
       await (await f.book.value([f.id], f.today)).wait();
       await (await f.book.connect(f.pledger).topUp(f.id, 0n, 450_000_000n)).wait();
-      await expect(f.book.value([f.id], f.today)).to.emit(f.book, "PledgeTopUpCleared").withArgs(f.id, f.today);
+      await expect(f.book.value([f.id], f.today))
+        .to.emit(f.book, "PledgeTopUpCleared")
+        .withArgs(f.id, f.today);
       expect((await readPledge(f.book, f.id)).topUpDue).to.equal(0);
     });
 
@@ -310,7 +331,10 @@ describe("PledgeBook", function () {
     it("refuses the pledger and a stranger", async function () {
       const f = await loadFixture(activePledgeFixture);
       await expect(f.book.connect(f.pledger).repay(f.id, 1n, f.today)).to.be.revertedWithCustomError(f.book, "PledgeNotPledgeeSide");
-      await expect(f.book.connect(f.actors.stranger).repay(f.id, 1n, f.today)).to.be.revertedWithCustomError(f.book, "PledgeNotPledgeeSide");
+      await expect(f.book.connect(f.actors.stranger).repay(f.id, 1n, f.today)).to.be.revertedWithCustomError(
+        f.book,
+        "PledgeNotPledgeeSide",
+      );
     });
   });
 
@@ -382,8 +406,14 @@ describe("PledgeBook", function () {
 
     it("refuses a stranger and the pledgee", async function () {
       const f = await loadFixture(defaultedFixture);
-      await expect(f.book.connect(f.actors.stranger).enforce(f.id, f.today)).to.be.revertedWithCustomError(f.book, "AccessControlUnauthorizedAccount");
-      await expect(f.book.connect(f.pledgee).enforce(f.id, f.today)).to.be.revertedWithCustomError(f.book, "AccessControlUnauthorizedAccount");
+      await expect(f.book.connect(f.actors.stranger).enforce(f.id, f.today)).to.be.revertedWithCustomError(
+        f.book,
+        "AccessControlUnauthorizedAccount",
+      );
+      await expect(f.book.connect(f.pledgee).enforce(f.id, f.today)).to.be.revertedWithCustomError(
+        f.book,
+        "AccessControlUnauthorizedAccount",
+      );
     });
 
     it("applies pledged cash first", async function () {
