@@ -1,0 +1,95 @@
+import type { BenchSuite } from "../harness";
+import { buildInstrument, currencyBytes, isinBytes, issueCash, issueSecurity, WAD } from "../../lib/tokens";
+import { buildTerms, requestedId, signPledgeRequest } from "../../lib/pledge";
+import { dayOfTimestamp } from "../../lib/dates";
+import type { PledgeBook, PriceOracle, SecurityToken } from "../../typechain-types";
+
+/** Securities pledge book: request + register, batched daily valuation, enforcement. */
+const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
+  const { ethers } = hre;
+  const { actors } = suite;
+  const { csd, bankA } = actors;
+  const pledger = actors.investors[0];
+  const factory = await ethers.getContractAt("TokenFactory", suite.contracts.TokenFactory, csd);
+  const book = (await ethers.getContractAt("PledgeBook", suite.contracts.PledgeBook, csd)) as unknown as PledgeBook;
+  const oracle = (await ethers.getContractAt("PriceOracle", suite.contracts.PriceOracle, csd)) as unknown as PriceOracle;
+  const isin = "RU0009029540";
+  const eq = await issueSecurity(factory, {
+    name: "Bench share",
+    symbol: "BSH",
+    decimals: 0,
+    instrument: buildInstrument({ isin, kind: "Equity", currency: "RUB" }),
+  });
+  const ca = await issueCash(factory, { name: "Bench RUB", symbol: "BRUB", decimals: 2, currency: "RUB" });
+  const equity = (await ethers.getContractAt("SecurityToken", eq.address, csd)) as unknown as SecurityToken;
+  await (await equity.mint(pledger.address, 10_000_000n, ethers.encodeBytes32String("bench"))).wait();
+  const feed = isinBytes(isin);
+  await (await oracle.configureAsset(feed, currencyBytes("RUB"), "0x00000000", WAD * 10n, 365)).wait();
+  const today = dayOfTimestamp((await ethers.provider.getBlock("latest"))!.timestamp);
+  const push = async (date: number, price: string) =>
+    (await oracle.pushPrices([{ feedId: feed, date, price: ethers.parseUnits(price, 18) }])).wait();
+  await push(today - 20, "25");
+
+  const terms = (quantity: bigint) =>
+    buildTerms({
+      pledger: pledger.address,
+      pledgee: bankA.address,
+      security: eq.address,
+      cashToken: ca.address,
+      quantity,
+      principal: 1_000_000_00n,
+      interestRate: 65n * 10n ** 15n,
+      startDate: today - 20,
+      maturityDate: today + 345,
+      restoreTarget: 25n * 10n ** 17n,
+    });
+  const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp + 3600);
+  const signedRequest = async (quantity: bigint) => {
+    const t = terms(quantity);
+    const a = await signPledgeRequest(book, pledger, t, deadline);
+    const b = await signPledgeRequest(book, bankA, t, deadline);
+    return book.connect(bankA).requestSigned(t, deadline, a, b);
+  };
+  // Warm-up: the pledger's nonce and encumbrance totals are in use (steady state).
+  await (await signedRequest(1000n)).wait();
+  await (await book.register(1n)).wait();
+
+  const requestGas = await gasOf(signedRequest(1000n));
+  const registerGas = await gasOf(book.register(2n));
+  const ids: bigint[] = [];
+  for (let i = 0; i < 100; i++) {
+    const r = await (await book.connect(pledger).request(terms(40_000n))).wait();
+    const id = requestedId(book, r);
+    await (await book.connect(bankA).consent(id)).wait();
+    await (await book.register(id)).wait();
+    ids.push(id);
+  }
+  await push(today - 10, "24");
+  const batch = await gasOf(book.value(ids, today - 10));
+  await push(today - 5, "13");
+  const batchLiquidation = await gasOf(book.value(ids, today - 5));
+  await push(today, "12.5");
+  const enforceGas = await gasOf(book.enforce(ids[0], today));
+
+  return [
+    { domain: "pledge", operation: "requestSigned (both EIP-712 signatures)", gas: requestGas },
+    { domain: "pledge", operation: "register (encumber at the pledger)", gas: registerGas },
+    {
+      domain: "pledge",
+      operation: "request + register",
+      gas: requestGas + registerGas,
+      budget: 250_000,
+      note: "7 fresh pledge slots; the pledger's nonce and encumbrance total already in use",
+    },
+    { domain: "pledge", operation: "value, batch, Normal", gas: Math.round(batch / 100), items: 100, budget: 25_000 },
+    {
+      domain: "pledge",
+      operation: "value, batch, Liquidation (top-up called)",
+      gas: Math.round(batchLiquidation / 100),
+      items: 100,
+      note: "plus level-change and top-up events",
+    },
+    { domain: "pledge", operation: "enforce (shares to pledgee, rest released)", gas: enforceGas, budget: 120_000 },
+  ];
+};
+export default bench;

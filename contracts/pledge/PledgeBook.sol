@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
+import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {ConsortiumUpgradeable} from "../access/ConsortiumUpgradeable.sol";
+import {IParticipantRegistry, ParticipantKind, ParticipantStatus} from "../interfaces/IParticipantRegistry.sol";
+import {IEncumberableToken} from "../interfaces/IEncumberableToken.sol";
+import {ISecurityToken, ICashToken} from "../interfaces/ISecurityToken.sol";
+import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
+import {IHolidayCalendar} from "../interfaces/IHolidayCalendar.sol";
+import {IPledgeBook, PledgeStatus} from "../interfaces/IPledgeBook.sol";
+import {DayCountConvention} from "../libraries/DayCountConvention.sol";
+import {PledgeMath} from "../libraries/PledgeMath.sol";
+import {FixedPointMath} from "../libraries/FixedPointMath.sol";
+
+/**
+ * @title PledgeBook
+ * @notice The depository's book of securities pledges (SPEC §5.2): request by both sides (calls or EIP-712
+ * signatures, an investor possibly acting through its authorised broker), registration by the depository
+ * (the shares are encumbered in the pledger's own account), daily valuation against the warning and
+ * liquidation lines with a top-up obligation, repayments, release with the pledgee's consent, enforcement.
+ * @dev Roles: `DEPOSITORY_ROLE` (the depository's signers) registers, enforces and pledges dividends;
+ * `DEFAULT_ADMIN_ROLE` manages roles and upgrades. The book holds LOCK_OPERATOR_ROLE on every token
+ * (a standing role of the token factory) and locks under the purpose (this book, pledge id).
+ *
+ * Valuation math is `PledgeMath` applied to the book's running debt: a repayment accrues interest since
+ * the previous date (rounded up) and pays interest first, exactly as `PledgeMath.debt` walks repayments,
+ * so a valuation equals `PledgeMath.value` over the full repayment history.
+ *
+ * Gas layout: a valuation reads four slots (head, collateral, debt, lines) and writes the head only; the
+ * idempotency marker (`valuedDate`) and the level live in the head.
+ */
+contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable, IPledgeBook {
+    using FixedPointMath for uint256;
+
+    /* CONSTANTS */
+
+    /// @notice Role of the depository's signers: registration, enforcement, pledged dividends.
+    bytes32 public constant DEPOSITORY_ROLE = keccak256("DEPOSITORY_ROLE");
+    /// @notice EIP-712 type of the terms.
+    bytes32 public constant TERMS_TYPEHASH = keccak256(
+        "Terms(address pledger,address pledgee,address security,address cashToken,uint256 quantity,"
+        "uint256 principal,uint256 interestRate,uint8 dayCount,uint256 startDate,uint256 maturityDate,"
+        "uint256 warningLine,uint256 liquidationLine,uint256 restoreTarget,uint256 topUpDays,bytes4 calendarId)"
+    );
+    /// @notice EIP-712 type both sides sign.
+    bytes32 public constant REQUEST_TYPEHASH = keccak256(
+        "PledgeRequest(Terms terms,uint256 nonce,uint256 deadline)"
+        "Terms(address pledger,address pledgee,address security,address cashToken,uint256 quantity,"
+        "uint256 principal,uint256 interestRate,uint8 dayCount,uint256 startDate,uint256 maturityDate,"
+        "uint256 warningLine,uint256 liquidationLine,uint256 restoreTarget,uint256 topUpDays,bytes4 calendarId)"
+    );
+    /// @notice Default warning line, 160%.
+    uint256 public constant DEFAULT_WARNING_LINE = 1.6e18;
+    /// @notice Default liquidation line, 140%.
+    uint256 public constant DEFAULT_LIQUIDATION_LINE = 1.4e18;
+
+    uint8 private constant PLEDGER_CONSENT = 1;
+    uint8 private constant PLEDGEE_CONSENT = 2;
+    uint8 private constant INPUTS_CHANGED = 4;
+
+    /* STORAGE */
+
+    /// @custom:storage-location erc7201:csd.storage.PledgeBook
+    struct PledgeBookStorage {
+        IParticipantRegistry registry;
+        IPriceOracle oracle;
+        IHolidayCalendar calendar;
+        uint256 count;
+        mapping(uint256 id => Pledge) pledges;
+        mapping(uint32 investorId => uint32 brokerId) brokers;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("csd.storage.PledgeBook")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant STORAGE_SLOT = 0xad623c14bf98a9845ba9f56df255709d2f9554b1bc4d8ad8946df25a499e5c00;
+
+    function _s() private pure returns (PledgeBookStorage storage $) {
+        assembly {
+            $.slot := STORAGE_SLOT
+        }
+    }
+
+    /// @dev One cached close per security within a batch.
+    struct PriceCache {
+        address security;
+        uint256 price;
+    }
+
+    /// @dev A valuation batch: its date and the closes read so far.
+    struct Batch {
+        PriceCache[] cache;
+        uint256 cached;
+        uint256 date;
+    }
+
+    /* INITIALIZER */
+
+    /// @notice Initialises the proxy.
+    /// @param admin Consortium admin (DEFAULT_ADMIN_ROLE).
+    /// @param registry_ Participant registry.
+    /// @param oracle_ Price oracle.
+    /// @param calendar_ Holiday calendars.
+    function initialize(address admin, address registry_, address oracle_, address calendar_) external initializer {
+        if (registry_ == address(0)) revert ConsortiumZeroAddress("registry");
+        if (oracle_ == address(0)) revert ConsortiumZeroAddress("oracle");
+        if (calendar_ == address(0)) revert ConsortiumZeroAddress("calendar");
+        __Consortium_init(admin);
+        __EIP712_init("csd-ledger PledgeBook", "1");
+        __Nonces_init();
+        PledgeBookStorage storage $ = _s();
+        $.registry = IParticipantRegistry(registry_);
+        $.oracle = IPriceOracle(oracle_);
+        $.calendar = IHolidayCalendar(calendar_);
+    }
+
+    /* BROKERS */
+
+    /// @inheritdoc IPledgeBook
+    function authoriseBroker(uint32 brokerId) external {
+        uint32 investorId = _investorOf(msg.sender);
+        (ParticipantKind kind, ParticipantStatus status) = _s().registry.kindAndStatusOf(brokerId);
+        if (kind != ParticipantKind.Broker || status != ParticipantStatus.Active) revert PledgeNotBroker(brokerId);
+        _s().brokers[investorId] = brokerId;
+        emit BrokerAuthorised(investorId, brokerId, msg.sender);
+    }
+
+    /// @inheritdoc IPledgeBook
+    function revokeBroker() external {
+        uint32 investorId = _investorOf(msg.sender);
+        uint32 brokerId = _s().brokers[investorId];
+        if (brokerId == 0) revert PledgeNoBroker(investorId);
+        delete _s().brokers[investorId];
+        emit BrokerRevoked(investorId, brokerId, msg.sender);
+    }
+
+    /* LIFECYCLE */
+
+    /// @inheritdoc IPledgeBook
+    function request(Terms calldata terms) external returns (uint256 id) {
+        (uint32 pledgerId, uint32 pledgeeId) = _checkTerms(terms);
+        uint8 flags;
+        if (_isPledgerSide(terms.pledger, pledgerId, msg.sender)) flags = PLEDGER_CONSENT;
+        else if (_isPledgeeSide(pledgeeId, msg.sender)) flags = PLEDGEE_CONSENT;
+        else revert PledgeNotPledgerSide(terms.pledger, msg.sender);
+        id = _store(terms, flags);
+        emit PledgeConsented(id, flags == PLEDGER_CONSENT, msg.sender);
+    }
+
+    /// @inheritdoc IPledgeBook
+    function requestSigned(
+        Terms calldata terms,
+        uint256 deadline,
+        bytes calldata pledgerSignature,
+        bytes calldata pledgeeSignature
+    ) external returns (uint256 id) {
+        if (!_s().registry.isActiveSigner(msg.sender)) revert PledgeNotPledgerSide(terms.pledger, msg.sender);
+        if (block.timestamp > deadline) revert PledgeSignatureExpired(deadline, block.timestamp);
+        (uint32 pledgerId, uint32 pledgeeId) = _checkTerms(terms);
+        bytes32 digest = _digest(terms, _useNonce(terms.pledger), deadline);
+        address a = ECDSA.recover(digest, pledgerSignature);
+        if (!_isPledgerSide(terms.pledger, pledgerId, a)) revert PledgeNotPledgerSide(terms.pledger, a);
+        address b = ECDSA.recover(digest, pledgeeSignature);
+        if (!_isPledgeeSide(pledgeeId, b)) revert PledgeNotPledgeeSide(terms.pledgee, b);
+        id = _store(terms, PLEDGER_CONSENT | PLEDGEE_CONSENT);
+        emit PledgeConsented(id, true, a);
+        emit PledgeConsented(id, false, b);
+    }
+
+    /// @inheritdoc IPledgeBook
+    function consent(uint256 id) external {
+        Pledge storage p = _requireStatus(id, PledgeStatus.Requested);
+        bool pledgerSide;
+        if (_isPledgerSide(p.pledger, _participantOf(p.pledger), msg.sender)) pledgerSide = true;
+        else if (!_isPledgeeSide(_participantOf(p.pledgee), msg.sender))
+            revert PledgeNotPledgeeSide(p.pledgee, msg.sender);
+        uint8 bit = pledgerSide ? PLEDGER_CONSENT : PLEDGEE_CONSENT;
+        if (p.flags & bit != 0) revert PledgeAlreadyConsented(id, pledgerSide);
+        p.flags |= bit;
+        emit PledgeConsented(id, pledgerSide, msg.sender);
+    }
+
+    /// @inheritdoc IPledgeBook
+    function register(uint256 id) external onlyRole(DEPOSITORY_ROLE) {
+        Pledge storage p = _requireStatus(id, PledgeStatus.Requested);
+        uint8 flags = p.flags;
+        if (flags & (PLEDGER_CONSENT | PLEDGEE_CONSENT) != (PLEDGER_CONSENT | PLEDGEE_CONSENT)) {
+            revert PledgeConsentMissing(id, flags & PLEDGER_CONSENT != 0, flags & PLEDGEE_CONSENT != 0);
+        }
+        uint256 target = p.restoreTarget;
+        if (target == 0) {
+            uint256 price = _tryPrice(_s().oracle, p.security, p.startDate);
+            if (price == 0) revert PledgeNoPrice(p.security, p.startDate);
+            uint256 collateral = PledgeMath.shareValueDown(p.shares, price, p.cashDecimals);
+            target = collateral.wDivDown(p.principal);
+            if (target < p.warningLine) target = p.warningLine;
+            if (target > type(uint64).max) target = type(uint64).max;
+            p.restoreTarget = uint64(target);
+        }
+        p.status = PledgeStatus.Active;
+        IEncumberableToken(p.security).encumber(p.pledger, id, p.shares);
+        emit PledgeRegistered(id, p.shares, target, msg.sender);
+    }
+
+    /// @inheritdoc IPledgeBook
+    function cancel(uint256 id) external {
+        Pledge storage p = _requireStatus(id, PledgeStatus.Requested);
+        if (
+            !hasRole(DEPOSITORY_ROLE, msg.sender) &&
+            !_isPledgerSide(p.pledger, _participantOf(p.pledger), msg.sender) &&
+            !_isPledgeeSide(_participantOf(p.pledgee), msg.sender)
+        ) revert PledgeNotPledgerSide(p.pledger, msg.sender);
+        p.status = PledgeStatus.Cancelled;
+        emit PledgeCancelled(id, msg.sender);
+    }
+
+    /// @inheritdoc IPledgeBook
+    function value(uint256[] calldata ids, uint256 date) external returns (uint256 valued) {
+        uint256 today = block.timestamp / 1 days;
+        if (date > today) revert PledgeDateInvalid(date, 0, today);
+        PledgeBookStorage storage $ = _s();
+        Batch memory batch = Batch(new PriceCache[](ids.length), 0, date);
+        for (uint256 i = 0; i < ids.length; i++) {
+            if (_valueIfDue($, batch, ids[i])) valued++;
+        }
+    }
+
+    /// @inheritdoc IPledgeBook
+    function topUp(uint256 id, uint256 shares, uint256 cash) external {
+        Pledge storage p = _requireStatus(id, PledgeStatus.Active);
+        if (
+            !hasRole(DEPOSITORY_ROLE, msg.sender) && !_isPledgerSide(p.pledger, _participantOf(p.pledger), msg.sender)
+        ) {
+            revert PledgeNotPledgerSide(p.pledger, msg.sender);
+        }
+        if (shares == 0 && cash == 0) revert PledgeZeroAmount();
+        uint256 sharesAfter = p.shares + shares;
+        uint256 cashAfter = p.pledgedCash + cash;
+        if (sharesAfter > type(uint96).max) revert PledgeTermInvalid("quantity", sharesAfter);
+        if (cashAfter > type(uint128).max) revert PledgeTermInvalid("pledgedCash", cashAfter);
+        p.shares = uint96(sharesAfter);
+        p.pledgedCash = uint128(cashAfter);
+        p.flags |= INPUTS_CHANGED;
+        if (shares != 0) IEncumberableToken(p.security).encumber(p.pledger, id, shares);
+        if (cash != 0) IEncumberableToken(p.cashToken).encumber(p.pledger, id, cash);
+        emit PledgeToppedUp(id, shares, cash, sharesAfter, cashAfter, msg.sender);
+    }
+
+    /// @inheritdoc IPledgeBook
+    function repay(uint256 id, uint256 amount, uint256 date) external {
+        Pledge storage p = _requireStatus(id, PledgeStatus.Active);
+        if (!_isPledgeeSide(_participantOf(p.pledgee), msg.sender)) revert PledgeNotPledgeeSide(p.pledgee, msg.sender);
+        if (amount == 0) revert PledgeZeroAmount();
+        uint256 today = block.timestamp / 1 days;
+        uint256 from = p.accruedTo;
+        if (date < from || date > today) revert PledgeDateInvalid(date, from, today);
+        uint256 principal = p.principal;
+        uint256 interest = p.interest + PledgeMath.interestUp(principal, p.interestRate, p.dayCount, from, date);
+        if (amount > principal + interest) revert PledgeRepaymentExceedsDebt(amount, principal + interest);
+        uint256 toInterest = amount < interest ? amount : interest;
+        uint256 toPrincipal = amount - toInterest;
+        interest -= toInterest;
+        principal -= toPrincipal;
+        if (interest > type(uint112).max) revert PledgeTermInvalid("interest", interest);
+        p.principal = uint112(principal);
+        p.interest = uint112(interest);
+        p.accruedTo = uint32(date);
+        p.flags |= INPUTS_CHANGED;
+        emit PledgeRepaid(id, date, amount, toInterest, toPrincipal, principal, interest, msg.sender);
+    }
+
+    /// @inheritdoc IPledgeBook
+    function release(uint256 id, uint256 shares, uint256 cash) external {
+        Pledge storage p = _requireStatus(id, PledgeStatus.Active);
+        if (!_isPledgeeSide(_participantOf(p.pledgee), msg.sender)) revert PledgeNotPledgeeSide(p.pledgee, msg.sender);
+        if (shares == 0 && cash == 0) revert PledgeZeroAmount();
+        uint256 pledgedShares = p.shares;
+        uint256 pledgedCash = p.pledgedCash;
+        if (shares > pledgedShares || cash > pledgedCash) {
+            revert PledgeReleaseExceedsPledged(shares, pledgedShares, cash, pledgedCash);
+        }
+        // Cannot underflow: both amounts were checked against what is pledged.
+        unchecked {
+            pledgedShares -= shares;
+            pledgedCash -= cash;
+        }
+        p.shares = uint96(pledgedShares);
+        p.pledgedCash = uint128(pledgedCash);
+        bool full = pledgedShares == 0 && pledgedCash == 0;
+        if (full) p.status = PledgeStatus.Released;
+        else p.flags |= INPUTS_CHANGED;
+        if (shares != 0) IEncumberableToken(p.security).release(p.pledger, id, shares);
+        if (cash != 0) IEncumberableToken(p.cashToken).release(p.pledger, id, cash);
+        emit PledgeReleased(id, shares, cash, pledgedShares, pledgedCash, full, msg.sender);
+    }
+
+    /// @inheritdoc IPledgeBook
+    function enforce(uint256 id, uint256 date) external onlyRole(DEPOSITORY_ROLE) {
+        Pledge storage p = _requireStatus(id, PledgeStatus.Active);
+        (PledgeMath.Output memory out, uint256 price) = _defaultValuation(p, id, date);
+        uint256 shares = p.shares;
+        uint256 cash = p.pledgedCash;
+        p.status = PledgeStatus.Enforced;
+        p.shares = 0;
+        p.pledgedCash = 0;
+        _settle(IEncumberableToken(p.security), p.pledger, p.pledgee, id, shares, out.enforcementShares);
+        if (cash != 0) _settle(IEncumberableToken(p.cashToken), p.pledger, p.pledgee, id, cash, out.enforcementCash);
+        emit PledgeEnforced(
+            id,
+            date,
+            price,
+            out.amountPayable,
+            out.enforcementCash,
+            out.enforcementShares,
+            out.enforcementShortfall,
+            shares - out.enforcementShares,
+            cash - out.enforcementCash
+        );
+    }
+
+    /* VIEWS */
+
+    /// @inheritdoc IPledgeBook
+    function pledgeWords(uint256 id) external view returns (bytes32[7] memory words) {
+        Pledge storage p = _s().pledges[id];
+        assembly ("memory-safe") {
+            for {
+                let i := 0
+            } lt(i, 7) {
+                i := add(i, 1)
+            } {
+                mstore(add(words, mul(i, 0x20)), sload(add(p.slot, i)))
+            }
+        }
+    }
+
+    /// @inheritdoc IPledgeBook
+    function pledgeCount() external view returns (uint256) {
+        return _s().count;
+    }
+
+    /// @inheritdoc IPledgeBook
+    function brokerOf(uint32 investorId) external view returns (uint32) {
+        return _s().brokers[investorId];
+    }
+
+    /// @inheritdoc IPledgeBook
+    function preview(
+        uint256 id,
+        uint256 date
+    ) external view returns (PledgeMath.Output memory out, uint256 closePrice) {
+        Pledge storage p = _s().pledges[id];
+        if (p.status == PledgeStatus.None) revert PledgeUnknown(id);
+        if (date < p.accruedTo) revert PledgeDateInvalid(date, p.accruedTo, type(uint32).max);
+        closePrice = _tryPrice(_s().oracle, p.security, date);
+        if (closePrice == 0) revert PledgeNoPrice(p.security, date);
+        out = _compute(p, date, closePrice);
+    }
+
+    /* INTERNALS */
+
+    /// @dev Values pledge `id` at the batch date unless it is not Active, already valued with the same inputs,
+    /// or valued later; returns whether it was valued.
+    function _valueIfDue(PledgeBookStorage storage $, Batch memory batch, uint256 id) private returns (bool) {
+        Pledge storage p = $.pledges[id];
+        uint256 date = batch.date;
+        // Head slot: status, flags and the idempotency marker in one SLOAD.
+        uint256 valuedDate = p.valuedDate;
+        if (p.status != PledgeStatus.Active || date < valuedDate || date < p.accruedTo) return false;
+        if (date == valuedDate && p.flags & INPUTS_CHANGED == 0) return false;
+        uint256 price = _cachedPrice($.oracle, batch, p.security);
+        if (price == 0) {
+            emit PledgeValuationSkipped(id, date);
+            return false;
+        }
+        _valueOne($, p, id, date, price);
+        return true;
+    }
+
+    /// @dev Values one pledge, writes the head slot once, emits the valuation and any level or top-up event.
+    function _valueOne(PledgeBookStorage storage $, Pledge storage p, uint256 id, uint256 date, uint256 price) private {
+        PledgeMath.Output memory out = _compute(p, date, price);
+        PledgeMath.Level previous = p.level;
+        uint256 due = p.topUpDue;
+        if (out.level == PledgeMath.Level.Liquidation) {
+            if (due == 0) {
+                due =
+                    p.calendarId == bytes4(0)
+                        ? date + p.topUpDays
+                        : $.calendar.addBusinessDays(p.calendarId, date, p.topUpDays);
+                emit PledgeTopUpCalled(id, date, out.topUpShares, out.topUpCash, out.topUpRepayment, due);
+            }
+        } else if (due != 0) {
+            due = 0;
+            emit PledgeTopUpCleared(id, date);
+        }
+        p.level = out.level;
+        p.valuedDate = uint32(date);
+        p.topUpDue = uint32(due);
+        p.flags &= ~INPUTS_CHANGED;
+        emit PledgeValued(id, date, price, p.shares, p.pledgedCash, out);
+        if (previous != out.level) emit PledgeLevelChanged(id, date, previous, out.level);
+    }
+
+    /// @dev `PledgeMath.value` over the running debt: the stored interest (accrued to `accruedTo`) plus one
+    /// accrual segment to `date`, which is what `PledgeMath.debt` yields after walking the same repayments.
+    function _compute(
+        Pledge storage p,
+        uint256 date,
+        uint256 price
+    ) private view returns (PledgeMath.Output memory out) {
+        uint8 d = p.cashDecimals;
+        uint256 shares = p.shares;
+        uint256 cash = p.pledgedCash;
+        out.principalOutstanding = p.principal;
+        out.interestUnpaid =
+            p.interest + PledgeMath.interestUp(out.principalOutstanding, p.interestRate, p.dayCount, p.accruedTo, date);
+        out.amountPayable = out.principalOutstanding + out.interestUnpaid;
+        out.shareValue = PledgeMath.shareValueDown(shares, price, d);
+        out.collateralValue = out.shareValue + cash;
+        out.ratio = out.amountPayable == 0 ? type(uint256).max : out.collateralValue.wDivDown(out.amountPayable);
+        out.level = PledgeMath.levelOf(out.collateralValue, out.amountPayable, p.warningLine, p.liquidationLine);
+        if (out.level == PledgeMath.Level.Liquidation) {
+            uint256 target = p.restoreTarget;
+            out.topUpShares = PledgeMath.topUpSharesUp(out.collateralValue, out.amountPayable, target, price, d);
+            out.topUpCash = PledgeMath.topUpCashUp(out.collateralValue, out.amountPayable, target);
+            out.topUpRepayment = PledgeMath.topUpRepaymentUp(out.collateralValue, out.amountPayable, target);
+        }
+        out.enforcementCash = cash < out.amountPayable ? cash : out.amountPayable;
+        uint256 rest = out.amountPayable - out.enforcementCash;
+        uint256 needed = PledgeMath.sharesForAmountUp(rest, price, d);
+        if (needed <= shares) {
+            out.enforcementShares = needed;
+        } else {
+            out.enforcementShares = shares;
+            out.enforcementShortfall = rest - out.shareValue;
+        }
+    }
+
+    /// @dev The close of `security` from the batch cache, reading the oracle on the first use.
+    function _cachedPrice(
+        IPriceOracle oracle,
+        Batch memory batch,
+        address security
+    ) private view returns (uint256 price) {
+        uint256 cached = batch.cached;
+        for (uint256 k = 0; k < cached; k++) {
+            if (batch.cache[k].security == security) return batch.cache[k].price;
+        }
+        price = _tryPrice(oracle, security, batch.date);
+        batch.cache[cached] = PriceCache(security, price);
+        batch.cached = cached + 1;
+    }
+
+    /// @dev Valuation at `date` for an enforcement; reverts unless the pledge is in default then.
+    function _defaultValuation(
+        Pledge storage p,
+        uint256 id,
+        uint256 date
+    ) private view returns (PledgeMath.Output memory out, uint256 price) {
+        uint256 today = block.timestamp / 1 days;
+        uint256 earliest = p.valuedDate > p.accruedTo ? p.valuedDate : p.accruedTo;
+        if (date < earliest || date > today) revert PledgeDateInvalid(date, earliest, today);
+        price = _tryPrice(_s().oracle, p.security, date);
+        if (price == 0) revert PledgeNoPrice(p.security, date);
+        out = _compute(p, date, price);
+        uint256 due = p.topUpDue;
+        bool topUpDefault = due != 0 && date > due && out.level == PledgeMath.Level.Liquidation;
+        bool maturityDefault = date > p.maturityDate && out.amountPayable != 0;
+        if (!topUpDefault && !maturityDefault) revert PledgeNotInDefault(id, date, due, p.maturityDate);
+    }
+
+    /// @dev Moves `taken` of the `pledged` units encumbered for `id` to the pledgee (free) and releases the rest.
+    function _settle(
+        IEncumberableToken token,
+        address pledger,
+        address pledgee,
+        uint256 id,
+        uint256 pledged,
+        uint256 taken
+    ) private {
+        if (taken != 0) token.moveEncumbered(pledger, pledgee, id, taken, false);
+        if (pledged > taken) token.release(pledger, id, pledged - taken);
+    }
+
+    /// @dev Close of `security` for `date`, or 0 when the oracle has no readable price.
+    function _tryPrice(IPriceOracle oracle, address security, uint256 date) private view returns (uint256) {
+        try oracle.priceAt(ISecurityToken(security).isin(), date) returns (uint256 price, uint32) {
+            return price;
+        } catch {
+            return 0;
+        }
+    }
+
+    /// @dev Validates terms and parties; returns the parties' participant ids.
+    function _checkTerms(Terms calldata t) private view returns (uint32 pledgerId, uint32 pledgeeId) {
+        IParticipantRegistry registry = _s().registry;
+        (uint32 aId, ParticipantKind aKind, ParticipantStatus aStatus) = registry.signerOf(t.pledger);
+        if (aKind != ParticipantKind.Investor || aStatus != ParticipantStatus.Active) {
+            revert PledgePartyInvalid(t.pledger, uint8(aKind), uint8(aStatus));
+        }
+        (uint32 bId, ParticipantKind bKind, ParticipantStatus bStatus) = registry.signerOf(t.pledgee);
+        if ((bKind != ParticipantKind.Bank && bKind != ParticipantKind.Broker) || bStatus != ParticipantStatus.Active) {
+            revert PledgePartyInvalid(t.pledgee, uint8(bKind), uint8(bStatus));
+        }
+        if (t.quantity == 0 || t.quantity > type(uint96).max) revert PledgeTermInvalid("quantity", t.quantity);
+        if (t.principal == 0 || t.principal > type(uint112).max) revert PledgeTermInvalid("principal", t.principal);
+        if (t.interestRate > type(uint64).max) revert PledgeTermInvalid("interestRate", t.interestRate);
+        if (t.dayCount == DayCountConvention.ActActIcma) revert PledgeTermInvalid("dayCount", uint8(t.dayCount));
+        if (t.startDate == 0 || t.startDate > type(uint32).max) revert PledgeTermInvalid("startDate", t.startDate);
+        if (t.maturityDate <= t.startDate || t.maturityDate > type(uint32).max) {
+            revert PledgeTermInvalid("maturityDate", t.maturityDate);
+        }
+        if (t.topUpDays > type(uint8).max) revert PledgeTermInvalid("topUpDays", t.topUpDays);
+        uint256 warning = t.warningLine == 0 ? DEFAULT_WARNING_LINE : t.warningLine;
+        uint256 liquidation = t.liquidationLine == 0 ? DEFAULT_LIQUIDATION_LINE : t.liquidationLine;
+        if (warning > type(uint64).max) revert PledgeTermInvalid("warningLine", warning);
+        if (liquidation > warning) revert PledgeTermInvalid("liquidationLine", liquidation);
+        if (t.restoreTarget != 0 && (t.restoreTarget < warning || t.restoreTarget > type(uint64).max)) {
+            revert PledgeTermInvalid("restoreTarget", t.restoreTarget);
+        }
+        bytes3 sc = ISecurityToken(t.security).currency();
+        bytes3 cc = ICashToken(t.cashToken).currency();
+        if (sc != cc) revert PledgeCurrencyMismatch(sc, cc);
+        return (aId, bId);
+    }
+
+    /// @dev Writes a new pledge in status Requested and emits {PledgeRequested}.
+    function _store(Terms calldata t, uint8 flags) private returns (uint256 id) {
+        PledgeBookStorage storage $ = _s();
+        id = ++$.count;
+        Pledge storage p = $.pledges[id];
+        p.security = t.security;
+        p.status = PledgeStatus.Requested;
+        p.flags = flags;
+        p.shares = uint96(t.quantity);
+        p.cashDecimals = IEncumberableToken(t.cashToken).decimals();
+        p.dayCount = t.dayCount;
+        p.principal = uint112(t.principal);
+        p.accruedTo = uint32(t.startDate);
+        p.interestRate = uint64(t.interestRate);
+        p.warningLine = uint64(t.warningLine == 0 ? DEFAULT_WARNING_LINE : t.warningLine);
+        p.liquidationLine = uint64(t.liquidationLine == 0 ? DEFAULT_LIQUIDATION_LINE : t.liquidationLine);
+        p.restoreTarget = uint64(t.restoreTarget);
+        p.pledger = t.pledger;
+        p.startDate = uint32(t.startDate);
+        p.maturityDate = uint32(t.maturityDate);
+        p.topUpDays = uint8(t.topUpDays);
+        p.pledgee = t.pledgee;
+        p.calendarId = t.calendarId;
+        p.cashToken = t.cashToken;
+        emit PledgeRequested(id, t.pledger, t.pledgee, t, msg.sender);
+    }
+
+    function _digest(Terms calldata t, uint256 nonce, uint256 deadline) private view returns (bytes32) {
+        bytes32 termsHash = keccak256(abi.encode(TERMS_TYPEHASH, t));
+        return _hashTypedDataV4(keccak256(abi.encode(REQUEST_TYPEHASH, termsHash, nonce, deadline)));
+    }
+
+    /// @dev True when `account` may act for the pledger: the pledger account, another signer of its
+    /// investor, or a signer of the broker the investor authorised.
+    function _isPledgerSide(address pledger, uint32 pledgerId, address account) private view returns (bool) {
+        if (account == pledger) return _s().registry.isActiveSigner(account);
+        (uint32 id, , ParticipantStatus status) = _s().registry.signerOf(account);
+        if (id == 0 || status != ParticipantStatus.Active) return false;
+        return id == pledgerId || (id == _s().brokers[pledgerId] && _s().registry.isActiveSigner(pledger));
+    }
+
+    /// @dev True when `account` is a signer of the active pledgee participant.
+    function _isPledgeeSide(uint32 pledgeeId, address account) private view returns (bool) {
+        return pledgeeId != 0 && _s().registry.isAuthorisedSigner(pledgeeId, account);
+    }
+
+    function _participantOf(address account) private view returns (uint32 id) {
+        (id, , ) = _s().registry.signerOf(account);
+    }
+
+    function _investorOf(address account) private view returns (uint32 id) {
+        ParticipantKind kind;
+        ParticipantStatus status;
+        (id, kind, status) = _s().registry.signerOf(account);
+        if (kind != ParticipantKind.Investor || status != ParticipantStatus.Active) revert PledgeNotInvestor(account);
+    }
+
+    function _requireStatus(uint256 id, PledgeStatus needed) private view returns (Pledge storage p) {
+        p = _s().pledges[id];
+        PledgeStatus status = p.status;
+        if (status == PledgeStatus.None) revert PledgeUnknown(id);
+        if (status != needed) revert PledgeWrongStatus(id, status, needed);
+    }
+}

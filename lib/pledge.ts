@@ -1,0 +1,354 @@
+/**
+ * Pledge helpers shared by the pledge tasks, the demo, the benchmarks and the tests: terms, the EIP-712
+ * request signature, decoding a stored pledge, reading valuation events, and the daily-cycle revaluation.
+ */
+import { ethers } from "ethers";
+import type { ContractTransactionReceipt, Signer } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { PledgeBook } from "../typechain-types";
+import { DAY_COUNTS } from "./tokens";
+import { PLEDGE_LEVELS, PledgeLevel, PledgeOutput } from "./calc/pledge";
+import { suiteAddress } from "./suite";
+
+export const PLEDGE_STATUSES = ["None", "Requested", "Active", "Released", "Enforced", "Cancelled"] as const;
+export type PledgeStatusName = (typeof PLEDGE_STATUSES)[number];
+
+/** Largest pledge batch one `value` call takes in the daily cycle (≈ 2.5M gas). */
+export const VALUATION_BATCH = 100;
+
+/** The terms both sides agree to (`IPledgeBook.Terms`). Zero lines and target mean the defaults. */
+export interface PledgeTerms {
+  pledger: string;
+  pledgee: string;
+  security: string;
+  cashToken: string;
+  quantity: bigint;
+  principal: bigint;
+  interestRate: bigint;
+  dayCount: number;
+  startDate: number;
+  maturityDate: number;
+  warningLine: bigint;
+  liquidationLine: bigint;
+  restoreTarget: bigint;
+  topUpDays: number;
+  calendarId: string;
+}
+
+export const TERMS_TYPES = {
+  Terms: [
+    { name: "pledger", type: "address" },
+    { name: "pledgee", type: "address" },
+    { name: "security", type: "address" },
+    { name: "cashToken", type: "address" },
+    { name: "quantity", type: "uint256" },
+    { name: "principal", type: "uint256" },
+    { name: "interestRate", type: "uint256" },
+    { name: "dayCount", type: "uint8" },
+    { name: "startDate", type: "uint256" },
+    { name: "maturityDate", type: "uint256" },
+    { name: "warningLine", type: "uint256" },
+    { name: "liquidationLine", type: "uint256" },
+    { name: "restoreTarget", type: "uint256" },
+    { name: "topUpDays", type: "uint256" },
+    { name: "calendarId", type: "bytes4" },
+  ],
+};
+
+export const REQUEST_TYPES = {
+  PledgeRequest: [
+    { name: "terms", type: "Terms" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+  ...TERMS_TYPES,
+};
+
+/** Default terms around the required fields: ACT/365 Fixed, default lines, 2 business days, no calendar. */
+export function buildTerms(
+  t: Partial<PledgeTerms> &
+    Pick<PledgeTerms, "pledger" | "pledgee" | "security" | "cashToken" | "quantity" | "principal" | "startDate" | "maturityDate">,
+): PledgeTerms {
+  return {
+    interestRate: 0n,
+    dayCount: DAY_COUNTS.indexOf("Act365Fixed"),
+    warningLine: 0n,
+    liquidationLine: 0n,
+    restoreTarget: 0n,
+    topUpDays: 2,
+    calendarId: "0x00000000",
+    ...t,
+  };
+}
+
+/** A side's EIP-712 signature of `PledgeRequest(terms, nonce = nonces(pledger), deadline)`. */
+export async function signPledgeRequest(
+  book: PledgeBook,
+  signer: Signer,
+  terms: PledgeTerms,
+  deadline: bigint,
+  nonce?: bigint,
+): Promise<string> {
+  const [, name, version, chainId, verifyingContract] = await book.eip712Domain();
+  const n = nonce ?? (await book.nonces(terms.pledger));
+  return signer.signTypedData({ name, version, chainId, verifyingContract }, REQUEST_TYPES, { terms, nonce: n, deadline });
+}
+
+/** A stored pledge (`IPledgeBook.Pledge`), decoded from its packed storage words. */
+export interface StoredPledge {
+  id: bigint;
+  security: string;
+  status: PledgeStatusName;
+  level: PledgeLevel;
+  pledgerConsent: boolean;
+  pledgeeConsent: boolean;
+  inputsChanged: boolean;
+  valuedDate: number;
+  topUpDue: number;
+  shares: bigint;
+  pledgedCash: bigint;
+  cashDecimals: number;
+  dayCount: number;
+  principal: bigint;
+  interest: bigint;
+  accruedTo: number;
+  interestRate: bigint;
+  warningLine: bigint;
+  liquidationLine: bigint;
+  restoreTarget: bigint;
+  pledger: string;
+  startDate: number;
+  maturityDate: number;
+  topUpDays: number;
+  pledgee: string;
+  calendarId: string;
+  cashToken: string;
+}
+
+function bits(word: bigint, from: number, width: number): bigint {
+  return (word >> BigInt(from)) & ((1n << BigInt(width)) - 1n);
+}
+
+function addr(word: bigint): string {
+  return ethers.getAddress(ethers.toBeHex(bits(word, 0, 160), 20));
+}
+
+/** Decodes `pledgeWords(id)` (solidity packing: the first field of each slot in its low bytes). */
+export function decodePledge(id: bigint, words: readonly string[]): StoredPledge {
+  const w = words.map((x) => BigInt(x));
+  const flags = Number(bits(w[0], 176, 8));
+  return {
+    id,
+    security: addr(w[0]),
+    status: PLEDGE_STATUSES[Number(bits(w[0], 160, 8))],
+    level: PLEDGE_LEVELS[Number(bits(w[0], 168, 8))],
+    pledgerConsent: (flags & 1) !== 0,
+    pledgeeConsent: (flags & 2) !== 0,
+    inputsChanged: (flags & 4) !== 0,
+    valuedDate: Number(bits(w[0], 184, 32)),
+    topUpDue: Number(bits(w[0], 216, 32)),
+    shares: bits(w[1], 0, 96),
+    pledgedCash: bits(w[1], 96, 128),
+    cashDecimals: Number(bits(w[1], 224, 8)),
+    dayCount: Number(bits(w[1], 232, 8)),
+    principal: bits(w[2], 0, 112),
+    interest: bits(w[2], 112, 112),
+    accruedTo: Number(bits(w[2], 224, 32)),
+    interestRate: bits(w[3], 0, 64),
+    warningLine: bits(w[3], 64, 64),
+    liquidationLine: bits(w[3], 128, 64),
+    restoreTarget: bits(w[3], 192, 64),
+    pledger: addr(w[4]),
+    startDate: Number(bits(w[4], 160, 32)),
+    maturityDate: Number(bits(w[4], 192, 32)),
+    topUpDays: Number(bits(w[4], 224, 8)),
+    pledgee: addr(w[5]),
+    calendarId: ethers.toBeHex(bits(w[5], 160, 32), 4),
+    cashToken: addr(w[6]),
+  };
+}
+
+export async function readPledge(book: PledgeBook, id: bigint | number): Promise<StoredPledge> {
+  return decodePledge(BigInt(id), await book.pledgeWords(id));
+}
+
+export async function readAllPledges(book: PledgeBook): Promise<StoredPledge[]> {
+  const n = Number(await book.pledgeCount());
+  const out: StoredPledge[] = [];
+  for (let i = 1; i <= n; i++) out.push(await readPledge(book, i));
+  return out;
+}
+
+/** One `PledgeValued` event: the valuation inputs and `PledgeMath.Output`. */
+export interface PledgeValuation {
+  id: bigint;
+  date: number;
+  closePrice: bigint;
+  shares: bigint;
+  pledgedCash: bigint;
+  out: PledgeOutput;
+}
+
+/** The `PledgeValued` events of a receipt, in order. */
+export function valuationsOf(book: PledgeBook, receipt: ContractTransactionReceipt | null): PledgeValuation[] {
+  const out: PledgeValuation[] = [];
+  for (const log of receipt?.logs ?? []) {
+    let parsed;
+    try {
+      parsed = book.interface.parseLog(log);
+    } catch {
+      continue;
+    }
+    if (parsed?.name !== "PledgeValued") continue;
+    const o = parsed.args.out;
+    out.push({
+      id: parsed.args.id,
+      date: Number(parsed.args.date),
+      closePrice: parsed.args.closePrice,
+      shares: parsed.args.shares,
+      pledgedCash: parsed.args.pledgedCash,
+      out: {
+        principalOutstanding: o.principalOutstanding,
+        interestUnpaid: o.interestUnpaid,
+        amountPayable: o.amountPayable,
+        shareValue: o.shareValue,
+        collateralValue: o.collateralValue,
+        ratio: o.ratio,
+        level: PLEDGE_LEVELS[Number(o.level)],
+        topUpShares: o.topUpShares,
+        topUpCash: o.topUpCash,
+        topUpRepayment: o.topUpRepayment,
+        enforcementCash: o.enforcementCash,
+        enforcementShares: o.enforcementShares,
+        enforcementShortfall: o.enforcementShortfall,
+      },
+    });
+  }
+  return out;
+}
+
+/** The id of the pledge a `request` / `requestSigned` receipt created. */
+export function requestedId(book: PledgeBook, receipt: ContractTransactionReceipt | null): bigint {
+  for (const log of receipt?.logs ?? []) {
+    try {
+      const p = book.interface.parseLog(log);
+      if (p?.name === "PledgeRequested") return p.args.id;
+    } catch {
+      /* another contract's log */
+    }
+  }
+  throw new Error("no PledgeRequested event in the receipt");
+}
+
+export async function pledgeBookAt(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise<PledgeBook> {
+  const address = suiteAddress(hre, "PledgeBook");
+  return (await hre.ethers.getContractAt("PledgeBook", address, signer)) as unknown as PledgeBook;
+}
+
+/** Values `ids` at `date` in batches; returns the valuations and the top-up obligations opened. */
+export async function valueInBatches(
+  book: PledgeBook,
+  ids: bigint[],
+  date: number,
+): Promise<{ valued: PledgeValuation[]; topUps: number; gasUsed: bigint }> {
+  const valued: PledgeValuation[] = [];
+  let topUps = 0;
+  let gasUsed = 0n;
+  for (let i = 0; i < ids.length; i += VALUATION_BATCH) {
+    const receipt = await (await book.value(ids.slice(i, i + VALUATION_BATCH), date)).wait();
+    gasUsed += receipt?.gasUsed ?? 0n;
+    valued.push(...valuationsOf(book, receipt));
+    for (const log of receipt?.logs ?? []) {
+      try {
+        if (book.interface.parseLog(log)?.name === "PledgeTopUpCalled") topUps++;
+      } catch {
+        /* another contract's log */
+      }
+    }
+  }
+  return { valued, topUps, gasUsed };
+}
+
+/**
+ * The pledge book's part of the daily cycle: after a push, every active pledge on an updated security is
+ * valued at each pushed date (in date order, batches of {@link VALUATION_BATCH}).
+ */
+export async function revaluePledges(
+  hre: HardhatRuntimeEnvironment,
+  signer: Signer,
+  updated: { feedId: string; date: number }[],
+): Promise<{ revalued: number; marginCalls: number; note?: string }> {
+  let book: PledgeBook;
+  try {
+    book = await pledgeBookAt(hre, signer);
+  } catch {
+    return { revalued: 0, marginCalls: 0, note: "no pledge book deployed" };
+  }
+  const pledges = (await readAllPledges(book)).filter((p) => p.status === "Active");
+  if (pledges.length === 0) return { revalued: 0, marginCalls: 0 };
+  const isinOf = new Map<string, string>();
+  for (const p of pledges) {
+    if (!isinOf.has(p.security)) {
+      const token = await hre.ethers.getContractAt("SecurityToken", p.security);
+      isinOf.set(p.security, (await token.isin()).toLowerCase());
+    }
+  }
+  const dates = [...new Set(updated.map((u) => u.date))].sort((a, b) => a - b);
+  let revalued = 0;
+  let marginCalls = 0;
+  for (const date of dates) {
+    const feeds = new Set(updated.filter((u) => u.date === date).map((u) => u.feedId.toLowerCase()));
+    const ids = pledges.filter((p) => feeds.has(isinOf.get(p.security)!)).map((p) => p.id);
+    if (ids.length === 0) continue;
+    const r = await valueInBatches(book, ids, date);
+    revalued += r.valued.length;
+    marginCalls += r.topUps;
+  }
+  return { revalued, marginCalls };
+}
+
+function ratioText(x: bigint): string {
+  return `${(Number((x * 10000n) / 10n ** 18n) / 100).toFixed(2)}%`;
+}
+
+/** A readable row of a stored pledge. */
+export function describePledge(p: StoredPledge): Record<string, unknown> {
+  const money = (x: bigint) => (Number(x) / 10 ** p.cashDecimals).toFixed(p.cashDecimals);
+  const day = (d: number) => (d === 0 ? "" : new Date(d * 86_400_000).toISOString().slice(0, 10));
+  return {
+    id: p.id,
+    status: p.status,
+    level: p.level,
+    pledger: p.pledger,
+    pledgee: p.pledgee,
+    security: p.security,
+    shares: p.shares,
+    pledgedCash: money(p.pledgedCash),
+    principal: money(p.principal),
+    interestToAccruedTo: money(p.interest),
+    accruedTo: day(p.accruedTo),
+    rate: ratioText(p.interestRate),
+    lines: `${ratioText(p.warningLine)} / ${ratioText(p.liquidationLine)} / ${p.restoreTarget === 0n ? "initial" : ratioText(p.restoreTarget)}`,
+    start: day(p.startDate),
+    maturity: day(p.maturityDate),
+    valued: day(p.valuedDate),
+    topUpDue: day(p.topUpDue),
+  };
+}
+
+/** A readable row of one valuation. */
+export function describeValuation(v: PledgeValuation, cashDecimals: number): Record<string, unknown> {
+  const money = (x: bigint) => (Number(x) / 10 ** cashDecimals).toFixed(cashDecimals);
+  return {
+    id: v.id,
+    date: new Date(v.date * 86_400_000).toISOString().slice(0, 10),
+    close: ethers.formatUnits(v.closePrice, 18),
+    payable: money(v.out.amountPayable),
+    collateral: money(v.out.collateralValue),
+    ratio: v.out.ratio === ethers.MaxUint256 ? "∞" : ratioText(v.out.ratio),
+    level: v.out.level,
+    topUpShares: v.out.topUpShares,
+    topUpCash: money(v.out.topUpCash),
+    enforcementShares: v.out.enforcementShares,
+  };
+}
