@@ -41,7 +41,10 @@ export interface DevNetworkOptions {
  * validator addresses, the ingresses pre-deployed, the deployer funded) and config.toml with every
  * validator as a bootnode. Node keys are secrets: the folder is git-ignored.
  */
-export async function writeDevNetwork(hre: HardhatRuntimeEnvironment, opts: DevNetworkOptions): Promise<{ validators: Validator[]; genesisFile: string }> {
+export async function writeDevNetwork(
+  hre: HardhatRuntimeEnvironment,
+  opts: DevNetworkOptions,
+): Promise<{ validators: Validator[]; genesisFile: string }> {
   if (!isAddress(opts.deployer)) throw new Error(`deployer "${opts.deployer}" is not an address`);
   const root = path.resolve(__dirname, "..", "besu");
   const keys = opts.nodeKeys ?? VALIDATOR_IPS.map(() => Wallet.createRandom().privateKey);

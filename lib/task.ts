@@ -34,7 +34,13 @@ async function replayRevert(hre: HardhatRuntimeEnvironment, e: EthersLikeError):
   const tx = await hre.ethers.provider.getTransaction(e.receipt.hash);
   if (!tx) return undefined;
   try {
-    await hre.ethers.provider.call({ from: tx.from, to: tx.to ?? undefined, data: tx.data, value: tx.value, blockTag: e.receipt.blockNumber - 1 });
+    await hre.ethers.provider.call({
+      from: tx.from,
+      to: tx.to ?? undefined,
+      data: tx.data,
+      value: tx.value,
+      blockTag: e.receipt.blockNumber - 1,
+    });
   } catch (replayed) {
     return (replayed as EthersLikeError).data;
   }

@@ -111,7 +111,10 @@ task("network:genesis-alloc", "Writes the genesis alloc entries (runtime code + 
     }),
   );
 
-task("besu:dev-network", "Writes node keys, genesis.json (QBFT, ingresses pre-deployed) and config.toml for the 4-validator network in besu/")
+task(
+  "besu:dev-network",
+  "Writes node keys, genesis.json (QBFT, ingresses pre-deployed) and config.toml for the 4-validator network in besu/",
+)
   .addParam("deployer", "Account funded in genesis and admin of the ingresses", undefined, types.string)
   .addOptionalParam("out", "Output folder", "besu/networkFiles", types.string)
   .addOptionalParam("chainId", "Chain id", 1337, types.int)
@@ -122,7 +125,11 @@ task("besu:dev-network", "Writes node keys, genesis.json (QBFT, ingresses pre-de
       await hre.run("compile", { quiet: true });
       const { validators, genesisFile } = await writeDevNetwork(hre, { outDir: a.out, deployer: a.deployer, chainId: a.chainId });
       output(a.json, { genesisFile, validators }, () => {
-        printTable(validators as unknown as Record<string, unknown>[], ["name", "address", "enode"], `wrote ${a.out} (genesis ${genesisFile})`);
+        printTable(
+          validators as unknown as Record<string, unknown>[],
+          ["name", "address", "enode"],
+          `wrote ${a.out} (genesis ${genesisFile})`,
+        );
         console.log("\nNext: cd besu && docker compose up -d, then admit the validators' enodes with network:allow-node (see README).");
       });
     }),

@@ -183,6 +183,15 @@ contract ParticipantRegistry is ConsortiumUpgradeable, IParticipantRegistry {
     }
 
     /// @inheritdoc IParticipantRegistry
+    function activeKindsOf(address a, address b) external view returns (ParticipantKind kindA, ParticipantKind kindB) {
+        RegistryStorage storage $ = _s();
+        SignerRecord memory ra = $.signerRecords[a];
+        SignerRecord memory rb = $.signerRecords[b];
+        kindA = ra.status == ParticipantStatus.Active ? ra.kind : ParticipantKind.None;
+        kindB = rb.status == ParticipantStatus.Active ? rb.kind : ParticipantKind.None;
+    }
+
+    /// @inheritdoc IParticipantRegistry
     function isAuthorisedSigner(uint32 participantId, address account) external view returns (bool) {
         SignerRecord memory r = _s().signerRecords[account];
         return participantId != 0 && r.participantId == participantId && r.status == ParticipantStatus.Active;

@@ -146,6 +146,10 @@ interface IParticipantRegistry {
     /// @notice The kind of the active participant `account` acts for, or `None`.
     function activeKindOf(address account) external view returns (ParticipantKind);
 
+    /// @notice Both sides of a transfer in one call: the kinds of the active participants `a` and `b` act
+    /// for, `None` for an inactive or unknown address.
+    function activeKindsOf(address a, address b) external view returns (ParticipantKind kindA, ParticipantKind kindB);
+
     /// @notice True when `account` acts for participant `participantId` and that participant is Active.
     function isAuthorisedSigner(uint32 participantId, address account) external view returns (bool);
 

@@ -332,20 +332,29 @@ abstract contract CompliantToken is Initializable, AccessControlUpgradeable, IER
 
     /**
      * @dev The single compliance hook of every ordinary movement (transfer, transferFrom, settlement,
-     * mint from zero, burn to zero). Refuses, in this order: a paused token; a sender that is not an active
-     * participant, is frozen, lacks the balance or lacks the free (unencumbered) balance; a receiver that
-     * is not an active participant or is frozen.
+     * mint from zero, burn to zero). Refuses, in this order: a paused token; a sender, then a receiver, that
+     * is not an active participant (one registry call for both sides of a transfer); a sender that is
+     * frozen, lacks the balance or lacks the free (unencumbered) balance; a receiver that is frozen.
      */
     function _update(address from, address to, uint256 value) internal virtual {
         TokenStorage storage $ = _t();
         IParticipantRegistry reg = $.registry;
         if ($.paused) revert TokenIsPaused(address(this));
+        if (from != address(0) && to != address(0)) {
+            // An ordinary transfer: ask the registry about both sides in one call.
+            (ParticipantKind kindFrom, ParticipantKind kindTo) = reg.activeKindsOf(from, to);
+            if (kindFrom == ParticipantKind.None) revert TokenNotActiveParticipant(from);
+            if (kindTo == ParticipantKind.None) revert TokenNotActiveParticipant(to);
+        } else if (from != address(0)) {
+            if (reg.activeKindOf(from) == ParticipantKind.None) revert TokenNotActiveParticipant(from);
+        } else if (to != address(0)) {
+            if (reg.activeKindOf(to) == ParticipantKind.None) revert TokenNotActiveParticipant(to);
+        }
         if (from == address(0)) {
             uint256 supply = $.totalSupply + value;
             if (supply > SUPPLY_CAP) revert TokenSupplyCapExceeded(supply, SUPPLY_CAP);
             $.totalSupply = supply;
         } else {
-            if (reg.activeKindOf(from) == ParticipantKind.None) revert TokenNotActiveParticipant(from);
             Account storage a = $.accounts[from];
             uint256 balance = a.balance;
             uint256 locked = a.encumbered;
@@ -363,7 +372,6 @@ abstract contract CompliantToken is Initializable, AccessControlUpgradeable, IER
                 $.totalSupply -= value;
             }
         } else {
-            if (reg.activeKindOf(to) == ParticipantKind.None) revert TokenNotActiveParticipant(to);
             Account storage b = $.accounts[to];
             if (b.frozen) revert TokenAccountFrozen(to);
             unchecked {

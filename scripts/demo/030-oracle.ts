@@ -97,7 +97,9 @@ const chapter: Chapter = {
     } catch (err) {
       const data = (err as { data?: string }).data;
       const parsed = data ? oracle.interface.parseError(data) : null;
-      story.say(`\nOperator 1 may not confirm its own value: ${parsed ? `${parsed.name}(${parsed.args.join(", ")})` : await describeError(story.hre, err)}`);
+      story.say(
+        `\nOperator 1 may not confirm its own value: ${parsed ? `${parsed.name}(${parsed.args.join(", ")})` : await describeError(story.hre, err)}`,
+      );
     }
     await (await oracle.connect(actors.oracle2).confirmPrice(assetFeedId(victim.isin), v.pendingDate, v.pendingPrice)).wait();
     story.say("Operator 2 checks the exchange's closing print and confirms it; it becomes the latest price.\n");

@@ -50,7 +50,11 @@ describe("ParticipantRegistry (property)", function () {
     const ids = [base.ids.bankA, base.ids.bankB, base.ids.broker];
     const opArb: fc.Arbitrary<Op> = fc.oneof(
       fc.record({ kind: fc.constantFrom("suspend" as const, "reinstate" as const, "close" as const), who: fc.constantFrom(...ids) }),
-      fc.record({ kind: fc.constantFrom("addSigner" as const, "removeSigner" as const), who: fc.constantFrom(...ids), signer: fc.nat(WALLETS.length - 1) }),
+      fc.record({
+        kind: fc.constantFrom("addSigner" as const, "removeSigner" as const),
+        who: fc.constantFrom(...ids),
+        signer: fc.nat(WALLETS.length - 1),
+      }),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 12 }), async (ops) => {

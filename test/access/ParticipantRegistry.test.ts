@@ -37,13 +37,19 @@ describe("ParticipantRegistry", function () {
     it("refuses a zero admin on a fresh proxy", async function () {
       const { upgrades } = await import("hardhat");
       const f = await ethers.getContractFactory("ParticipantRegistry");
-      await expect(upgrades.deployProxy(f, [ethers.ZeroAddress], { kind: "uups" })).to.be.revertedWithCustomError(f, "ConsortiumZeroAddress");
+      await expect(upgrades.deployProxy(f, [ethers.ZeroAddress], { kind: "uups" })).to.be.revertedWithCustomError(
+        f,
+        "ConsortiumZeroAddress",
+      );
     });
 
     it("locks the implementation's own initializer", async function () {
       const { upgrades } = await import("hardhat");
       const { registry, actors } = await loadFixture(suiteFixture);
-      const impl = await ethers.getContractAt("ParticipantRegistry", await upgrades.erc1967.getImplementationAddress(await registry.getAddress()));
+      const impl = await ethers.getContractAt(
+        "ParticipantRegistry",
+        await upgrades.erc1967.getImplementationAddress(await registry.getAddress()),
+      );
       await expect(impl.initialize(actors.stranger.address)).to.be.revertedWithCustomError(impl, "InvalidInitialization");
     });
   });
@@ -95,7 +101,10 @@ describe("ParticipantRegistry", function () {
 
     it("refuses an empty identity hash", async function () {
       const { registry } = await loadFixture(suiteFixture);
-      await expect(registry.addParticipant(KIND.Bank, ethers.ZeroHash, RU, [])).to.be.revertedWithCustomError(registry, "RegistryEmptyIdentityHash");
+      await expect(registry.addParticipant(KIND.Bank, ethers.ZeroHash, RU, [])).to.be.revertedWithCustomError(
+        registry,
+        "RegistryEmptyIdentityHash",
+      );
     });
 
     it("refuses an identity hash already registered", async function () {
@@ -172,19 +181,25 @@ describe("ParticipantRegistry", function () {
 
     it("refuses an unknown participant", async function () {
       const { registry } = await loadFixture(suiteFixture);
-      await expect(registry.updateIdentity(999, ethers.id("x"), RU)).to.be.revertedWithCustomError(registry, "RegistryUnknownParticipant").withArgs(999);
+      await expect(registry.updateIdentity(999, ethers.id("x"), RU))
+        .to.be.revertedWithCustomError(registry, "RegistryUnknownParticipant")
+        .withArgs(999);
     });
 
     it("refuses another participant's hash", async function () {
       const { registry, ids } = await loadFixture(suiteFixture);
       const taken = (await registry.participant(ids.bankA)).identityHash;
-      await expect(registry.updateIdentity(ids.bankB, taken, RU)).to.be.revertedWithCustomError(registry, "RegistryIdentityTaken").withArgs(taken, ids.bankA);
+      await expect(registry.updateIdentity(ids.bankB, taken, RU))
+        .to.be.revertedWithCustomError(registry, "RegistryIdentityTaken")
+        .withArgs(taken, ids.bankA);
     });
 
     it("refuses a closed participant", async function () {
       const { registry, ids } = await loadFixture(suiteFixture);
       await registry.close(ids.bankB, reasonBytes("licence revoked"));
-      await expect(registry.updateIdentity(ids.bankB, ethers.id("x"), RU)).to.be.revertedWithCustomError(registry, "RegistryParticipantClosed").withArgs(ids.bankB);
+      await expect(registry.updateIdentity(ids.bankB, ethers.id("x"), RU))
+        .to.be.revertedWithCustomError(registry, "RegistryParticipantClosed")
+        .withArgs(ids.bankB);
     });
   });
 
@@ -208,7 +223,9 @@ describe("ParticipantRegistry", function () {
 
     it("revokes a signer without touching the organisation", async function () {
       const { registry, ids, actors } = await loadFixture(suiteFixture);
-      await expect(registry.removeSigner(ids.bankA, actors.bankA2.address)).to.emit(registry, "SignerRemoved").withArgs(ids.bankA, actors.bankA2.address);
+      await expect(registry.removeSigner(ids.bankA, actors.bankA2.address))
+        .to.emit(registry, "SignerRemoved")
+        .withArgs(ids.bankA, actors.bankA2.address);
       expect(await registry.isActiveSigner(actors.bankA2.address)).to.equal(false);
       expect(await registry.isActiveSigner(actors.bankA.address)).to.equal(true);
       expect((await registry.participant(ids.bankA)).status).to.equal(STATUS.Active);
@@ -239,7 +256,10 @@ describe("ParticipantRegistry", function () {
 
     it("refuses adding to an unknown participant", async function () {
       const { registry } = await loadFixture(suiteFixture);
-      await expect(registry.addSigner(999, ethers.Wallet.createRandom().address)).to.be.revertedWithCustomError(registry, "RegistryUnknownParticipant");
+      await expect(registry.addSigner(999, ethers.Wallet.createRandom().address)).to.be.revertedWithCustomError(
+        registry,
+        "RegistryUnknownParticipant",
+      );
     });
 
     it("refuses removing from an unknown participant", async function () {
@@ -328,8 +348,12 @@ describe("ParticipantRegistry", function () {
 
     it("refuses an unknown participant", async function () {
       const { registry } = await loadFixture(suiteFixture);
-      await expect(registry.suspend(77, reasonBytes("x"))).to.be.revertedWithCustomError(registry, "RegistryUnknownParticipant").withArgs(77);
-      await expect(registry.close(77, reasonBytes("x"))).to.be.revertedWithCustomError(registry, "RegistryUnknownParticipant").withArgs(77);
+      await expect(registry.suspend(77, reasonBytes("x")))
+        .to.be.revertedWithCustomError(registry, "RegistryUnknownParticipant")
+        .withArgs(77);
+      await expect(registry.close(77, reasonBytes("x")))
+        .to.be.revertedWithCustomError(registry, "RegistryUnknownParticipant")
+        .withArgs(77);
     });
 
     for (const fn of ["suspend", "reinstate", "close"] as const) {
@@ -355,6 +379,20 @@ describe("ParticipantRegistry", function () {
       const { registry, actors } = await loadFixture(suiteFixture);
       expect(await registry.signerOf(actors.stranger.address)).to.deep.equal([0n, 0n, 0n]);
       expect(await registry.isActiveSigner(actors.stranger.address)).to.equal(false);
+    });
+
+    it("activeKindsOf answers both sides of a transfer, None for inactive or unknown addresses", async function () {
+      const { registry, ids, actors } = await loadFixture(suiteFixture);
+      expect(await registry.activeKindsOf(actors.bankA.address, actors.investors[0].address)).to.deep.equal([
+        BigInt(KIND.Bank),
+        BigInt(KIND.Investor),
+      ]);
+      await registry.suspend(ids.bankA, reasonBytes("x"));
+      expect(await registry.activeKindsOf(actors.stranger.address, actors.bankA.address)).to.deep.equal([0n, 0n]);
+      expect(await registry.activeKindsOf(actors.broker.address, actors.broker.address)).to.deep.equal([
+        BigInt(KIND.Broker),
+        BigInt(KIND.Broker),
+      ]);
     });
 
     it("isAuthorisedSigner is true only for the participant's own active signers", async function () {

@@ -5,7 +5,6 @@
 import { expect } from "chai";
 import { ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
@@ -16,28 +15,17 @@ import { readCalendars, readSecurities, readTable } from "../../lib/oracle/files
 import { assetFeedId, fxFeedId, parsePrice } from "../../lib/oracle/ids";
 import { readJournal } from "../../lib/oracle/journal";
 import { isoToDay } from "../../lib/dates";
+import { StandaloneNode, startNode } from "../helpers/node";
 
 const ROOT = path.resolve(__dirname, "../..");
 const DATA = path.join(ROOT, "data");
-const ANVIL = path.join(ROOT, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
 const HARDHAT_CLI = require.resolve("hardhat/internal/cli/cli");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("price push end to end (standalone node, SIGKILL, resume)", function () {
   this.timeout(180_000);
-  let anvil: ChildProcess | undefined;
+  let node: StandaloneNode | undefined;
   let url: string;
   let tmp: string;
   let env: NodeJS.ProcessEnv;
@@ -64,24 +52,9 @@ describe("price push end to end (standalone node, SIGKILL, resume)", function ()
 
   before(async function () {
     if ((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING) this.skip();
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
+    node = await startNode();
+    url = node.url;
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "price-push-e2e-"));
-    anvil = spawn(ANVIL, ["--port", String(port), "--host", "127.0.0.1", "--accounts", "20", "--silent"], { stdio: "ignore" });
-    for (let i = 0; ; i++) {
-      try {
-        const res = await fetch(url, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}',
-        });
-        if (res.ok) break;
-      } catch {
-        // not listening yet
-      }
-      if (i > 100) throw new Error("anvil did not start");
-      await sleep(100);
-    }
     env = { ...process.env, LOCALHOST_RPC_URL: url, DEPLOYMENTS_DIR: path.join(tmp, "deployments"), HARDHAT_NETWORK: "" };
     delete env.HARDHAT_NETWORK;
     const deploy = await hardhat(["suite:deploy"]).done;
@@ -89,7 +62,7 @@ describe("price push end to end (standalone node, SIGKILL, resume)", function ()
   });
 
   after(async function () {
-    if (anvil?.pid) process.kill(anvil.pid, "SIGTERM");
+    await node?.stop();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 

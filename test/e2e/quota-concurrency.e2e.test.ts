@@ -1,20 +1,19 @@
 import { expect } from "chai";
 import hre from "hardhat";
-import { ChildProcess, spawn, execFileSync } from "node:child_process";
+import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ethers } from "ethers";
 import { investorKey, periodOf, QUOTA_OPS, UNLIMITED } from "../../lib/quota";
 import { QuotaModel } from "../../lib/quota-model";
+import { StandaloneNode, startNode } from "../helpers/node";
 
 // Every platform sees one quota in real time: 4 platform clients send 2,000 random operations at once to
 // a standalone node with interval mining; one client is killed mid-run and restarted. The final on-chain
 // state must equal the sequential model fed with the chain's events in block order.
 
 const ROOT = path.resolve(__dirname, "../..");
-const ANVIL = path.join(ROOT, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
 const MNEMONIC = "test test test test test test test test test test test junk";
 const PLATFORM_ACCOUNTS = [6, 7, 16, 17];
 const TOTAL_OPS = 2000;
@@ -23,46 +22,21 @@ const INVESTORS = 200;
 const wallet = (i: number, provider: ethers.Provider) =>
   ethers.HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${i}`).connect(provider);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
-
 function abi(contract: string, dir: string): ethers.InterfaceAbi {
   return JSON.parse(fs.readFileSync(path.join(ROOT, "artifacts/contracts", dir, `${contract}.sol`, `${contract}.json`), "utf8")).abi;
 }
 
 describe("QuotaRegistry concurrency against a standalone node", function () {
   this.timeout(600_000);
-  let anvil: ChildProcess | undefined;
+  let node: StandaloneNode | undefined;
   let tmp: string;
   let rpc: string;
 
   before(async function () {
     if ((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING) this.skip();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "csd-quota-e2e-"));
-    const port = await freePort();
-    rpc = `http://127.0.0.1:${port}`;
-    anvil = spawn(ANVIL, ["--port", String(port), "--host", "127.0.0.1", "--block-time", "1", "--accounts", "20", "--silent"], {
-      stdio: "ignore",
-    });
-    const provider = new ethers.JsonRpcProvider(rpc);
-    for (let i = 0; ; i++) {
-      try {
-        await provider.getBlockNumber();
-        break;
-      } catch {
-        if (i > 100) throw new Error("anvil did not start");
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    provider.destroy();
+    node = await startNode({ blockTime: 1 });
+    rpc = node.url;
     await hre.run("compile", { quiet: true });
     execFileSync("npx", ["hardhat", "suite:deploy", "--network", "localhost", "--json"], {
       cwd: ROOT,
@@ -71,8 +45,8 @@ describe("QuotaRegistry concurrency against a standalone node", function () {
     });
   });
 
-  after(function () {
-    if (anvil?.pid) process.kill(anvil.pid, "SIGKILL");
+  after(async function () {
+    await node?.stop();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 

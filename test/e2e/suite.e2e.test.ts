@@ -30,7 +30,13 @@ describe("suite against a standalone node (e2e)", function () {
   it("deploys every contract and records it in deployments/localhost.json", async function () {
     const file = JSON.parse(fs.readFileSync(path.join(env.DEPLOYMENTS_DIR!, "localhost.json"), "utf8")) as DeploymentFile;
     expect(file.chainId).to.equal(31337);
-    expect(Object.keys(file.contracts)).to.include.members(["ParticipantRegistry", "AccountRules", "NodeRules", "AccountIngress", "NodeIngress"]);
+    expect(Object.keys(file.contracts)).to.include.members([
+      "ParticipantRegistry",
+      "AccountRules",
+      "NodeRules",
+      "AccountIngress",
+      "NodeIngress",
+    ]);
     for (const address of Object.values(file.contracts)) expect(await node.provider.getCode(address)).to.not.equal("0x");
   });
 
@@ -46,7 +52,23 @@ describe("suite against a standalone node (e2e)", function () {
   it("onboards, suspends and lists participants through the tasks, and the chain agrees", async function () {
     const bank = "0x90f79bf6eb2c4f870365e785982e1f8b8f93b906";
     const added = jsonOf<{ id: number; status: string }>(
-      hardhat(["participants:add", "--network", "localhost", "--kind", "Bank", "--identity", "bank licence 1481", "--jurisdiction", "ru", "--signers", bank, "--json"], env),
+      hardhat(
+        [
+          "participants:add",
+          "--network",
+          "localhost",
+          "--kind",
+          "Bank",
+          "--identity",
+          "bank licence 1481",
+          "--jurisdiction",
+          "ru",
+          "--signers",
+          bank,
+          "--json",
+        ],
+        env,
+      ),
     );
     expect(added).to.include({ id: 1, status: "Active" });
     const registry = new Contract(
@@ -56,12 +78,16 @@ describe("suite against a standalone node (e2e)", function () {
     );
     expect(await registry.signerOf(bank)).to.deep.equal([1n, 2n, 1n]);
 
-    const allowed = jsonOf<{ allowed: boolean }>(hardhat(["network:check-account", "--network", "localhost", "--account", bank, "--json"], env));
+    const allowed = jsonOf<{ allowed: boolean }>(
+      hardhat(["network:check-account", "--network", "localhost", "--account", bank, "--json"], env),
+    );
     expect(allowed.allowed).to.equal(true);
 
     jsonOf(hardhat(["participants:suspend", "--network", "localhost", "--id", "1", "--reason", "audit", "--json"], env));
     expect(await registry.signerOf(bank)).to.deep.equal([1n, 2n, 2n]);
-    const refused = jsonOf<{ allowed: boolean }>(hardhat(["network:check-account", "--network", "localhost", "--account", bank, "--json"], env));
+    const refused = jsonOf<{ allowed: boolean }>(
+      hardhat(["network:check-account", "--network", "localhost", "--account", bank, "--json"], env),
+    );
     expect(refused.allowed).to.equal(false);
 
     const list = jsonOf<{ id: number; status: string }[]>(hardhat(["participants:list", "--network", "localhost", "--json"], env));
@@ -82,8 +108,15 @@ describe("suite against a standalone node (e2e)", function () {
 
   it("admits a node through network:allow-node and answers Besu's node check", function () {
     const enode = `enode://${"ab".repeat(64)}@10.1.2.3:30303`;
-    jsonOf(hardhat(["participants:add", "--network", "localhost", "--kind", "Depository", "--identity", "csd", "--jurisdiction", "RU", "--json"], env));
-    const r = jsonOf<{ allowed: boolean }>(hardhat(["network:allow-node", "--network", "localhost", "--enode", enode, "--participant", "2", "--json"], env));
+    jsonOf(
+      hardhat(
+        ["participants:add", "--network", "localhost", "--kind", "Depository", "--identity", "csd", "--jurisdiction", "RU", "--json"],
+        env,
+      ),
+    );
+    const r = jsonOf<{ allowed: boolean }>(
+      hardhat(["network:allow-node", "--network", "localhost", "--enode", enode, "--participant", "2", "--json"], env),
+    );
     expect(r.allowed).to.equal(true);
     const check = jsonOf<{ allowed: boolean }>(hardhat(["network:check-node", "--network", "localhost", "--enode", enode, "--json"], env));
     expect(check.allowed).to.equal(true);

@@ -36,7 +36,9 @@ describe("DateLib", function () {
     ]) {
       it(`refuses ${y}-${m}-${d} with DateInvalid`, async function () {
         const { lib } = await loadFixture(harness);
-        await expect(lib.toDay(y, m, d)).to.be.revertedWithCustomError(lib, "DateInvalid").withArgs(y, m, d);
+        await expect(lib.toDay(y, m, d))
+          .to.be.revertedWithCustomError(lib, "DateInvalid")
+          .withArgs(y, m, d);
         expect(() => toDay(y, m, d)).to.throw("invalid date");
       });
     }

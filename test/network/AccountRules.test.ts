@@ -116,7 +116,9 @@ describe("AccountRules behind AccountIngress", function () {
 
     it("refuses rules without code", async function () {
       const { ingress, other } = await loadFixture(bareIngress);
-      await expect(ingress.setRules(other.address)).to.be.revertedWithCustomError(ingress, "IngressRulesNotAContract").withArgs(other.address);
+      await expect(ingress.setRules(other.address))
+        .to.be.revertedWithCustomError(ingress, "IngressRulesNotAContract")
+        .withArgs(other.address);
     });
 
     it("refuses setting the same rules twice", async function () {
@@ -129,14 +131,18 @@ describe("AccountRules behind AccountIngress", function () {
     it("emits RulesChanged", async function () {
       const { ingress } = await loadFixture(bareIngress);
       const rules = await ethers.deployContract("MisbehavingRules", [0]);
-      await expect(ingress.setRules(await rules.getAddress())).to.emit(ingress, "RulesChanged").withArgs(ethers.ZeroAddress, await rules.getAddress());
+      await expect(ingress.setRules(await rules.getAddress()))
+        .to.emit(ingress, "RulesChanged")
+        .withArgs(ethers.ZeroAddress, await rules.getAddress());
     });
 
     it("hands administration to a new admin (e.g. a timelock) and refuses the old one", async function () {
       const { ingress, admin, other } = await loadFixture(bareIngress);
       await expect(ingress.transferAdmin(other.address)).to.emit(ingress, "IngressAdminChanged").withArgs(admin.address, other.address);
       expect(await ingress.admin()).to.equal(other.address);
-      await expect(ingress.transferAdmin(admin.address)).to.be.revertedWithCustomError(ingress, "IngressUnauthorized").withArgs(admin.address);
+      await expect(ingress.transferAdmin(admin.address))
+        .to.be.revertedWithCustomError(ingress, "IngressUnauthorized")
+        .withArgs(admin.address);
     });
 
     it("refuses a zero or unchanged admin", async function () {

@@ -102,25 +102,40 @@ describe("NodeRules behind NodeIngress", function () {
     it("refuses a suspended or unknown organisation", async function () {
       const { nodeRules, registry, ids } = await loadFixture(suiteFixture);
       await registry.suspend(ids.bankB, reasonBytes("x"));
-      await expect(nodeRules.allowNode(ENODE, HOST, PORT, ids.bankB)).to.be.revertedWithCustomError(nodeRules, "NodeRulesNotAMemberOrganisation");
+      await expect(nodeRules.allowNode(ENODE, HOST, PORT, ids.bankB)).to.be.revertedWithCustomError(
+        nodeRules,
+        "NodeRulesNotAMemberOrganisation",
+      );
       await expect(nodeRules.allowNode(ENODE, HOST, PORT, 999)).to.be.revertedWithCustomError(nodeRules, "NodeRulesNotAMemberOrganisation");
     });
 
     it("refuses a malformed enode id", async function () {
       const { nodeRules, ids } = await loadFixture(suiteFixture);
-      await expect(nodeRules.allowNode("xyz", HOST, PORT, ids.bankA)).to.be.revertedWithCustomError(nodeRules, "NodeRulesInvalidEnodeId").withArgs("xyz");
-      await expect(nodeRules.allowNode("g".repeat(128), HOST, PORT, ids.bankA)).to.be.revertedWithCustomError(nodeRules, "NodeRulesInvalidEnodeId");
+      await expect(nodeRules.allowNode("xyz", HOST, PORT, ids.bankA))
+        .to.be.revertedWithCustomError(nodeRules, "NodeRulesInvalidEnodeId")
+        .withArgs("xyz");
+      await expect(nodeRules.allowNode("g".repeat(128), HOST, PORT, ids.bankA)).to.be.revertedWithCustomError(
+        nodeRules,
+        "NodeRulesInvalidEnodeId",
+      );
     });
 
     it("refuses an empty host and port 0", async function () {
       const { nodeRules, ids } = await loadFixture(suiteFixture);
-      await expect(nodeRules.allowNode(ENODE, "", PORT, ids.bankA)).to.be.revertedWithCustomError(nodeRules, "NodeRulesInvalidHost").withArgs("");
-      await expect(nodeRules.allowNode(ENODE, HOST, 0, ids.bankA)).to.be.revertedWithCustomError(nodeRules, "NodeRulesInvalidPort").withArgs(0);
+      await expect(nodeRules.allowNode(ENODE, "", PORT, ids.bankA))
+        .to.be.revertedWithCustomError(nodeRules, "NodeRulesInvalidHost")
+        .withArgs("");
+      await expect(nodeRules.allowNode(ENODE, HOST, 0, ids.bankA))
+        .to.be.revertedWithCustomError(nodeRules, "NodeRulesInvalidPort")
+        .withArgs(0);
     });
 
     it("refuses the same node twice", async function () {
       const { nodeRules, ids } = await loadFixture(nodeFixture);
-      await expect(nodeRules.allowNode(ENODE.toLowerCase(), HOST, PORT, ids.bankA)).to.be.revertedWithCustomError(nodeRules, "NodeRulesNodeAlreadyAllowed");
+      await expect(nodeRules.allowNode(ENODE.toLowerCase(), HOST, PORT, ids.bankA)).to.be.revertedWithCustomError(
+        nodeRules,
+        "NodeRulesNodeAlreadyAllowed",
+      );
     });
 
     it("refuses a stranger", async function () {

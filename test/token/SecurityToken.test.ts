@@ -344,23 +344,24 @@ describe("SecurityToken", function () {
       const s = equity.connect(actors.stranger);
       const a = actors.investors[0].address;
       const b = actors.investors[1].address;
-      const calls: [Promise<unknown>, string][] = [
-        [s.mint(a, 1n, R), TOKEN_ROLES.AGENT_ROLE],
-        [s.burn(a, 1n, R), TOKEN_ROLES.AGENT_ROLE],
-        [s.freeze(a, R), TOKEN_ROLES.AGENT_ROLE],
-        [s.unfreeze(a, R), TOKEN_ROLES.AGENT_ROLE],
-        [s.forceTransfer(a, b, 1n, ethers.ZeroAddress, 0n, R), TOKEN_ROLES.AGENT_ROLE],
-        [s.agentEncumber(a, 1n, 1n), TOKEN_ROLES.AGENT_ROLE],
-        [s.agentRelease(a, 1n, 1n), TOKEN_ROLES.AGENT_ROLE],
-        [s.pause(R), TOKEN_ROLES.PAUSER_ROLE],
-        [s.unpause(R), TOKEN_ROLES.PAUSER_ROLE],
-        [s.encumber(a, 1n, 1n), TOKEN_ROLES.LOCK_OPERATOR_ROLE],
-        [s.release(a, 1n, 1n), TOKEN_ROLES.LOCK_OPERATOR_ROLE],
-        [s.moveEncumbered(a, b, 1n, 1n, false), TOKEN_ROLES.LOCK_OPERATOR_ROLE],
-        [s.settlementTransfer(a, b, 1n), TOKEN_ROLES.SETTLEMENT_ROLE],
+      // Each call is made only when awaited, so no refusal is left unhandled while another is checked.
+      const calls: [() => Promise<unknown>, string][] = [
+        [() => s.mint(a, 1n, R), TOKEN_ROLES.AGENT_ROLE],
+        [() => s.burn(a, 1n, R), TOKEN_ROLES.AGENT_ROLE],
+        [() => s.freeze(a, R), TOKEN_ROLES.AGENT_ROLE],
+        [() => s.unfreeze(a, R), TOKEN_ROLES.AGENT_ROLE],
+        [() => s.forceTransfer(a, b, 1n, ethers.ZeroAddress, 0n, R), TOKEN_ROLES.AGENT_ROLE],
+        [() => s.agentEncumber(a, 1n, 1n), TOKEN_ROLES.AGENT_ROLE],
+        [() => s.agentRelease(a, 1n, 1n), TOKEN_ROLES.AGENT_ROLE],
+        [() => s.pause(R), TOKEN_ROLES.PAUSER_ROLE],
+        [() => s.unpause(R), TOKEN_ROLES.PAUSER_ROLE],
+        [() => s.encumber(a, 1n, 1n), TOKEN_ROLES.LOCK_OPERATOR_ROLE],
+        [() => s.release(a, 1n, 1n), TOKEN_ROLES.LOCK_OPERATOR_ROLE],
+        [() => s.moveEncumbered(a, b, 1n, 1n, false), TOKEN_ROLES.LOCK_OPERATOR_ROLE],
+        [() => s.settlementTransfer(a, b, 1n), TOKEN_ROLES.SETTLEMENT_ROLE],
       ];
       for (const [call, role] of calls) {
-        await expect(call)
+        await expect(call())
           .to.be.revertedWithCustomError(equity, "AccessControlUnauthorizedAccount")
           .withArgs(actors.stranger.address, role);
       }

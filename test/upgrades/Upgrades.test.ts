@@ -17,7 +17,12 @@ describe("Upgrades", function () {
       signers: await s.registry.signersOf(s.ids.bankA),
       signerOf: await s.registry.signerOf(s.actors.bankA2.address),
     };
-    const result = await upgradeSingleton(hre, { name: "ParticipantRegistry", proxy, implementation: "ParticipantRegistryV2", signer: s.actors.csd });
+    const result = await upgradeSingleton(hre, {
+      name: "ParticipantRegistry",
+      proxy,
+      implementation: "ParticipantRegistryV2",
+      signer: s.actors.csd,
+    });
     expect(result.status).to.equal("upgraded");
     expect(result.newImplementation).to.not.equal(result.previousImplementation);
     const v2 = await ethers.getContractAt("ParticipantRegistryV2", proxy);
@@ -34,7 +39,9 @@ describe("Upgrades", function () {
   it("refuses an implementation that breaks the storage layout", async function () {
     const s = await loadFixture(suiteFixture);
     const broken = await ethers.getContractFactory("RegistryLayoutBreak");
-    await expect(upgrades.upgradeProxy(await s.registry.getAddress(), broken, { kind: "uups" })).to.be.rejectedWith(/New storage layout is incompatible|Deleted|Inserted|layout/i);
+    await expect(upgrades.upgradeProxy(await s.registry.getAddress(), broken, { kind: "uups" })).to.be.rejectedWith(
+      /New storage layout is incompatible|Deleted|Inserted|layout/i,
+    );
   });
 
   it("refuses an upgrade by anyone but the consortium admin", async function () {
@@ -54,14 +61,25 @@ describe("Upgrades", function () {
     await s.registry.grantRole(ethers.ZeroHash, await timelock.getAddress());
     await s.registry.renounceRole(ethers.ZeroHash, csd.address);
 
-    const prepared = await upgradeSingleton(hre, { name: "ParticipantRegistry", proxy, implementation: "ParticipantRegistryV2", signer: csd });
+    const prepared = await upgradeSingleton(hre, {
+      name: "ParticipantRegistry",
+      proxy,
+      implementation: "ParticipantRegistryV2",
+      signer: csd,
+    });
     expect(prepared.status).to.equal("prepared");
     const impl = await ethers.getContractAt("ParticipantRegistryV2", prepared.newImplementation);
-    await expect(s.registry.upgradeToAndCall(await impl.getAddress(), "0x")).to.be.revertedWithCustomError(s.registry, "AccessControlUnauthorizedAccount");
+    await expect(s.registry.upgradeToAndCall(await impl.getAddress(), "0x")).to.be.revertedWithCustomError(
+      s.registry,
+      "AccessControlUnauthorizedAccount",
+    );
 
     const salt = ethers.id("registry v2");
     await timelock.schedule(proxy, 0, prepared.calldata!, ethers.ZeroHash, salt, delay);
-    await expect(timelock.execute(proxy, 0, prepared.calldata!, ethers.ZeroHash, salt)).to.be.revertedWithCustomError(timelock, "TimelockUnexpectedOperationState");
+    await expect(timelock.execute(proxy, 0, prepared.calldata!, ethers.ZeroHash, salt)).to.be.revertedWithCustomError(
+      timelock,
+      "TimelockUnexpectedOperationState",
+    );
     await time.increase(delay);
     await timelock.execute(proxy, 0, prepared.calldata!, ethers.ZeroHash, salt);
     expect(await (await ethers.getContractAt("ParticipantRegistryV2", proxy)).version()).to.equal("2.0.0");
