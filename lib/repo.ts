@@ -224,7 +224,7 @@ export async function repoBookAt(hre: HardhatRuntimeEnvironment, signer?: Signer
 }
 
 /** Terms as returned by the contract (ethers Result) as plain values. */
-export function termsFromChain(t: RepoBook.TermsStructOutput): RepoTerms {
+export function termsFromChain(t: Awaited<ReturnType<RepoBook["terms"]>>): RepoTerms {
   return {
     borrower: Number(t.borrower),
     lender: Number(t.lender),
