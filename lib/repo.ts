@@ -127,7 +127,8 @@ export interface RepoTermsJson {
 }
 
 function bytesCode(code: string, length: number, what: string): string {
-  if (!new RegExp(`^[A-Z0-9]{${length}}$`).test(code)) throw new UserError(`${what} "${code}" is not ${length} upper-case letters or digits`);
+  if (!new RegExp(`^[A-Z0-9]{${length}}$`).test(code))
+    throw new UserError(`${what} "${code}" is not ${length} upper-case letters or digits`);
   return ethers.hexlify(ethers.toUtf8Bytes(code));
 }
 
@@ -351,7 +352,14 @@ export function decodeRevaluation(book: RepoBook, logs: readonly Log[]): { rows:
         quantity: a.quantity,
       });
     } else if (parsed.name === "MarginCallResized") {
-      calls.push({ dealId: a.dealId, side: REPO_SIDES[Number(a.side)], event: "resized", date: Number(a.date), cash: a.cash, quantity: a.quantity });
+      calls.push({
+        dealId: a.dealId,
+        side: REPO_SIDES[Number(a.side)],
+        event: "resized",
+        date: Number(a.date),
+        cash: a.cash,
+        quantity: a.quantity,
+      });
     } else if (parsed.name === "MarginCallCancelled") {
       calls.push({ dealId: a.dealId, side: REPO_SIDES[Number(a.side)], event: "cancelled", date: Number(a.date) });
     }
@@ -360,7 +368,12 @@ export function decodeRevaluation(book: RepoBook, logs: readonly Log[]): { rows:
 }
 
 /** Revalues `ids` for `date` in batches of `batchSize` deals per transaction. */
-export async function revalueInBatches(book: RepoBook, ids: bigint[], date: number, batchSize = DEFAULT_REVALUE_BATCH): Promise<RevaluationRun> {
+export async function revalueInBatches(
+  book: RepoBook,
+  ids: bigint[],
+  date: number,
+  batchSize = DEFAULT_REVALUE_BATCH,
+): Promise<RevaluationRun> {
   const run: RevaluationRun = { rows: [], calls: [], transactions: 0, gasUsed: 0n };
   for (let i = 0; i < ids.length; i += batchSize) {
     const receipt = (await (await book.revalue(ids.slice(i, i + batchSize), date)).wait())!;

@@ -78,7 +78,16 @@ task("repo:sign", "Signs a deal's terms with EIP-712 as a party's authorised sig
   .setAction(
     action(
       async (
-        a: { id: string; from?: string; ttl: number; signature?: string; signer?: string; deadline?: string; submit: boolean; json: boolean },
+        a: {
+          id: string;
+          from?: string;
+          ttl: number;
+          signature?: string;
+          signer?: string;
+          deadline?: string;
+          submit: boolean;
+          json: boolean;
+        },
         hre,
       ) => {
         const r = await import("../lib/repo");
@@ -87,12 +96,21 @@ task("repo:sign", "Signs a deal's terms with EIP-712 as a party's authorised sig
         const book = await r.repoBookAt(hre, me);
         if (a.signature) {
           if (!a.signer || !a.deadline) throw new UserError("--signature needs --signer and --deadline");
-          return sendAndReport(a.json, `signature of ${a.signer} recorded on deal ${id}`, book.sign(id, a.signer, BigInt(a.deadline), a.signature));
+          return sendAndReport(
+            a.json,
+            `signature of ${a.signer} recorded on deal ${id}`,
+            book.sign(id, a.signer, BigInt(a.deadline), a.signature),
+          );
         }
         const block = await hre.ethers.provider.getBlock("latest");
         const deadline = BigInt(block!.timestamp + a.ttl);
         const sig = await r.signTerms(book, me, id, deadline);
-        if (a.submit) return sendAndReport(a.json, `signature of ${sig.signer} recorded on deal ${id}`, book.sign(id, sig.signer, deadline, sig.signature));
+        if (a.submit)
+          return sendAndReport(
+            a.json,
+            `signature of ${sig.signer} recorded on deal ${id}`,
+            book.sign(id, sig.signer, deadline, sig.signature),
+          );
         output(a.json, { dealId: id, ...sig }, () =>
           printTable([{ deal: id, signer: sig.signer, nonce: sig.nonce, deadline: sig.deadline, signature: sig.signature }]),
         );
@@ -164,7 +182,14 @@ task("repo:revalue", "Revalues deals for a business date (anyone); lists margin 
         );
         if (run.calls.length > 0)
           printTable(
-            run.calls.map((c) => ({ deal: c.dealId, side: c.side, event: c.event, cash: c.cash ?? "", quantity: c.quantity ?? "", due: c.dueDate ? dayToIso(c.dueDate) : "" })),
+            run.calls.map((c) => ({
+              deal: c.dealId,
+              side: c.side,
+              event: c.event,
+              cash: c.cash ?? "",
+              quantity: c.quantity ?? "",
+              due: c.dueDate ? dayToIso(c.dueDate) : "",
+            })),
             undefined,
             "margin calls",
           );
@@ -186,7 +211,9 @@ task("repo:show", "Shows a deal: terms, LTV against the corridor, obligations an
       const id = dealId(a.id);
       const t = r.termsFromChain(await book.terms(id));
       const s = await book.dealState(id);
-      const cash = await (await hre.ethers.getContractAt("TokenFactory", readDeployment(hre.network.name)!.contracts.TokenFactory)).cashByCurrency(t.currency);
+      const cash = await (
+        await hre.ethers.getContractAt("TokenFactory", readDeployment(hre.network.name)!.contracts.TokenFactory)
+      ).cashByCurrency(t.currency);
       const decimals = Number(await (await hre.ethers.getContractAt("CashToken", cash)).decimals());
       const obligations: Record<string, unknown>[] = [];
       for (const sd of [0, 1]) {
@@ -203,7 +230,14 @@ task("repo:show", "Shows a deal: terms, LTV against the corridor, obligations an
       }
       const history = (await r.repoHistory(book, id, decimals, readDeployment(hre.network.name)?.block ?? 0)).slice(-a.last);
       const ltv = BigInt(s.ltv);
-      const position = ltv === 0n ? "not revalued" : ltv > t.upperTrigger ? "above the upper trigger" : ltv < t.lowerTrigger ? "below the lower trigger" : "inside the corridor";
+      const position =
+        ltv === 0n
+          ? "not revalued"
+          : ltv > t.upperTrigger
+            ? "above the upper trigger"
+            : ltv < t.lowerTrigger
+              ? "below the lower trigger"
+              : "inside the corridor";
       const view = {
         dealId: id,
         status: r.REPO_STATUSES[Number(s.status)],
@@ -226,9 +260,17 @@ task("repo:show", "Shows a deal: terms, LTV against the corridor, obligations an
         cashMargins: Number(s.cashMargins),
       };
       output(a.json, { ...view, obligations, history }, () => {
-        printTable(Object.entries(view).map(([k, v]) => ({ term: k, value: v })), ["term", "value"], `repo deal ${id}`);
+        printTable(
+          Object.entries(view).map(([k, v]) => ({ term: k, value: v })),
+          ["term", "value"],
+          `repo deal ${id}`,
+        );
         printTable(obligations, ["side", "status", "raised", "due", "cash", "quantity"], "obligations");
-        printTable(history as unknown as Record<string, unknown>[], ["date", "event", "cleanPrice", "marketValue", "exposure", "oldLtv", "ltv", "action", "callCash", "callQuantity", "note"], "recent history");
+        printTable(
+          history as unknown as Record<string, unknown>[],
+          ["date", "event", "cleanPrice", "marketValue", "exposure", "oldLtv", "ltv", "action", "callCash", "callQuantity", "note"],
+          "recent history",
+        );
       });
     }),
   );
@@ -244,11 +286,15 @@ task("repo:history", "Writes a deal's recalculation history (every revaluation's
       const book = await r.repoBookAt(hre);
       const id = dealId(a.id);
       const t = await book.terms(id);
-      const cash = await (await hre.ethers.getContractAt("TokenFactory", readDeployment(hre.network.name)!.contracts.TokenFactory)).cashByCurrency(t.currency);
+      const cash = await (
+        await hre.ethers.getContractAt("TokenFactory", readDeployment(hre.network.name)!.contracts.TokenFactory)
+      ).cashByCurrency(t.currency);
       const decimals = Number(await (await hre.ethers.getContractAt("CashToken", cash)).decimals());
       const rows = await r.repoHistory(book, id, decimals, readDeployment(hre.network.name)?.block ?? 0);
       fs.writeFileSync(a.csv, r.historyCsv(rows));
-      output(a.json, { dealId: id, file: a.csv, rows: rows.length }, () => console.log(`${rows.length} history row(s) of deal ${id} written to ${a.csv}`));
+      output(a.json, { dealId: id, file: a.csv, rows: rows.length }, () =>
+        console.log(`${rows.length} history row(s) of deal ${id} written to ${a.csv}`),
+      );
     }),
   );
 
@@ -270,7 +316,9 @@ task("repo:settle-obligation", "Settles an open margin call: through tokens by t
       await sendAndReport(
         a.json,
         `${a.side} call on deal ${id} settled in ${a.in}${a.offChain ? " (confirmed off chain)" : ""}`,
-        a.offChain ? book.confirmObligation(id, side(a.side), inSecurities, reference(a.ref, hre)) : book.settleObligation(id, side(a.side), inSecurities),
+        a.offChain
+          ? book.confirmObligation(id, side(a.side), inSecurities, reference(a.ref, hre))
+          : book.settleObligation(id, side(a.side), inSecurities),
       );
     }),
   );

@@ -184,6 +184,16 @@ interface IRepoBook {
         bool onChain;
     }
 
+    /// @notice A party's signature submitted with the agent's acceptance.
+    /// @param signer Authorised signer of the borrower or the lender.
+    /// @param deadline Last timestamp the signature is valid.
+    /// @param signature EIP-712 signature (EOA or ERC-1271) of {RepoSignature} at the signer's nonce.
+    struct PartySignature {
+        address signer;
+        uint256 deadline;
+        bytes signature;
+    }
+
     /* EVENTS */
 
     /// @notice Emitted when a deal is proposed, with every term.
@@ -221,12 +231,7 @@ interface IRepoBook {
     /// @param inputs Market inputs and the previous LTV.
     /// @param output Repurchase price, accrued coupon, dirty price, market value, cash margins, exposure,
     /// LTV, action and the call in cash and securities (see {RepoMath.Output}).
-    event RepoRevalued(
-        uint256 indexed dealId,
-        uint256 indexed date,
-        RevaluationInputs inputs,
-        RepoMath.Output output
-    );
+    event RepoRevalued(uint256 indexed dealId, uint256 indexed date, RevaluationInputs inputs, RepoMath.Output output);
     /// @notice Emitted when a deal is not revalued for a date, with the reason.
     event RepoRevaluationSkipped(uint256 indexed dealId, uint256 indexed date, RevaluationSkip reason);
     /// @notice Emitted when a revaluation raises a margin call.
@@ -245,7 +250,13 @@ interface IRepoBook {
         uint256 quantity
     );
     /// @notice Emitted when a later revaluation resizes an open margin call (its due date is kept).
-    event MarginCallResized(uint256 indexed dealId, RepoSide indexed side, uint256 date, uint256 cash, uint256 quantity);
+    event MarginCallResized(
+        uint256 indexed dealId,
+        RepoSide indexed side,
+        uint256 date,
+        uint256 cash,
+        uint256 quantity
+    );
     /// @notice Emitted when a revaluation (back inside the corridor) or the closing leg cancels an open call.
     event MarginCallCancelled(uint256 indexed dealId, RepoSide indexed side, uint256 date);
     /// @notice Emitted when a margin call is settled.
@@ -441,6 +452,16 @@ interface IRepoBook {
      * @param dealId Deal id.
      */
     function accept(uint256 dealId) external;
+
+    /**
+     * @notice Records the parties' signatures and accepts the deal in one transaction (the agent collected the
+     * signatures off chain).
+     * @dev Requires AGENT_ROLE; status Proposed or Signed; every signature checked as by {sign}; after them the
+     * deal must be signed by both parties. Emits {RepoSigned} per signature and {RepoAccepted}.
+     * @param dealId Deal id.
+     * @param signatures Signatures of the parties that have not signed yet.
+     */
+    function acceptWithSignatures(uint256 dealId, PartySignature[] calldata signatures) external;
 
     /**
      * @notice Settles the opening leg through tokens, atomically: the securities move to the lender under the

@@ -3,23 +3,19 @@ pragma solidity 0.8.30;
 
 import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
 import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
-import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ConsortiumUpgradeable} from "../access/ConsortiumUpgradeable.sol";
-import {IParticipantRegistry, ParticipantKind, ParticipantStatus} from "../interfaces/IParticipantRegistry.sol";
+import {IParticipantRegistry, ParticipantStatus} from "../interfaces/IParticipantRegistry.sol";
 import {IEncumberableToken} from "../interfaces/IEncumberableToken.sol";
-import {ISecurityToken, InstrumentKind} from "../interfaces/ISecurityToken.sol";
-import {ITokenFactory, TokenType} from "../interfaces/ITokenFactory.sol";
+import {ITokenFactory} from "../interfaces/ITokenFactory.sol";
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 import {IHolidayCalendar} from "../interfaces/IHolidayCalendar.sol";
-import {IRepoBook, RepoStatus, ObligationStatus, RepoSide, RevaluationSkip} from "../interfaces/IRepoBook.sol";
+import {IRepoBook, RepoStatus, ObligationStatus, RepoSide} from "../interfaces/IRepoBook.sol";
 import {RepoMath} from "../libraries/RepoMath.sol";
 import {RepoRevaluation} from "./RepoRevaluation.sol";
 import {RepoTypes} from "./RepoTypes.sol";
 import {RepoOperations} from "./RepoOperations.sol";
-import {CouponLib} from "../libraries/CouponLib.sol";
 import {DateLib} from "../libraries/DateLib.sol";
-import {DayCountConvention} from "../libraries/DayCountConvention.sol";
 
 /**
  * @title RepoBook
@@ -29,16 +25,17 @@ import {DayCountConvention} from "../libraries/DayCountConvention.sol";
  * margin rate, initial LTV, lower trigger | upper trigger, dates, party ids); accounts, purchased quantity
  * and the terms hash take three more; the mutable state (status, flags, margin count, last revalued date,
  * LTV, collateral quantity) is ONE slot, written once per revaluation, and the last revalued date in it is
- * the idempotency marker. Security data (ISIN, currency, bond terms) is copied from the token once, when a
- * security is first used. A revaluation batch caches per (security, deal currency) the price, FX rate and
- * accrued coupon and per calendar the business-day answer in memory, so a batch of deals on few
- * securities reads the oracle and the calendar once per security.
+ * the idempotency marker (layout in {RepoTypes}). Security data (ISIN, currency, bond terms), the cash token
+ * of a currency and known calendars are recorded once, at first use. Revaluation ({RepoRevaluation}) and
+ * proposal validation and token movements ({RepoOperations}) are linked libraries called by DELEGATECALL,
+ * which keeps the book under the contract size limit; they act on the book's storage and emit its events.
  *
  * Roles: AGENT_ROLE (the tri-party agent, the depository) accepts deals, settles or confirms opening legs,
  * off-chain margin transfers, closing legs and close-outs; the parties' authorised signers (registry) propose,
  * sign (EIP-712), settle their calls on chain, agree terminations, cancel, attach documents and post messages;
  * revaluation is open to anyone; DEFAULT_ADMIN_ROLE grants roles and upgrades. The book must hold
- * LOCK_OPERATOR_ROLE on the security and cash tokens (a standing role of the token factory).
+ * LOCK_OPERATOR_ROLE (collateral encumbrances) and SETTLEMENT_ROLE (compliant free-balance legs) on the
+ * security and cash tokens, as standing roles of the token factory.
  */
 contract RepoBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable, IRepoBook {
     /// @notice Role of the tri-party agent.
@@ -49,24 +46,22 @@ contract RepoBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable
     uint256 public constant MAX_MARGIN_DEADLINE_DAYS = 30;
 
     /// @notice EIP-712 type of the terms.
-    bytes32 public constant TERMS_TYPEHASH =
-        keccak256(
-            "Terms(uint32 borrower,uint32 lender,address borrowerAccount,address lenderAccount,address security,"
-            "uint96 quantity,bytes3 currency,uint128 purchasePrice,uint64 repoRate,uint16 basis,uint32 tradeDate,"
-            "uint32 startDate,uint32 repurchaseDate,uint64 initialLtv,uint64 lowerTrigger,uint64 upperTrigger,"
-            "uint8 marginDeadlineDays,uint128 minimumTransfer,uint64 cashMarginRate,bytes4 calendar,"
-            "uint8 couponDayCount)"
-        );
+    bytes32 public constant TERMS_TYPEHASH = keccak256(
+        "Terms(uint32 borrower,uint32 lender,address borrowerAccount,address lenderAccount,address security,"
+        "uint96 quantity,bytes3 currency,uint128 purchasePrice,uint64 repoRate,uint16 basis,uint32 tradeDate,"
+        "uint32 startDate,uint32 repurchaseDate,uint64 initialLtv,uint64 lowerTrigger,uint64 upperTrigger,"
+        "uint8 marginDeadlineDays,uint128 minimumTransfer,uint64 cashMarginRate,bytes4 calendar,"
+        "uint8 couponDayCount)"
+    );
     /// @notice EIP-712 type a party's signer signs.
-    bytes32 public constant SIGNATURE_TYPEHASH =
-        keccak256(
-            "RepoSignature(uint256 dealId,Terms terms,uint256 nonce,uint256 deadline)"
-            "Terms(uint32 borrower,uint32 lender,address borrowerAccount,address lenderAccount,address security,"
-            "uint96 quantity,bytes3 currency,uint128 purchasePrice,uint64 repoRate,uint16 basis,uint32 tradeDate,"
-            "uint32 startDate,uint32 repurchaseDate,uint64 initialLtv,uint64 lowerTrigger,uint64 upperTrigger,"
-            "uint8 marginDeadlineDays,uint128 minimumTransfer,uint64 cashMarginRate,bytes4 calendar,"
-            "uint8 couponDayCount)"
-        );
+    bytes32 public constant SIGNATURE_TYPEHASH = keccak256(
+        "RepoSignature(uint256 dealId,Terms terms,uint256 nonce,uint256 deadline)"
+        "Terms(uint32 borrower,uint32 lender,address borrowerAccount,address lenderAccount,address security,"
+        "uint96 quantity,bytes3 currency,uint128 purchasePrice,uint64 repoRate,uint16 basis,uint32 tradeDate,"
+        "uint32 startDate,uint32 repurchaseDate,uint64 initialLtv,uint64 lowerTrigger,uint64 upperTrigger,"
+        "uint8 marginDeadlineDays,uint128 minimumTransfer,uint64 cashMarginRate,bytes4 calendar,"
+        "uint8 couponDayCount)"
+    );
 
     /// @dev Layout of the book's storage (ERC-7201 namespace `csd.storage.RepoBook`): see {RepoTypes}.
     function _s() private pure returns (RepoTypes.RepoStorage storage) {
@@ -108,39 +103,20 @@ contract RepoBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable
         address caller = _msgSender();
         IParticipantRegistry registry = _s().registry;
         if (
-            !hasRole(AGENT_ROLE, caller) &&
             !registry.isAuthorisedSigner(t.borrower, caller) &&
-            !registry.isAuthorisedSigner(t.lender, caller)
+            !registry.isAuthorisedSigner(t.lender, caller) &&
+            !hasRole(AGENT_ROLE, caller)
         ) revert RepoNotAuthorised(0, caller);
         return RepoOperations.propose(t, caller);
     }
 
     /// @inheritdoc IRepoBook
     function sign(uint256 dealId, address signer, uint256 deadline, bytes calldata signature) external {
-        RepoTypes.RepoStorage storage $ = _s();
         RepoTypes.Deal storage d = _deal(dealId);
         RepoTypes.State memory s = d.state;
         if (s.status != RepoStatus.Proposed) revert RepoWrongStatus(dealId, s.status);
-        if (block.timestamp > deadline) revert RepoSignatureExpired(deadline, block.timestamp);
-        (uint32 participantId, , ParticipantStatus pStatus) = $.registry.signerOf(signer);
-        uint8 flag;
-        if (participantId == d.borrower) flag = RepoTypes.F_BORROWER_SIGNED;
-        else if (participantId == d.lender) flag = RepoTypes.F_LENDER_SIGNED;
-        if (flag == 0 || participantId == 0 || pStatus != ParticipantStatus.Active) {
-            revert RepoSignerNotParty(dealId, signer);
-        }
-        if (s.flags & flag != 0) revert RepoAlreadySigned(dealId, participantId);
-        uint256 nonce = _useNonce(signer);
-        bytes32 digest = _hashTypedDataV4(
-            keccak256(abi.encode(SIGNATURE_TYPEHASH, dealId, d.termsHash, nonce, deadline))
-        );
-        if (!SignatureChecker.isValidSignatureNow(signer, digest, signature)) revert RepoSignatureInvalid(signer);
-        s.flags |= flag;
-        if (s.flags & (RepoTypes.F_BORROWER_SIGNED | RepoTypes.F_LENDER_SIGNED) == (RepoTypes.F_BORROWER_SIGNED | RepoTypes.F_LENDER_SIGNED)) {
-            s.status = RepoStatus.Signed;
-        }
+        _recordSignature(dealId, d, s, signer, deadline, signature);
         d.state = s;
-        emit RepoSigned(dealId, participantId, signer, nonce);
     }
 
     /// @inheritdoc IRepoBook
@@ -229,6 +205,21 @@ contract RepoBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable
     }
 
     /// @inheritdoc IRepoBook
+    function acceptWithSignatures(uint256 dealId, PartySignature[] calldata signatures) external onlyRole(AGENT_ROLE) {
+        RepoTypes.Deal storage d = _deal(dealId);
+        RepoTypes.State memory s = d.state;
+        if (s.status != RepoStatus.Proposed && s.status != RepoStatus.Signed) revert RepoWrongStatus(dealId, s.status);
+        for (uint256 i = 0; i < signatures.length; ++i) {
+            PartySignature calldata p = signatures[i];
+            _recordSignature(dealId, d, s, p.signer, p.deadline, p.signature);
+        }
+        if (s.status != RepoStatus.Signed) revert RepoWrongStatus(dealId, s.status);
+        s.status = RepoStatus.Accepted;
+        d.state = s;
+        emit RepoAccepted(dealId, _msgSender());
+    }
+
+    /// @inheritdoc IRepoBook
     function settleOpening(uint256 dealId) external onlyRole(AGENT_ROLE) {
         _deal(dealId);
         RepoOperations.open(dealId, true, bytes32(0));
@@ -303,6 +294,16 @@ contract RepoBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable
     }
 
     /* VIEWS */
+
+    /// @dev The EIP-712 domain name as a constant: no storage read per signature.
+    function _EIP712Name() internal pure override returns (string memory) {
+        return "csd-ledger RepoBook";
+    }
+
+    /// @dev The EIP-712 domain version as a constant.
+    function _EIP712Version() internal pure override returns (string memory) {
+        return "1";
+    }
 
     /// @inheritdoc IRepoBook
     function terms(uint256 dealId) external view returns (Terms memory t) {
@@ -406,6 +407,35 @@ contract RepoBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable
     }
 
     /* CHECKS */
+
+    /// @dev Checks one party signature over the deal's terms and records it in `s` (written by the caller).
+    function _recordSignature(
+        uint256 dealId,
+        RepoTypes.Deal storage d,
+        RepoTypes.State memory s,
+        address signer,
+        uint256 deadline,
+        bytes calldata signature
+    ) private {
+        if (block.timestamp > deadline) revert RepoSignatureExpired(deadline, block.timestamp);
+        (uint32 participantId, , ParticipantStatus pStatus) = _s().registry.signerOf(signer);
+        uint8 flag;
+        if (participantId == d.borrower) flag = RepoTypes.F_BORROWER_SIGNED;
+        else if (participantId == d.lender) flag = RepoTypes.F_LENDER_SIGNED;
+        if (flag == 0 || participantId == 0 || pStatus != ParticipantStatus.Active) {
+            revert RepoSignerNotParty(dealId, signer);
+        }
+        if (s.flags & flag != 0) revert RepoAlreadySigned(dealId, participantId);
+        uint256 nonce = _useNonce(signer);
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(SIGNATURE_TYPEHASH, dealId, d.termsHash, nonce, deadline))
+        );
+        if (!SignatureChecker.isValidSignatureNow(signer, digest, signature)) revert RepoSignatureInvalid(signer);
+        s.flags |= flag;
+        uint8 both = RepoTypes.F_BORROWER_SIGNED | RepoTypes.F_LENDER_SIGNED;
+        if (s.flags & both == both) s.status = RepoStatus.Signed;
+        emit RepoSigned(dealId, participantId, signer, nonce);
+    }
 
     function _checkPartyOrAgent(uint256 dealId, RepoTypes.Deal storage d) private view {
         address caller = _msgSender();

@@ -2,7 +2,6 @@
 pragma solidity 0.8.30;
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
-import {ParticipantStatus} from "../interfaces/IParticipantRegistry.sol";
 import {IEncumberableToken} from "../interfaces/IEncumberableToken.sol";
 import {ISecurityToken, InstrumentKind} from "../interfaces/ISecurityToken.sol";
 import {TokenType} from "../interfaces/ITokenFactory.sol";
@@ -22,14 +21,13 @@ import {RepoTypes} from "./RepoTypes.sol";
 library RepoOperations {
     uint256 internal constant MAX_CASH_MARGINS = 16;
     uint256 internal constant MAX_MARGIN_DEADLINE_DAYS = 30;
-    bytes32 internal constant TERMS_TYPEHASH =
-        keccak256(
-            "Terms(uint32 borrower,uint32 lender,address borrowerAccount,address lenderAccount,address security,"
-            "uint96 quantity,bytes3 currency,uint128 purchasePrice,uint64 repoRate,uint16 basis,uint32 tradeDate,"
-            "uint32 startDate,uint32 repurchaseDate,uint64 initialLtv,uint64 lowerTrigger,uint64 upperTrigger,"
-            "uint8 marginDeadlineDays,uint128 minimumTransfer,uint64 cashMarginRate,bytes4 calendar,"
-            "uint8 couponDayCount)"
-        );
+    bytes32 internal constant TERMS_TYPEHASH = keccak256(
+        "Terms(uint32 borrower,uint32 lender,address borrowerAccount,address lenderAccount,address security,"
+        "uint96 quantity,bytes3 currency,uint128 purchasePrice,uint64 repoRate,uint16 basis,uint32 tradeDate,"
+        "uint32 startDate,uint32 repurchaseDate,uint64 initialLtv,uint64 lowerTrigger,uint64 upperTrigger,"
+        "uint8 marginDeadlineDays,uint128 minimumTransfer,uint64 cashMarginRate,bytes4 calendar,"
+        "uint8 couponDayCount)"
+    );
 
     /// @notice Validates and stores a proposed deal (the book checked the caller).
     /// @param t Terms.
@@ -41,32 +39,34 @@ library RepoOperations {
         _checkNumbers(t);
         uint8 cashDecimals = _checkMarket($, t);
         dealId = ++$.dealCount;
-        RepoTypes.Deal storage d = $.deals[dealId];
-        d.security = t.security;
-        d.currency = t.currency;
-        d.calendar = t.calendar;
-        d.basis = t.basis;
-        d.marginDeadlineDays = t.marginDeadlineDays;
-        d.cashDecimals = cashDecimals;
-        d.couponDayCount = DayCountConvention(t.couponDayCount);
-        d.purchasePrice = t.purchasePrice;
-        d.minimumTransfer = t.minimumTransfer;
-        d.repoRate = t.repoRate;
-        d.cashMarginRate = t.cashMarginRate;
-        d.initialLtv = t.initialLtv;
-        d.lowerTrigger = t.lowerTrigger;
-        d.upperTrigger = t.upperTrigger;
-        d.tradeDate = t.tradeDate;
-        d.startDate = t.startDate;
-        d.repurchaseDate = t.repurchaseDate;
-        d.borrower = t.borrower;
-        d.lender = t.lender;
-        d.borrowerAccount = t.borrowerAccount;
-        d.quantity = t.quantity;
-        d.lenderAccount = t.lenderAccount;
         bytes32 h = hashTerms(t);
-        d.termsHash = h;
-        d.state.status = RepoStatus.Proposed;
+        // One memory-to-storage copy writes each of the eight slots once.
+        $.deals[dealId] = RepoTypes.Deal({
+            security: t.security,
+            currency: t.currency,
+            calendar: t.calendar,
+            basis: t.basis,
+            marginDeadlineDays: t.marginDeadlineDays,
+            cashDecimals: cashDecimals,
+            couponDayCount: DayCountConvention(t.couponDayCount),
+            purchasePrice: t.purchasePrice,
+            minimumTransfer: t.minimumTransfer,
+            repoRate: t.repoRate,
+            cashMarginRate: t.cashMarginRate,
+            initialLtv: t.initialLtv,
+            lowerTrigger: t.lowerTrigger,
+            upperTrigger: t.upperTrigger,
+            tradeDate: t.tradeDate,
+            startDate: t.startDate,
+            repurchaseDate: t.repurchaseDate,
+            borrower: t.borrower,
+            lender: t.lender,
+            borrowerAccount: t.borrowerAccount,
+            quantity: t.quantity,
+            lenderAccount: t.lenderAccount,
+            termsHash: h,
+            state: RepoTypes.State(RepoStatus.Proposed, 0, 0, 0, 0, 0)
+        });
         emit IRepoBook.RepoProposed(dealId, caller, h, t);
     }
 
@@ -86,10 +86,8 @@ library RepoOperations {
         emit IRepoBook.RepoOpened(dealId, d.security, onChain, s.quantity, d.purchasePrice, settlementRef);
         if (onChain) {
             (address borrowerAccount, address lenderAccount) = (d.borrowerAccount, d.lenderAccount);
-            IEncumberableToken sec = IEncumberableToken(d.security);
-            sec.encumber(borrowerAccount, dealId, s.quantity);
-            sec.moveEncumbered(borrowerAccount, lenderAccount, dealId, s.quantity, true);
-            _pay(dealId, _cashToken(d.currency), lenderAccount, borrowerAccount, d.purchasePrice);
+            _deliverEncumbered(IEncumberableToken(d.security), dealId, borrowerAccount, lenderAccount, s.quantity);
+            _pay(_cashToken(d.currency), lenderAccount, borrowerAccount, d.purchasePrice);
         }
     }
 
@@ -121,9 +119,12 @@ library RepoOperations {
         RepoTypes.Deal storage d = RepoTypes.layout().deals[dealId];
         RepoTypes.State memory s = d.state;
         if (s.status != RepoStatus.Active) revert IRepoBook.RepoWrongStatus(dealId, s.status);
-        if ((s.flags & RepoTypes.F_ON_CHAIN != 0) != onChain) revert IRepoBook.RepoSettlementModeMismatch(dealId, !onChain);
+        if ((s.flags & RepoTypes.F_ON_CHAIN != 0) != onChain)
+            revert IRepoBook.RepoSettlementModeMismatch(dealId, !onChain);
         uint256 today = DateLib.dayOf(block.timestamp);
-        bool terminated = s.flags & (RepoTypes.F_BORROWER_AGREED | RepoTypes.F_LENDER_AGREED) == (RepoTypes.F_BORROWER_AGREED | RepoTypes.F_LENDER_AGREED);
+        bool terminated =
+            s.flags & (RepoTypes.F_BORROWER_AGREED | RepoTypes.F_LENDER_AGREED) ==
+                (RepoTypes.F_BORROWER_AGREED | RepoTypes.F_LENDER_AGREED);
         uint256 closeDate = d.repurchaseDate;
         if (terminated && today < closeDate) closeDate = today;
         if (today < closeDate) revert IRepoBook.RepoNotMatured(dealId, closeDate, today);
@@ -138,9 +139,15 @@ library RepoOperations {
         d.state = s;
         if (onChain) {
             IEncumberableToken cash = _cashToken(d.currency);
-            if (c.borrowerPays != 0) _pay(dealId, cash, d.borrowerAccount, d.lenderAccount, c.borrowerPays);
-            if (c.lenderPays != 0) _pay(dealId, cash, d.lenderAccount, d.borrowerAccount, c.lenderPays);
-            IEncumberableToken(d.security).moveEncumbered(d.lenderAccount, d.borrowerAccount, dealId, c.quantity, false);
+            if (c.borrowerPays != 0) _pay(cash, d.borrowerAccount, d.lenderAccount, c.borrowerPays);
+            if (c.lenderPays != 0) _pay(cash, d.lenderAccount, d.borrowerAccount, c.lenderPays);
+            IEncumberableToken(d.security).moveEncumbered(
+                d.lenderAccount,
+                d.borrowerAccount,
+                dealId,
+                c.quantity,
+                false
+            );
         }
         emit IRepoBook.RepoClosed(dealId, c);
     }
@@ -177,7 +184,11 @@ library RepoOperations {
         } else {
             uint256 index = s.cashMargins;
             if (index >= MAX_CASH_MARGINS) revert IRepoBook.RepoTooManyCashMargins(dealId, MAX_CASH_MARGINS);
-            RepoTypes.layout().margins[dealId][index] = RepoTypes.StoredMargin(uint128(amount), uint32(postedOn), byLender);
+            RepoTypes.layout().margins[dealId][index] = RepoTypes.StoredMargin(
+                uint128(amount),
+                uint32(postedOn),
+                byLender
+            );
             s.cashMargins = uint8(index + 1);
         }
         d.state = s;
@@ -186,12 +197,11 @@ library RepoOperations {
             ? (d.lenderAccount, d.borrowerAccount)
             : (d.borrowerAccount, d.lenderAccount);
         if (!inSecurities) {
-            _pay(dealId, _cashToken(d.currency), from, to, amount);
+            _pay(_cashToken(d.currency), from, to, amount);
         } else if (byLender) {
             IEncumberableToken(d.security).moveEncumbered(from, to, dealId, amount, false);
         } else {
-            IEncumberableToken(d.security).encumber(from, dealId, amount);
-            IEncumberableToken(d.security).moveEncumbered(from, to, dealId, amount, true);
+            _deliverEncumbered(IEncumberableToken(d.security), dealId, from, to, amount);
         }
     }
 
@@ -263,18 +273,28 @@ library RepoOperations {
         }
     }
 
-    /// @dev Pays `amount` of cash from `from` to `to` under the deal's purpose: locked, then moved free.
-    function _pay(uint256 dealId, IEncumberableToken cash, address from, address to, uint256 amount) private {
-        cash.encumber(from, dealId, amount);
-        cash.moveEncumbered(from, to, dealId, amount, false);
+    /// @dev Delivers securities from the borrower's free balance to the lender, where they stay encumbered under
+    /// the deal: a compliant transfer and a lock in one transaction, so either both happen or neither.
+    function _deliverEncumbered(
+        IEncumberableToken sec,
+        uint256 dealId,
+        address from,
+        address to,
+        uint256 amount
+    ) private {
+        sec.settlementTransfer(from, to, amount);
+        sec.encumber(to, dealId, amount);
     }
 
+    /// @dev Pays `amount` of free cash from `from` to `to`, with every compliance check of an ordinary transfer
+    /// (the book is a settlement engine of the cash token: both parties signed the terms that oblige the payment).
+    function _pay(IEncumberableToken cash, address from, address to, uint256 amount) private {
+        cash.settlementTransfer(from, to, amount);
+    }
+
+    /// @dev Both accounts must act for their (active) party: the registry's authorised-signer check covers status.
     function _checkParties(RepoTypes.RepoStorage storage $, IRepoBook.Terms calldata t) private view {
-        if (t.borrower == t.lender) revert IRepoBook.RepoPartyInvalid(t.lender);
-        (, ParticipantStatus bs) = $.registry.kindAndStatusOf(t.borrower);
-        if (bs != ParticipantStatus.Active) revert IRepoBook.RepoPartyInvalid(t.borrower);
-        (, ParticipantStatus ls) = $.registry.kindAndStatusOf(t.lender);
-        if (ls != ParticipantStatus.Active) revert IRepoBook.RepoPartyInvalid(t.lender);
+        if (t.borrower == t.lender || t.borrower == 0) revert IRepoBook.RepoPartyInvalid(t.lender);
         if (!$.registry.isAuthorisedSigner(t.borrower, t.borrowerAccount)) {
             revert IRepoBook.RepoAccountNotOfParty(t.borrower, t.borrowerAccount);
         }
@@ -290,7 +310,8 @@ library RepoOperations {
         if (t.lowerTrigger == 0 || t.lowerTrigger > t.initialLtv || t.initialLtv > t.upperTrigger) {
             revert IRepoBook.RepoCorridorInvalid(t.lowerTrigger, t.initialLtv, t.upperTrigger);
         }
-        if (t.lowerTrigger == t.upperTrigger) revert IRepoBook.RepoCorridorInvalid(t.lowerTrigger, t.initialLtv, t.upperTrigger);
+        if (t.lowerTrigger == t.upperTrigger)
+            revert IRepoBook.RepoCorridorInvalid(t.lowerTrigger, t.initialLtv, t.upperTrigger);
         if (t.tradeDate > t.startDate || t.startDate >= t.repurchaseDate) {
             revert IRepoBook.RepoDatesInvalid(t.tradeDate, t.startDate, t.repurchaseDate);
         }
@@ -303,22 +324,37 @@ library RepoOperations {
     }
 
     /// @dev Security, oracle feed, cash token and calendar; registers the security's data at first use.
-    function _checkMarket(RepoTypes.RepoStorage storage $, IRepoBook.Terms calldata t) private returns (uint8 cashDecimals) {
-        if (t.security == address(0) || $.factory.tokenType(t.security) != TokenType.Security) {
-            revert IRepoBook.RepoUnknownSecurity(t.security);
-        }
+    function _checkMarket(
+        RepoTypes.RepoStorage storage $,
+        IRepoBook.Terms calldata t
+    ) private returns (uint8 cashDecimals) {
         RepoTypes.SecurityInfo storage info = $.securities[t.security];
-        if (!info.known) _register(info, t.security);
-        bytes12 isin = info.isin;
-        if ($.oracle.currencyOf(isin) == bytes3(0)) revert IRepoBook.RepoSecurityNotPriced(t.security, isin);
+        // A security is registered once, after the factory and the oracle vouched for it; neither forgets it.
+        if (!info.known) {
+            if (t.security == address(0) || $.factory.tokenType(t.security) != TokenType.Security) {
+                revert IRepoBook.RepoUnknownSecurity(t.security);
+            }
+            _register(info, t.security);
+            bytes12 isin = info.isin;
+            if ($.oracle.currencyOf(isin) == bytes3(0)) revert IRepoBook.RepoSecurityNotPriced(t.security, isin);
+        }
         if (info.isBond && t.couponDayCount != uint8(info.dayCount)) {
             revert IRepoBook.RepoDayCountMismatch(uint8(info.dayCount), t.couponDayCount);
         }
-        address cash = $.factory.cashByCurrency(t.currency);
-        if (cash == address(0)) revert IRepoBook.RepoUnknownCurrency(t.currency);
-        cashDecimals = IERC20Metadata(cash).decimals();
-        (bool exists, ) = $.calendar.calendarInfo(t.calendar);
-        if (!exists) revert IRepoBook.RepoUnknownCalendar(t.calendar);
+        RepoTypes.CashInfo memory cash = $.cash[t.currency];
+        if (cash.token == address(0)) {
+            // The factory keeps one cash token per currency for good; its decimals are fixed at issue.
+            cash.token = $.factory.cashByCurrency(t.currency);
+            if (cash.token == address(0)) revert IRepoBook.RepoUnknownCurrency(t.currency);
+            cash.decimals = IERC20Metadata(cash.token).decimals();
+            $.cash[t.currency] = cash;
+        }
+        cashDecimals = cash.decimals;
+        if (!$.calendars[t.calendar]) {
+            (bool exists, ) = $.calendar.calendarInfo(t.calendar);
+            if (!exists) revert IRepoBook.RepoUnknownCalendar(t.calendar);
+            $.calendars[t.calendar] = true;
+        }
     }
 
     function _register(RepoTypes.SecurityInfo storage info, address security) private {
@@ -341,6 +377,6 @@ library RepoOperations {
     }
 
     function _cashToken(bytes3 currency) private view returns (IEncumberableToken) {
-        return IEncumberableToken(RepoTypes.layout().factory.cashByCurrency(currency));
+        return IEncumberableToken(RepoTypes.layout().cash[currency].token);
     }
 }

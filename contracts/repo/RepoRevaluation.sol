@@ -44,7 +44,6 @@ library RepoRevaluation {
         uint256 calendarCount;
     }
 
-
     /// @notice Revalues deals for a business date (see {IRepoBook-revalue}).
     /// @param dealIds Deals to revalue.
     /// @param date Business date (day number), not after today.
@@ -67,7 +66,6 @@ library RepoRevaluation {
             }
         }
     }
-
 
     /// @dev Revalues one deal for `b.date`; returns whether it was revalued and whether a call is open after.
     function _revalueOne(uint256 dealId, Batch memory b) private returns (bool, bool) {
@@ -170,7 +168,11 @@ library RepoRevaluation {
             if (any && side == want) {
                 IRepoBook.Obligation storage o = $.obligations[dealId][side];
                 if (open) {
-                    (o.cash, o.quantity, o.updatedOn) = (uint128(out.callCash), uint128(out.callQuantity), uint32(date));
+                    (o.cash, o.quantity, o.updatedOn) = (
+                        uint128(out.callCash),
+                        uint128(out.callQuantity),
+                        uint32(date)
+                    );
                     emit IRepoBook.MarginCallResized(dealId, side, date, out.callCash, out.callQuantity);
                 } else {
                     $.obligations[dealId][side] = IRepoBook.Obligation({
@@ -199,7 +201,11 @@ library RepoRevaluation {
     }
 
     /// @dev 1 business day, 2 holiday, 3 calendar year not loaded; cached per calendar in the batch.
-    function _businessDay(RepoTypes.RepoStorage storage $, Batch memory b, bytes4 cal) private view returns (uint8 answer) {
+    function _businessDay(
+        RepoTypes.RepoStorage storage $,
+        Batch memory b,
+        bytes4 cal
+    ) private view returns (uint8 answer) {
         for (uint256 i = 0; i < b.calendarCount; ++i) {
             if (b.calendars[i].calendar == cal) return b.calendars[i].answer;
         }

@@ -85,6 +85,12 @@ library RepoTypes {
         uint64 couponRate;
     }
 
+    /// @dev The deal currency's cash token, resolved once through the factory (one slot).
+    struct CashInfo {
+        address token;
+        uint8 decimals;
+    }
+
     /// @dev Cash margin as stored: one slot.
     struct StoredMargin {
         uint128 amount;
@@ -104,6 +110,8 @@ library RepoTypes {
         mapping(uint256 dealId => mapping(RepoSide side => IRepoBook.Obligation)) obligations;
         mapping(uint256 dealId => mapping(uint256 index => StoredMargin)) margins;
         mapping(address security => SecurityInfo) securities;
+        mapping(bytes3 currency => CashInfo) cash;
+        mapping(bytes4 calendar => bool) calendars;
     }
 
     // keccak256(abi.encode(uint256(keccak256("csd.storage.RepoBook")) - 1)) & ~bytes32(uint256(0xff))

@@ -67,7 +67,9 @@ const chapter: Chapter = {
     }
     gas.accept = (await (await book.accept(id)).wait())!.gasUsed;
     gas["opening leg"] = (await (await book.settleOpening(id)).wait())!.gasUsed;
-    await (await book.connect(actors.bankA).attachDocument(id, ethers.id("GMRA 2011 + Annex I, bank A / bank B"), "https://docs.example/gmra/ab")).wait();
+    await (
+      await book.connect(actors.bankA).attachDocument(id, ethers.id("GMRA 2011 + Annex I, bank A / bank B"), "https://docs.example/gmra/ab")
+    ).wait();
     story.table(
       Object.entries(gas).map(([step, g]) => ({ step, gas: g.toLocaleString("en-US") })),
       ["step", "gas"],
@@ -104,7 +106,9 @@ const chapter: Chapter = {
       "Margin call (restores the initial 80 % LTV; securities rounded up against the borrower)",
     );
     const settle = (await (await book.connect(actors.bankA).settleObligation(id, 0, true)).wait())!;
-    story.say(`\nBank A delivers ${o.quantity} OFZ (${settle.gasUsed.toLocaleString("en-US")} gas): they move to bank B, still encumbered under the deal.`);
+    story.say(
+      `\nBank A delivers ${o.quantity} OFZ (${settle.gasUsed.toLocaleString("en-US")} gas): they move to bank B, still encumbered under the deal.`,
+    );
     const d3 = await day("2026-11-16", "905");
     story.say(`2026-11-16: clean price 905.00 → ${d3.revalued} deal revalued, ${d3.marginCalls} margin call.`);
     const again = await revalueInBatches(book, [id], isoToDay("2026-11-16"));
@@ -134,7 +138,9 @@ const chapter: Chapter = {
     const closing = (await (await book.settleRepurchase(id)).wait())!;
     const closed = closing.logs.map((l) => book.interface.parseLog(l)).find((p) => p?.name === "RepoClosed")!;
     const cl = closed.args.closing;
-    story.say(`2026-11-20: the agent settles the closing leg (${closing.gasUsed.toLocaleString("en-US")} gas): bank A pays the repurchase price`);
+    story.say(
+      `2026-11-20: the agent settles the closing leg (${closing.gasUsed.toLocaleString("en-US")} gas): bank A pays the repurchase price`,
+    );
     story.say(`${formatAmount(cl.repurchasePrice, 2)} RUB (11 days at 12 %) and gets back all ${cl.quantity} OFZ, now free.\n`);
     story.table(
       [

@@ -1,17 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import {
-  activeFixture,
-  offChainFixture,
-  proposedFixture,
-  pushEquity,
-  repoFixture,
-  SIDE,
-  STATUS,
-  WAD,
-  XMOS,
-} from "./fixtures";
+import { activeFixture, offChainFixture, proposedFixture, pushEquity, repoFixture, SIDE, STATUS, WAD, XMOS } from "./fixtures";
 import { propose, signTerms, revalueInBatches } from "../../lib/repo";
 import { toDate } from "../../lib/dates";
 
@@ -255,7 +245,9 @@ describe("RepoBook", function () {
       await pushEquity(f, f.days[5], 200n * WAD);
       await f.book.revalue([f.id], f.days[5]);
       await pushEquity(f, f.days[6], 250n * WAD);
-      await expect(f.book.revalue([f.id], f.days[6])).to.emit(f.book, "MarginCallCancelled").withArgs(f.id, SIDE.Borrower, f.days[6]);
+      await expect(f.book.revalue([f.id], f.days[6]))
+        .to.emit(f.book, "MarginCallCancelled")
+        .withArgs(f.id, SIDE.Borrower, f.days[6]);
       expect((await f.book.dealState(f.id)).borrowerCallOpen).to.equal(false);
     });
 
@@ -280,14 +272,18 @@ describe("RepoBook", function () {
       const d = f.days[5];
       await f.calendar.loadHolidays(XMOS, toDate(d).year, [d]);
       await pushEquity(f, d, 250n * WAD);
-      await expect(f.book.revalue([f.id], d)).to.emit(f.book, "RepoRevaluationSkipped").withArgs(f.id, d, 0);
+      await expect(f.book.revalue([f.id], d))
+        .to.emit(f.book, "RepoRevaluationSkipped")
+        .withArgs(f.id, d, 0);
       expect((await f.book.dealState(f.id)).lastRevaluedDate).to.equal(BigInt(d));
       await expect(f.book.revalue([f.id], d)).not.to.emit(f.book, "RepoRevaluationSkipped");
     });
 
     it("skips a deal without a price and keeps it open to a later run", async function () {
       const f = await loadFixture(activeFixture);
-      await expect(f.book.revalue([f.id], f.days[5])).to.emit(f.book, "RepoRevaluationSkipped").withArgs(f.id, f.days[5], 2);
+      await expect(f.book.revalue([f.id], f.days[5]))
+        .to.emit(f.book, "RepoRevaluationSkipped")
+        .withArgs(f.id, f.days[5], 2);
       expect((await f.book.dealState(f.id)).lastRevaluedDate).to.equal(0n);
     });
 

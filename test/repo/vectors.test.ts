@@ -77,7 +77,11 @@ async function throughBook(c: RepoCaseJson, index: number): Promise<RepoOutput |
   const items = [{ feedId: assetFeedId(isin), date, price: input.cleanPrice }];
   if (securityCurrency !== dealCurrency) {
     await (await f.oracle.configureFxPair(currencyToBytes3(securityCurrency), currencyToBytes3(dealCurrency), XVEC, WAD, 30)).wait();
-    items.push({ feedId: await f.oracle.fxFeedId(currencyToBytes3(securityCurrency), currencyToBytes3(dealCurrency)), date, price: input.fxRate });
+    items.push({
+      feedId: await f.oracle.fxFeedId(currencyToBytes3(securityCurrency), currencyToBytes3(dealCurrency)),
+      date,
+      price: input.fxRate,
+    });
   }
   await (await f.oracle.pushPrices(items)).wait();
 

@@ -6,8 +6,8 @@ export const REPO_LIBRARIES = ["RepoRevaluation", "RepoOperations"] as const;
 
 /**
  * The repo book: its two linked libraries, the UUPS proxy (initialised with the registry, token factory,
- * oracle and calendars), AGENT_ROLE for the deployer (the depository) and LOCK_OPERATOR_ROLE on every token
- * through the token factory's standing roles.
+ * oracle and calendars), AGENT_ROLE for the deployer (the depository), and LOCK_OPERATOR_ROLE and
+ * SETTLEMENT_ROLE on every token through the token factory's standing roles.
  */
 const step: DeployStep = {
   id: "060",
@@ -48,10 +48,13 @@ const step: DeployStep = {
     await ctx.grantRole("RepoBook", "AGENT_ROLE", ctx.deployerAddress);
 
     const tokenFactory = await ethers.getContractAt("TokenFactory", ctx.address("TokenFactory"), ctx.deployer);
-    const role = ethers.id("LOCK_OPERATOR_ROLE");
     const standing = await tokenFactory.standingRoles();
-    if (!standing.some((r) => r.role === role && r.account.toLowerCase() === book.toLowerCase())) {
-      await ctx.send(`TokenFactory.addStandingRole(LOCK_OPERATOR_ROLE, RepoBook)`, tokenFactory.addStandingRole(role, book));
+    // LOCK_OPERATOR_ROLE: collateral under the deal's encumbrance; SETTLEMENT_ROLE: the cash legs and cash
+    // margin, paid as compliant free-balance transfers under the signed terms.
+    for (const name of ["LOCK_OPERATOR_ROLE", "SETTLEMENT_ROLE"]) {
+      const role = ethers.id(name);
+      if (standing.some((r) => r.role === role && r.account.toLowerCase() === book.toLowerCase())) continue;
+      await ctx.send(`TokenFactory.addStandingRole(${name}, RepoBook)`, tokenFactory.addStandingRole(role, book));
     }
   },
 };
