@@ -27,10 +27,13 @@ export async function revalueAfterPush(hre: HardhatRuntimeEnvironment, signer: S
   if (updated.length === 0) return { revalued: 0, marginCalls: 0, note: "no price changed" };
   if (revaluers.length === 0) return { revalued: 0, marginCalls: 0, note: "no repo or pledge book deployed" };
   const total: RevaluationResult = { revalued: 0, marginCalls: 0 };
+  const notes: string[] = [];
   for (const r of revaluers) {
     const x = await r.run(hre, signer, updated);
     total.revalued += x.revalued;
     total.marginCalls += x.marginCalls;
+    if (x.note) notes.push(x.note);
   }
+  if (notes.length > 0) total.note = notes.join("; ");
   return total;
 }
