@@ -137,10 +137,11 @@ export class Watcher {
     this.stats.fromBlock = this.checkpoint.nextBlock;
     this.stats.toBlock = this.checkpoint.nextBlock - 1;
     this.log(`watching ${this.followed.size} contract(s) of "${network}" (chain ${chainId}) from block ${this.checkpoint.nextBlock}`);
-    // Tokens issued before the resume point: discovered from the start block, not the checkpoint.
+    // Tokens issued before the resume point: discovered from the suite's first block, whatever the start block.
     if (config.followTokens && !config.contracts) {
       const head = await this.provider.getBlockNumber();
-      const found = await discoverTokens(hre, this.provider, deployment.contracts.TokenFactory, this.followed, start, Math.min(head, this.checkpoint.nextBlock - 1));
+      const until = Math.min(head, this.checkpoint.nextBlock - 1);
+      const found = await discoverTokens(hre, this.provider, deployment.contracts.TokenFactory, this.followed, deployment.block, until);
       if (found.length > 0) this.log(`following ${found.length} issued token(s): ${found.join(", ")}`);
     }
   }
