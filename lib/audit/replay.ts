@@ -84,10 +84,15 @@ export function registerReplayer(event: string, fn: (ev: SuiteEvent, ctx: Replay
 export function registerReplayer(r: Replayer | string, fn?: (ev: SuiteEvent, ctx: ReplayContext) => Expected | Promise<Expected>): void {
   if (typeof r === "string") {
     const event = r;
-    registry.set(`event:${event}`, { name: event, checks: [event], start: (ctx) => ({ replay: (ev) => fn!(ev, ctx) }) });
+    registry.set(event, { name: event, checks: [event], start: (ctx) => ({ replay: (ev) => fn!(ev, ctx) }) });
   } else {
     registry.set(r.name, r);
   }
+}
+
+/** Removes a replayer by name (the event name for the shorthand form). */
+export function unregisterReplayer(name: string): void {
+  registry.delete(name);
 }
 
 /** Every registered replayer, the files of `lib/audit/replayers/` first loaded. */
@@ -107,7 +112,7 @@ export function replayers(): Replayer[] {
 }
 
 function text(v: unknown): string {
-  return typeof v === "boolean" ? String(v) : String(v);
+  return String(v);
 }
 
 /** Compares an event's fields with the recomputed ones; one mismatch per differing field. */
