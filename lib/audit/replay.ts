@@ -201,7 +201,8 @@ export async function auditReplay(
   const { UserError } = await import("../cli");
   const { deploymentContracts, discoverTokens, fetchEvents } = await import("../events");
   const deployment = opts.deployment ?? readDeployment(hre.network.name);
-  if (!deployment) throw new UserError(`no deployment file for "${hre.network.name}": run \`npx hardhat suite:deploy --network ${hre.network.name}\``);
+  if (!deployment)
+    throw new UserError(`no deployment file for "${hre.network.name}": run \`npx hardhat suite:deploy --network ${hre.network.name}\``);
   const provider = hre.ethers.provider;
   const head = await provider.getBlockNumber();
   const from = opts.fromBlock ?? deployment.block;

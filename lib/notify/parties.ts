@@ -52,7 +52,11 @@ export function registryLookup(provider: Provider, registry: string): (address: 
   const cache = new Map<string, Promise<number>>();
   return (address) => {
     const key = address.toLowerCase();
-    if (!cache.has(key)) cache.set(key, c.signerOf(address).then((r: bigint[]) => Number(r[0])));
+    if (!cache.has(key))
+      cache.set(
+        key,
+        c.signerOf(address).then((r: bigint[]) => Number(r[0])),
+      );
     return cache.get(key)!;
   };
 }

@@ -225,12 +225,26 @@ export class Watcher {
         out.push({ ...base, key: `${id}:p${p}:email`, recipient, channel: "email", target, ...mail });
       }
       for (const url of contact.webhook ?? []) {
-        out.push({ ...base, key: `${id}:p${p}:webhook:${url}`, recipient, channel: "webhook", target: url, body: webhookBody(ev, chainId, participants, recipient) });
+        out.push({
+          ...base,
+          key: `${id}:p${p}:webhook:${url}`,
+          recipient,
+          channel: "webhook",
+          target: url,
+          body: webhookBody(ev, chainId, participants, recipient),
+        });
       }
     }
     if (config.webhook?.url) {
       const url = config.webhook.url;
-      out.push({ ...base, key: `${id}:default:webhook:${url}`, recipient: "default", channel: "webhook", target: url, body: webhookBody(ev, chainId, participants, "default") });
+      out.push({
+        ...base,
+        key: `${id}:default:webhook:${url}`,
+        recipient: "default",
+        channel: "webhook",
+        target: url,
+        body: webhookBody(ev, chainId, participants, "default"),
+      });
     }
     return out;
   }
@@ -246,9 +260,15 @@ export class Watcher {
     const outboxKeys = new Set(this.checkpoint.outbox.map((d) => d.key));
     for (const ev of events) {
       if (this.stopped) return false;
-      const participants = await participantsOf(ev, { provider: this.provider, deployment: this.deployment, participantOf: this.participantOf });
+      const participants = await participantsOf(ev, {
+        provider: this.provider,
+        deployment: this.deployment,
+        participantOf: this.participantOf,
+      });
       this.stats.events++;
-      this.log(`${ev.event} on ${ev.contract} (block ${ev.blockNumber}, log ${ev.logIndex}) → participants ${participants.join(", ") || "none"}`);
+      this.log(
+        `${ev.event} on ${ev.contract} (block ${ev.blockNumber}, log ${ev.logIndex}) → participants ${participants.join(", ") || "none"}`,
+      );
       for (const d of this.deliveriesOf(ev, this.checkpoint.chainId, participants)) {
         if (this.sent.has(d.key) || outboxKeys.has(d.key)) {
           this.stats.alreadySent++;

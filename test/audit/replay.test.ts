@@ -43,7 +43,15 @@ function tamper(ev: SuiteEvent, followed: Awaited<ReturnType<typeof deploymentCo
   const a = ev.parsed.args;
   const out = { ...a.out.toObject(), [field]: a.out[field] + 1n };
   const { topics, data } = c.iface.encodeEventLog(ev.parsed.fragment, [a.id, a.date, a.closePrice, a.shares, a.pledgedCash, out]);
-  const log = { address: ev.address, topics, data, blockNumber: ev.blockNumber, blockHash: ev.blockHash, transactionHash: ev.txHash, index: ev.logIndex };
+  const log = {
+    address: ev.address,
+    topics,
+    data,
+    blockNumber: ev.blockNumber,
+    blockHash: ev.blockHash,
+    transactionHash: ev.txHash,
+    index: ev.logIndex,
+  };
   return decodeLog(followed, log as unknown as Log)!;
 }
 
@@ -122,7 +130,14 @@ describe("audit replay", function () {
     });
 
     it("compares every expected field as a decimal string", function () {
-      const ev = { contract: "X", event: "E", blockNumber: 1, txHash: "0x", logIndex: 0, args: { a: "5", s: { b: "true" } } } as unknown as SuiteEvent;
+      const ev = {
+        contract: "X",
+        event: "E",
+        blockNumber: 1,
+        txHash: "0x",
+        logIndex: 0,
+        args: { a: "5", s: { b: "true" } },
+      } as unknown as SuiteEvent;
       expect(compareFields(ev, { a: 5n, "s.b": true }, "r")).to.deep.equal([]);
       expect(compareFields(ev, { a: 6, c: 1 }, "r").map((m) => m.field)).to.deep.equal(["a", "c"]);
     });

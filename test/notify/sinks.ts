@@ -17,7 +17,10 @@ function parseMail(raw: string, from: string, to: string[]): Mail {
   let body = raw.slice(split + 4);
   const header = (name: string) => head.match(new RegExp(`^${name}:\\s*(.*)$`, "im"))?.[1] ?? "";
   if (/quoted-printable/i.test(header("Content-Transfer-Encoding"))) {
-    body = Buffer.from(body.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_m, h) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8");
+    body = Buffer.from(
+      body.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_m, h) => String.fromCharCode(parseInt(h, 16))),
+      "latin1",
+    ).toString("utf8");
   }
   return { from, to, subject: header("Subject"), text: body.replace(/\r\n/g, "\n"), eventId: header("X-CSD-Event-Id") };
 }
@@ -34,7 +37,13 @@ export async function startSmtpSink(): Promise<{ port: number; mails: Mail[]; cl
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
-        mails.push(parseMail(Buffer.concat(chunks).toString("utf8"), from, session.envelope.rcptTo.map((r) => r.address)));
+        mails.push(
+          parseMail(
+            Buffer.concat(chunks).toString("utf8"),
+            from,
+            session.envelope.rcptTo.map((r) => r.address),
+          ),
+        );
         callback();
       });
     },

@@ -111,7 +111,14 @@ const replayer: Replayer = {
             interestAfter: before.interest - toInterest,
           };
         }
-        const { output: o } = valuePledge({ terms: t, valuationDate: date, closePrice: a.closePrice, shares: h.shares, pledgedCash: h.cash, repayments: h.repayments });
+        const { output: o } = valuePledge({
+          terms: t,
+          valuationDate: date,
+          closePrice: a.closePrice,
+          shares: h.shares,
+          pledgedCash: h.cash,
+          repayments: h.repayments,
+        });
         if (ev.event === "PledgeEnforced") {
           return {
             amountPayable: o.amountPayable,
@@ -123,7 +130,8 @@ const replayer: Replayer = {
           };
         }
         const expected: Expected = { shares: h.shares, pledgedCash: h.cash };
-        for (const [k, v] of Object.entries(o)) expected[`out.${k}`] = k === "level" ? PLEDGE_LEVELS.indexOf(v as (typeof PLEDGE_LEVELS)[number]) : (v as bigint);
+        for (const [k, v] of Object.entries(o))
+          expected[`out.${k}`] = k === "level" ? PLEDGE_LEVELS.indexOf(v as (typeof PLEDGE_LEVELS)[number]) : (v as bigint);
         return expected;
       },
     };
