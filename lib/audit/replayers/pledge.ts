@@ -1,0 +1,140 @@
+/**
+ * Pledge book replayer: every `PledgeValued`, `PledgeRepaid` and `PledgeEnforced` recomputed with the
+ * reference calculator (`lib/calc/pledge.ts`) from the pledge's history: terms from `PledgeRequested`, the
+ * restore target in force from `PledgeRegistered`, repayments from `PledgeRepaid`, pledged shares and cash
+ * from registration, top-ups and releases.
+ */
+import { Contract } from "ethers";
+import {
+  DAY_COUNT_CONVENTIONS,
+  DEFAULT_LIQUIDATION_LINE,
+  DEFAULT_WARNING_LINE,
+  PLEDGE_LEVELS,
+  pledgeDebt,
+  valuePledge,
+  type PledgeTerms,
+  type Repayment,
+} from "../../calc";
+import type { SuiteEvent } from "../../events";
+import type { Expected, Replayer } from "../replay";
+
+interface History {
+  terms: Omit<PledgeTerms, "cashDecimals">;
+  cashToken: string;
+  shares: bigint;
+  cash: bigint;
+  repayments: Repayment[];
+}
+
+const replayer: Replayer = {
+  name: "pledge",
+  contract: "PledgeBook",
+  checks: ["PledgeValued", "PledgeRepaid", "PledgeEnforced"],
+  observes: ["PledgeRequested", "PledgeRegistered", "PledgeToppedUp", "PledgeReleased"],
+  start(ctx) {
+    const pledges = new Map<bigint, History>();
+    const decimals = new Map<string, Promise<number>>();
+    const cashDecimals = (token: string) => {
+      if (!decimals.has(token)) {
+        const c = new Contract(token, ["function decimals() view returns (uint8)"], ctx.provider);
+        decimals.set(token, c.decimals().then(Number));
+      }
+      return decimals.get(token)!;
+    };
+    const history = (ev: SuiteEvent): History => {
+      const h = pledges.get(ev.parsed.args.id as bigint);
+      if (!h) throw new Error(`pledge ${ev.parsed.args.id} has no PledgeRequested event before block ${ev.blockNumber}`);
+      return h;
+    };
+    const terms = async (h: History): Promise<PledgeTerms> => ({ ...h.terms, cashDecimals: await cashDecimals(h.cashToken) });
+    return {
+      observe(ev) {
+        const a = ev.parsed.args;
+        // A pledge requested before the suite's first block read has no history: its checks report that.
+        if (ev.event !== "PledgeRequested" && !pledges.has(a.id as bigint)) return;
+        switch (ev.event) {
+          case "PledgeRequested": {
+            const t = a.terms;
+            pledges.set(a.id as bigint, {
+              terms: {
+                principal: t.principal,
+                interestRate: t.interestRate,
+                dayCount: DAY_COUNT_CONVENTIONS[Number(t.dayCount)],
+                startDate: Number(t.startDate),
+                warningLine: t.warningLine === 0n ? DEFAULT_WARNING_LINE : t.warningLine,
+                liquidationLine: t.liquidationLine === 0n ? DEFAULT_LIQUIDATION_LINE : t.liquidationLine,
+                restoreTarget: t.restoreTarget,
+              },
+              cashToken: t.cashToken,
+              shares: 0n,
+              cash: 0n,
+              repayments: [],
+            });
+            break;
+          }
+          case "PledgeRegistered": {
+            const h = history(ev);
+            h.terms.restoreTarget = a.restoreTarget;
+            h.shares = a.shares;
+            break;
+          }
+          case "PledgeToppedUp":
+          case "PledgeReleased": {
+            const h = history(ev);
+            h.shares = a.sharesAfter;
+            h.cash = a.cashAfter;
+            break;
+          }
+          case "PledgeRepaid":
+            history(ev).repayments.push({ date: Number(a.date), amount: a.amount });
+            break;
+          case "PledgeEnforced": {
+            const h = history(ev);
+            h.shares = 0n;
+            h.cash = 0n;
+            break;
+          }
+        }
+      },
+      async replay(ev): Promise<Expected> {
+        const a = ev.parsed.args;
+        const h = history(ev);
+        const t = await terms(h);
+        const date = Number(a.date);
+        if (ev.event === "PledgeRepaid") {
+          const before = pledgeDebt(t, h.repayments, date);
+          const toInterest = a.amount < before.interest ? (a.amount as bigint) : before.interest;
+          return {
+            toInterest,
+            toPrincipal: a.amount - toInterest,
+            principalAfter: before.principal - (a.amount - toInterest),
+            interestAfter: before.interest - toInterest,
+          };
+        }
+        const { output: o } = valuePledge({
+          terms: t,
+          valuationDate: date,
+          closePrice: a.closePrice,
+          shares: h.shares,
+          pledgedCash: h.cash,
+          repayments: h.repayments,
+        });
+        if (ev.event === "PledgeEnforced") {
+          return {
+            amountPayable: o.amountPayable,
+            cashTransferred: o.enforcementCash,
+            sharesTransferred: o.enforcementShares,
+            shortfall: o.enforcementShortfall,
+            sharesReleased: h.shares - o.enforcementShares,
+            cashReleased: h.cash - o.enforcementCash,
+          };
+        }
+        const expected: Expected = { shares: h.shares, pledgedCash: h.cash };
+        for (const [k, v] of Object.entries(o))
+          expected[`out.${k}`] = k === "level" ? PLEDGE_LEVELS.indexOf(v as (typeof PLEDGE_LEVELS)[number]) : (v as bigint);
+        return expected;
+      },
+    };
+  },
+};
+export default replayer;
