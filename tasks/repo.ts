@@ -275,12 +275,16 @@ task("repo:show", "Shows a deal: terms, LTV against the corridor, obligations an
     }),
   );
 
-task("repo:history", "Writes a deal's recalculation history (every revaluation's inputs and outputs) to CSV")
+task(
+  "repo:history",
+  "Writes a deal's recalculation history (every revaluation's inputs and outputs) to CSV, and a chart of LTV against the corridor",
+)
   .addParam("id", "Deal id", undefined, types.string)
   .addParam("csv", "Output CSV file", undefined, types.string)
+  .addOptionalParam("chart", "Output SVG chart of LTV against the corridor, margin calls marked", undefined, types.string)
   .addFlag("json", "Print JSON")
   .setAction(
-    action(async (a: { id: string; csv: string; json: boolean }, hre) => {
+    action(async (a: { id: string; csv: string; chart?: string; json: boolean }, hre) => {
       const r = await import("../lib/repo");
       const { readDeployment } = await import("../lib/deployments");
       const book = await r.repoBookAt(hre);
@@ -292,8 +296,18 @@ task("repo:history", "Writes a deal's recalculation history (every revaluation's
       const decimals = Number(await (await hre.ethers.getContractAt("CashToken", cash)).decimals());
       const rows = await r.repoHistory(book, id, decimals, readDeployment(hre.network.name)?.block ?? 0);
       fs.writeFileSync(a.csv, r.historyCsv(rows));
-      output(a.json, { dealId: id, file: a.csv, rows: rows.length }, () =>
-        console.log(`${rows.length} history row(s) of deal ${id} written to ${a.csv}`),
+      if (a.chart) {
+        const { ltvChartSvg } = await import("../lib/chart");
+        fs.writeFileSync(
+          a.chart,
+          ltvChartSvg(rows, {
+            title: `Repo deal ${id}: LTV against its corridor`,
+            initialLtv: Number(hre.ethers.formatUnits(t.initialLtv, 18)),
+          }),
+        );
+      }
+      output(a.json, { dealId: id, file: a.csv, chart: a.chart, rows: rows.length }, () =>
+        console.log(`${rows.length} history row(s) of deal ${id} written to ${a.csv}${a.chart ? `, chart to ${a.chart}` : ""}`),
       );
     }),
   );
