@@ -67,7 +67,7 @@ interface Instrument {
   currency: string;
 }
 
-function dealTerms(t: Record<string, unknown> & { [k: string]: unknown }): DealTerms {
+function dealTerms(t: Record<string, unknown>): DealTerms {
   return {
     security: t.security as string,
     currency: t.currency as string,
@@ -135,8 +135,9 @@ function chainReader(ctx: ReplayContext) {
   const termsOf = async (book: string, id: bigint): Promise<DealTerms | undefined> => {
     if (!ctx.hre) return undefined;
     const c = await ctx.hre.ethers.getContractAt("RepoBook", book);
-    const t = await c.terms(id);
-    return Number(t.borrower) === 0 ? undefined : dealTerms(t.toObject());
+    // An id the book does not hold reverts (RepoUnknownDeal): no terms.
+    const t = await c.terms(id).catch(() => undefined);
+    return t === undefined ? undefined : dealTerms(t as unknown as Record<string, unknown>);
   };
   return { instrument, cashDecimals, termsOf };
 }
@@ -177,7 +178,7 @@ const replayer: Replayer = {
       async observe(ev) {
         const a = ev.parsed.args;
         if (ev.event === "RepoProposed") {
-          deals.set(a.dealId as bigint, { terms: dealTerms(a.terms.toObject()), cashMargins: [], ltv: 0n });
+          deals.set(a.dealId as bigint, { terms: dealTerms(a.terms), cashMargins: [], ltv: 0n });
           return;
         }
         // A deal whose terms cannot be found has no history: its checks report that.
