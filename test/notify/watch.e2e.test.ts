@@ -34,7 +34,8 @@ function run(args: string[], env: NodeJS.ProcessEnv, onStdout?: (chunk: string, 
 
 /**
  * End to end on a standalone node: the demo's story produces the events, `watch` runs as a separate process,
- * is stopped by SIGTERM in the middle and resumed with `--once`; `audit:replay` checks the pledge valuations.
+ * is stopped by SIGTERM in the middle and resumed with `--once`; `audit:replay` checks the repo revaluations and
+ * pledge valuations.
  */
 describe("watch and audit:replay against a standalone node (e2e)", function () {
   let node: StandaloneNode;
@@ -112,6 +113,17 @@ describe("watch and audit:replay against a standalone node (e2e)", function () {
     const report = JSON.parse(fs.readFileSync(out, "utf8")) as ReplayReport;
     expect(report.mismatches).to.deep.equal([]);
     expect(report.counts.find((c) => c.event === "PledgeValued")!.replayed).to.be.greaterThan(0);
+    expect(report.counts.find((c) => c.event === "RepoRevalued")!.replayed).to.be.greaterThan(0);
+    expect(report.counts.find((c) => c.event === "RepoClosed")!.replayed).to.equal(1);
+  });
+
+  it("the demo leaves the repo's history and chart, its replay report and the deployments file", function () {
+    for (const f of ["repo-1-history.csv", "repo-1-ltv.svg", "audit-replay.json", "localhost.json"]) {
+      expect(fs.existsSync(path.join(dir, f)), f).to.equal(true);
+    }
+    const report = JSON.parse(fs.readFileSync(path.join(dir, "audit-replay.json"), "utf8")) as ReplayReport;
+    expect(report.replayers).to.include.members(["pledge", "repo"]);
+    expect(report.mismatches).to.deep.equal([]);
   });
 
   it("audit:replay refuses a --from-block after the head", async function () {
