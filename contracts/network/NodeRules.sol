@@ -139,9 +139,8 @@ contract NodeRules is RulesBase, INodeRules {
     }
 
     function _isActiveMember(uint32 participantId) private view returns (bool) {
-        address reg = registry();
-        if (reg.code.length == 0) return false;
-        (bool ok, bytes memory ret) = reg.staticcall(
+        // A registry that fails or answers anything but two words (including no code at all) means "no".
+        (bool ok, bytes memory ret) = registry().staticcall(
             abi.encodeCall(IParticipantRegistry.kindAndStatusOf, (participantId))
         );
         if (!ok || ret.length != 64) return false;

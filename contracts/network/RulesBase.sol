@@ -54,8 +54,8 @@ abstract contract RulesBase is ConsortiumUpgradeable {
 
     /// @dev Answers (ok, value) for a view returning one word; `ok` is false when the call failed or the
     /// answer was not exactly one word. Never reverts.
+    /// A target without code answers an empty word list, so it reads as a failure too.
     function _readWord(address target, bytes memory data) internal view returns (bool ok, uint256 value) {
-        if (target.code.length == 0) return (false, 0);
         bytes memory ret;
         (ok, ret) = target.staticcall(data);
         if (!ok || ret.length != 32) return (false, 0);

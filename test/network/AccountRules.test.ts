@@ -173,6 +173,20 @@ describe("AccountRules behind AccountIngress", function () {
       expect(await besuAsks(await accountIngress.getAddress(), actors.bankA.address)).to.equal(FALSE);
     });
 
+    it("answers false when the registry answers a malformed word list", async function () {
+      const { accountRules, accountIngress, actors } = await loadFixture(suiteFixture);
+      await accountRules.setRegistry(await (await ethers.deployContract("MisbehavingRules", [1])).getAddress());
+      expect(await besuAsks(await accountIngress.getAddress(), actors.bankA.address)).to.equal(FALSE);
+    });
+
+    it("cannot be initialised twice", async function () {
+      const { accountRules, registry, actors } = await loadFixture(suiteFixture);
+      await expect(accountRules.initialize(actors.stranger.address, await registry.getAddress())).to.be.revertedWithCustomError(
+        accountRules,
+        "InvalidInitialization",
+      );
+    });
+
     it("refuses a registry without code", async function () {
       const { accountRules, actors } = await loadFixture(suiteFixture);
       await expect(accountRules.setRegistry(actors.stranger.address))

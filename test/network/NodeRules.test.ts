@@ -174,6 +174,21 @@ describe("NodeRules behind NodeIngress", function () {
       expect(await besuAsks(ingress, ENODE, HOST, PORT)).to.equal(FALSE);
     });
 
+    it("answers false when the registry answers a malformed word list", async function () {
+      const { nodeRules, ingress } = await loadFixture(nodeFixture);
+      // One word where kindAndStatusOf answers two.
+      await nodeRules.setRegistry(await (await ethers.deployContract("MisbehavingRules", [2])).getAddress());
+      expect(await besuAsks(ingress, ENODE, HOST, PORT)).to.equal(FALSE);
+    });
+
+    it("cannot be initialised twice", async function () {
+      const { nodeRules, registry, actors } = await loadFixture(suiteFixture);
+      await expect(nodeRules.initialize(actors.stranger.address, await registry.getAddress())).to.be.revertedWithCustomError(
+        nodeRules,
+        "InvalidInitialization",
+      );
+    });
+
     it("refuses a stranger and a registry without code", async function () {
       const { nodeRules, actors } = await loadFixture(suiteFixture);
       await expect(nodeRules.connect(actors.stranger).setRegistry(actors.stranger.address)).to.be.revertedWithCustomError(
