@@ -106,6 +106,15 @@ describe("PledgeBook", function () {
         .withArgs(f.pledger.address);
     });
 
+    it("shows the authorised broker in brokerOf until revoked", async function () {
+      const f = await loadFixture(pledgeFixture);
+      const investor = f.ids.investors[0];
+      await (await f.book.connect(f.pledger).authoriseBroker(f.ids.broker)).wait();
+      expect(await f.book.brokerOf(investor)).to.equal(f.ids.broker);
+      await (await f.book.connect(f.pledger).revokeBroker()).wait();
+      expect(await f.book.brokerOf(investor)).to.equal(0);
+    });
+
     it("refuses a revocation when no broker is authorised", async function () {
       const f = await loadFixture(pledgeFixture);
       await expect(f.book.connect(f.pledger).revokeBroker())
