@@ -611,6 +611,31 @@ describe("RepoBook", function () {
       }
     });
 
+    it("revalues deals on more securities than the batch caches", async function () {
+      const f = await loadFixture(repoFixture);
+      const ids: bigint[] = [];
+      const prices = [];
+      for (let i = 0; i < 17; i++) {
+        const code = isin(`XS${String(i).padStart(9, "0")}`);
+        const instrument = buildInstrument({ isin: code, kind: "Equity", currency: "RUB" });
+        const { address } = await issueSecurity(f.factory, { name: `share ${i}`, symbol: `S${i}`, decimals: 0, instrument });
+        await (await f.oracle.configureAsset(assetFeedId(code), RUB, f.terms.calendar, 5n * WAD, 30)).wait();
+        prices.push({ feedId: assetFeedId(code), date: f.days[5], price: 250n * WAD });
+        const { id } = await propose(f.book.connect(f.borrower), { ...f.terms, security: address });
+        const deadline = BigInt((await time.latest()) + 600);
+        const sigs = [];
+        for (const signer of [f.borrower, f.lender]) {
+          const sig = await signTerms(f.book, signer, id, deadline);
+          sigs.push({ signer: sig.signer, deadline, signature: sig.signature });
+        }
+        await (await f.book.connect(f.agent).acceptWithSignatures(id, sigs)).wait();
+        await (await f.book.connect(f.agent).confirmOpening(id, REF)).wait();
+        ids.push(id);
+      }
+      await (await f.oracle.pushPrices(prices)).wait();
+      expect(await f.book.revalue.staticCall(ids, f.days[5])).to.deep.equal([17n, 0n]);
+    });
+
     it("records an LTV beyond 64 bits as the largest one", async function () {
       const f = await loadFixture(offChainFixture);
       await pushEquity(f, f.days[5], 10n ** 13n);
