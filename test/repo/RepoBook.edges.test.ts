@@ -18,7 +18,7 @@ import {
 } from "./fixtures";
 import { BOND_ISIN, isin } from "../token/fixtures";
 import { propose, REVALUATION_SKIPS, RepoTerms, SIGNATURE_TYPES, signTerms, termsFromChain } from "../../lib/repo";
-import { assetFeedId, calendarToBytes4 } from "../../lib/oracle/ids";
+import { assetFeedId, calendarToBytes4, currencyToBytes3 } from "../../lib/oracle/ids";
 import { buildInstrument, issueSecurity } from "../../lib/tokens";
 import { dayToIso, toDate, toDay, weekday } from "../../lib/dates";
 import type { IRepoBook } from "../../typechain-types";
@@ -634,6 +634,20 @@ describe("RepoBook", function () {
       }
       await (await f.oracle.pushPrices(prices)).wait();
       expect(await f.book.revalue.staticCall(ids, f.days[5])).to.deep.equal([17n, 0n]);
+    });
+
+    it("skips a deal whose security is priced in another currency without an FX rate", async function () {
+      const f = await loadFixture(repoFixture);
+      const code = isin("US000A0ZZZ4");
+      const instrument = buildInstrument({ isin: code, kind: "Equity", currency: "USD" });
+      const { address } = await issueSecurity(f.factory, { name: "dollar share", symbol: "USDS", decimals: 0, instrument });
+      await (await f.oracle.configureAsset(assetFeedId(code), currencyToBytes3("USD"), f.terms.calendar, 5n * WAD, 30)).wait();
+      await (await f.oracle.pushPrices([{ feedId: assetFeedId(code), date: f.days[5], price: 3n * WAD }])).wait();
+      const id = await dealOn(f, { security: address }, false);
+      await expect(f.book.revalue([id], f.days[5]))
+        .to.emit(f.book, "RepoRevaluationSkipped")
+        .withArgs(id, f.days[5], skip("NoFxRate"));
+      expect((await f.book.dealState(id)).lastRevaluedDate).to.equal(0n);
     });
 
     it("records an LTV beyond 64 bits as the largest one", async function () {
