@@ -6,7 +6,6 @@ import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/Nonce
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ConsortiumUpgradeable} from "../access/ConsortiumUpgradeable.sol";
 import {IParticipantRegistry, ParticipantStatus} from "../interfaces/IParticipantRegistry.sol";
-import {IEncumberableToken} from "../interfaces/IEncumberableToken.sol";
 import {ITokenFactory} from "../interfaces/ITokenFactory.sol";
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 import {IHolidayCalendar} from "../interfaces/IHolidayCalendar.sol";
@@ -422,9 +421,9 @@ contract RepoBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable
         uint8 flag;
         if (participantId == d.borrower) flag = RepoTypes.F_BORROWER_SIGNED;
         else if (participantId == d.lender) flag = RepoTypes.F_LENDER_SIGNED;
-        if (flag == 0 || participantId == 0 || pStatus != ParticipantStatus.Active) {
-            revert RepoSignerNotParty(dealId, signer);
-        }
+        // Every stored deal has non-zero party ids ({RepoOperations} refuses zero ones), so a set flag implies a
+        // non-zero participant id.
+        if (flag == 0 || pStatus != ParticipantStatus.Active) revert RepoSignerNotParty(dealId, signer);
         if (s.flags & flag != 0) revert RepoAlreadySigned(dealId, participantId);
         uint256 nonce = _useNonce(signer);
         bytes32 digest = _hashTypedDataV4(
@@ -453,9 +452,5 @@ contract RepoBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable
     function _deal(uint256 dealId) private view returns (RepoTypes.Deal storage d) {
         d = _s().deals[dealId];
         if (d.state.status == RepoStatus.None) revert RepoUnknownDeal(dealId);
-    }
-
-    function _cashToken(bytes3 currency) private view returns (IEncumberableToken) {
-        return IEncumberableToken(_s().factory.cashByCurrency(currency));
     }
 }
