@@ -347,7 +347,8 @@ abstract contract CompliantToken is Initializable, AccessControlUpgradeable, IER
             if (kindTo == ParticipantKind.None) revert TokenNotActiveParticipant(to);
         } else if (from != address(0)) {
             if (reg.activeKindOf(from) == ParticipantKind.None) revert TokenNotActiveParticipant(from);
-        } else if (to != address(0)) {
+        } else {
+            // A mint: {mint} has refused a zero receiver, so `to` is an account.
             if (reg.activeKindOf(to) == ParticipantKind.None) revert TokenNotActiveParticipant(to);
         }
         if (from == address(0)) {
