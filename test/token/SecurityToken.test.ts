@@ -352,6 +352,18 @@ describe("SecurityToken", function () {
         expect(await equity.freeBalance(b.address)).to.equal(1700n);
       });
 
+      it("consumes only the moved amount of a larger named encumbrance", async function () {
+        const { equity, actors, locker } = await loadFixture(tokensFixture);
+        const [a, b] = actors.investors;
+        await equity.connect(locker).encumber(a.address, 9n, 600n);
+        await expect(equity.forceTransfer(a.address, b.address, 200n, locker.address, 9n, R))
+          .to.emit(equity, "ForcedTransfer")
+          .withArgs(a.address, b.address, R, 200n, locker.address, 9n, 200n);
+        expect(await equity.encumbered(a.address, locker.address, 9n)).to.equal(400n);
+        expect(await equity.totalEncumbered(a.address)).to.equal(400n);
+        expect(await equity.freeBalance(a.address)).to.equal(400n);
+      });
+
       it("refuses to take encumbered units of another purpose", async function () {
         const { equity, actors, locker } = await loadFixture(tokensFixture);
         const [a, b] = actors.investors;
