@@ -241,8 +241,9 @@ describe("QuotaRegistry", function () {
     it("refuses the same reference with other parameters", async function () {
       const { quota, a, ids } = await loadFixture(quotaFixture);
       await a.consume(ref("order-1"), ALICE, 1, 400_00n);
-      for (const call of [a.consume(ref("order-1"), ALICE, 1, 401_00n), a.consume(ref("order-1"), BOB, 1, 400_00n)]) {
-        await expect(call).to.be.revertedWithCustomError(quota, "QuotaReferenceConflict").withArgs(ids.platformA, ref("order-1"));
+      // Each call is made only when awaited, so no refusal is left unhandled while another is checked.
+      for (const call of [() => a.consume(ref("order-1"), ALICE, 1, 401_00n), () => a.consume(ref("order-1"), BOB, 1, 400_00n)]) {
+        await expect(call()).to.be.revertedWithCustomError(quota, "QuotaReferenceConflict").withArgs(ids.platformA, ref("order-1"));
       }
       await expect(a.reserve(ref("order-1"), ALICE, 1, 400_00n, await inFuture(60))).to.be.revertedWithCustomError(
         quota,
