@@ -57,8 +57,10 @@ library CouponLib {
         (uint256 ys, uint256 ms, ) = DateLib.toDate(settlement);
         bool eom = di == DateLib.daysInMonth(yi, mi);
         uint256 step = 12 / bond.frequency;
-        // Months from the issue month to the settlement month, floored to whole periods; day-of-month
-        // clamping puts the true period at most one step either side of this estimate.
+        // Months from the issue month to the settlement month, floored to whole periods. The coupon date
+        // `months` after issue falls in the settlement month or earlier; when it falls after the settlement
+        // date (same month, later day) the period starts one step earlier. The date `months + step` after
+        // issue falls in a month after the settlement month, so it is always after the settlement date.
         uint256 months = (((ys * 12 + ms) - (yi * 12 + mi)) / step) * step;
         last = _dateAfter(yi, mi, di, eom, months);
         if (last > settlement) {
@@ -67,11 +69,6 @@ library CouponLib {
             last = _dateAfter(yi, mi, di, eom, months);
         } else {
             next = _dateAfter(yi, mi, di, eom, months + step);
-            if (next <= settlement) {
-                months += step;
-                last = next;
-                next = _dateAfter(yi, mi, di, eom, months + step);
-            }
         }
     }
 

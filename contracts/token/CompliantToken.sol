@@ -76,6 +76,7 @@ abstract contract CompliantToken is Initializable, AccessControlUpgradeable, IER
 
     /// @dev Sets the ERC-20 metadata and the registry; grants DEFAULT_ADMIN_ROLE to the consortium admin
     /// and to the caller (the factory that deploys the proxy, so it can apply its standing roles).
+    /// Runs only inside an initializer: `__AccessControl_init` reverts with NotInitializing otherwise.
     // solhint-disable-next-line func-name-mixedcase
     function __CompliantToken_init(
         address admin,
@@ -83,7 +84,7 @@ abstract contract CompliantToken is Initializable, AccessControlUpgradeable, IER
         string memory name_,
         string memory symbol_,
         uint8 decimals_
-    ) internal onlyInitializing {
+    ) internal {
         if (admin == address(0) || registry_ == address(0)) revert TokenZeroAccount();
         __AccessControl_init();
         TokenStorage storage $ = _t();
@@ -347,7 +348,8 @@ abstract contract CompliantToken is Initializable, AccessControlUpgradeable, IER
             if (kindTo == ParticipantKind.None) revert TokenNotActiveParticipant(to);
         } else if (from != address(0)) {
             if (reg.activeKindOf(from) == ParticipantKind.None) revert TokenNotActiveParticipant(from);
-        } else if (to != address(0)) {
+        } else {
+            // A mint: {mint} has refused a zero receiver, so `to` is an account.
             if (reg.activeKindOf(to) == ParticipantKind.None) revert TokenNotActiveParticipant(to);
         }
         if (from == address(0)) {

@@ -75,6 +75,22 @@ describe("DayCountLib", function () {
         .withArgs(10, 20, 10, 100, 5);
     });
 
+    it("reverts for ActActIcma with an empty coupon period", async function () {
+      const { dc } = await loadFixture(dayCountFixture);
+      const p = { periodStart: 10, periodEnd: 10, frequency: 2, endIsTermination: false };
+      await expect(dc.fractionInPeriod(ix("ActActIcma"), 10, 10, p))
+        .to.be.revertedWithCustomError(dc, "DayCountPeriodInvalid")
+        .withArgs(10, 10, 10, 10, 2);
+    });
+
+    it("reverts for ActActIcma with a zero frequency", async function () {
+      const { dc } = await loadFixture(dayCountFixture);
+      const p = { periodStart: 10, periodEnd: 100, frequency: 0, endIsTermination: false };
+      await expect(dc.fractionInPeriod(ix("ActActIcma"), 10, 20, p))
+        .to.be.revertedWithCustomError(dc, "DayCountPeriodInvalid")
+        .withArgs(10, 20, 10, 100, 0);
+    });
+
     it("30E/360 ISDA leaves a February month end alone only on the termination date", async function () {
       const { dc } = await loadFixture(dayCountFixture);
       const [a, b] = [isoToDay("2007-08-31"), isoToDay("2008-02-29")];
@@ -186,6 +202,14 @@ describe("CouponLib", function () {
       await expect(dc.couponPeriod(toAbi(c), c.issueDate)).to.be.revertedWithCustomError(dc, "CouponBondInvalid");
     });
 
+    it("reverts for a coupon-paying bond without a frequency", async function () {
+      const { dc } = await loadFixture(dayCountFixture);
+      const b = bond({ frequency: 0 });
+      await expect(dc.accruedPerUnitDown(toAbi(b), b.issueDate))
+        .to.be.revertedWithCustomError(dc, "CouponBondInvalid")
+        .withArgs(0, b.issueDate, b.maturityDate);
+    });
+
     it("reverts for a settlement before issue or at maturity", async function () {
       const { dc } = await loadFixture(dayCountFixture);
       const b = bond();
@@ -209,6 +233,14 @@ describe("CouponLib", function () {
     it("is zero for a zero-coupon bond", async function () {
       const { dc } = await loadFixture(dayCountFixture);
       expect(await dc.accruedPerUnitDown(toAbi(bond({ couponRate: 0n, frequency: 0 })), isoToDay("2023-10-15"))).to.equal(0n);
+    });
+
+    it("reverts for a zero-coupon bond before its issue", async function () {
+      const { dc } = await loadFixture(dayCountFixture);
+      const b = bond({ couponRate: 0n, frequency: 0 });
+      await expect(dc.accruedPerUnitDown(toAbi(b), b.issueDate - 1))
+        .to.be.revertedWithCustomError(dc, "CouponSettlementOutOfRange")
+        .withArgs(b.issueDate - 1, b.issueDate, b.maturityDate);
     });
 
     it("property: equals the calculator's exact value rounded down, under every convention and frequency", async function () {

@@ -132,6 +132,16 @@ describe("PledgeMath", function () {
       await expect(pledge.value(abi(input({ dayCount: "ActActIcma" })))).to.be.revertedWithCustomError(pledge, "DayCountPeriodInvalid");
     });
 
+    it("asks for no top-up when the collateral sits exactly on a liquidation line equal to the target", async function () {
+      const { pledge } = await loadFixture(pledgeMathFixture);
+      // 1,000,000 shares at 20.00 against 10,000,000.00 owed on day 0: a ratio of exactly 2, all lines at 2.
+      const i = input({ valuationDate: BASE.startDate, closePrice: "20", warningLine: "2", liquidationLine: "2", restoreTarget: "2" });
+      const o = await pledge.value(abi(i));
+      expect(o.ratio).to.equal(2n * WAD);
+      expect(o.level).to.equal(2n);
+      expect([o.topUpShares, o.topUpCash, o.topUpRepayment]).to.deep.equal([0n, 0n, 0n]);
+    });
+
     it("property: the contract equals the reference calculator field for field", async function () {
       const { pledge } = await loadFixture(pledgeMathFixture);
       for (const i of fc.sample(pledgeArb, { numRuns: 40, seed: 2018 })) {

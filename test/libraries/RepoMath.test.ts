@@ -249,5 +249,19 @@ describe("RepoMath", function () {
       expect(await repo.lenderQuantityReturnDown(599n, 1000n, ltv0, 3n * WAD * WAD, 0)).to.equal(83n);
       expect(await repo.lenderQuantityReturnDown(900n, 1000n, ltv0, 3n * WAD * WAD, 0)).to.equal(0n);
     });
+
+    it("asks the borrower for nothing at or below the initial LTV", async function () {
+      const { repo } = await loadFixture(repoMathFixture);
+      const ltv0 = (WAD * 8n) / 10n;
+      expect(await repo.borrowerCashCallUp(800n, 1000n, ltv0)).to.equal(0n);
+      expect(await repo.borrowerQuantityCallUp(800n, 1000n, ltv0, 3n * WAD * WAD, 0)).to.equal(0n);
+    });
+
+    it("returns nothing to the borrower at or above the initial LTV", async function () {
+      const { repo } = await loadFixture(repoMathFixture);
+      const ltv0 = (WAD * 8n) / 10n;
+      expect(await repo.lenderCashReturnDown(800n, 1000n, ltv0)).to.equal(0n);
+      expect(await repo.lenderCashReturnDown(900n, 1000n, ltv0)).to.equal(0n);
+    });
   });
 });

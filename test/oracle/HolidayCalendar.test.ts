@@ -21,6 +21,13 @@ describe("HolidayCalendar", function () {
     return s;
   }
 
+  describe("initialize", function () {
+    it("cannot be initialised twice", async function () {
+      const { calendar, actors } = await loadFixture(calendarFixture);
+      await expect(calendar.initialize(actors.csd.address)).to.be.revertedWithCustomError(calendar, "InvalidInitialization");
+    });
+  });
+
   describe("configureCalendar", function () {
     it("creates a calendar with its weekend and lists it", async function () {
       const { calendar } = await loadFixture(calendarFixture);
@@ -95,6 +102,20 @@ describe("HolidayCalendar", function () {
       await expect(calendar.loadHolidays(XLON, 2026, [d("2027-01-01")]))
         .to.be.revertedWithCustomError(calendar, "CalendarHolidayOutsideYear")
         .withArgs(XLON, 2026, d("2027-01-01"));
+    });
+
+    it("refuses a day before the year", async function () {
+      const { calendar } = await loadFixture(calendarFixture);
+      await expect(calendar.loadHolidays(XLON, 2027, [d("2026-12-31")]))
+        .to.be.revertedWithCustomError(calendar, "CalendarHolidayOutsideYear")
+        .withArgs(XLON, 2027, d("2026-12-31"));
+    });
+
+    it("refuses a year after 9999", async function () {
+      const { calendar } = await loadFixture(calendarFixture);
+      await expect(calendar.loadHolidays(XLON, 10000, []))
+        .to.be.revertedWithCustomError(calendar, "CalendarInvalidYear")
+        .withArgs(10000);
     });
 
     it("refuses unsorted or repeated days", async function () {

@@ -21,6 +21,14 @@ describe("PriceFeedAdapter", function () {
         .to.be.revertedWithCustomError(f, "AdapterInvalidFeed")
         .withArgs(await oracle.getAddress(), id);
     });
+
+    it("refuses a zero oracle address", async function () {
+      await loadFixture(adapterFixture);
+      const f = await ethers.getContractFactory("PriceFeedAdapter");
+      await expect(f.deploy(ethers.ZeroAddress, EQUITY_ID, "x"))
+        .to.be.revertedWithCustomError(f, "AdapterInvalidFeed")
+        .withArgs(ethers.ZeroAddress, EQUITY_ID);
+    });
   });
 
   describe("metadata", function () {
@@ -61,6 +69,11 @@ describe("PriceFeedAdapter", function () {
       await expect(adapter.getRoundData(today - 1))
         .to.be.revertedWithCustomError(adapter, "AdapterNoRoundData")
         .withArgs(today - 1);
+    });
+
+    it("reverts for round 0 while the feed has no value", async function () {
+      const { adapter } = await loadFixture(adapterFixture);
+      await expect(adapter.getRoundData(0)).to.be.revertedWithCustomError(adapter, "AdapterNoRoundData").withArgs(0);
     });
   });
 

@@ -8,6 +8,13 @@ import { assetFeedId, fxFeedId } from "../../lib/oracle/ids";
 const p = (feedId: string, date: number, price: bigint) => ({ feedId, date, price });
 
 describe("PriceOracle", function () {
+  describe("initialize", function () {
+    it("cannot be initialised twice", async function () {
+      const { oracle, actors } = await loadFixture(oracleFixture);
+      await expect(oracle.initialize(actors.csd.address)).to.be.revertedWithCustomError(oracle, "InvalidInitialization");
+    });
+  });
+
   describe("configureAsset", function () {
     it("registers a security with its currency, calendar and guard rails", async function () {
       const { oracle } = await loadFixture(oracleFixture);
@@ -49,6 +56,14 @@ describe("PriceOracle", function () {
       await expect(oracle.configureAsset(BOND_ID, "0x527562", XMOS, WAD, 1))
         .to.be.revertedWithCustomError(oracle, "OracleInvalidCurrency")
         .withArgs("0x527562");
+    });
+
+    it("refuses a currency with a character below A", async function () {
+      const { oracle } = await loadFixture(oracleFixture);
+      const bad = ethers.hexlify(ethers.toUtf8Bytes("RU1"));
+      await expect(oracle.configureAsset(BOND_ID, bad, XMOS, WAD, 1))
+        .to.be.revertedWithCustomError(oracle, "OracleInvalidCurrency")
+        .withArgs(bad);
     });
 
     it("refuses zero guard rails", async function () {
@@ -278,6 +293,20 @@ describe("PriceOracle", function () {
         .withArgs(BOND_ID, today, 81n * WAD);
     });
 
+    it("refuses another date than the quarantined one", async function () {
+      const { oracle, actors, today } = await loadFixture(quarantinedFixture);
+      await expect(oracle.connect(actors.oracle2).confirmPrice(BOND_ID, today - 1, 80n * WAD))
+        .to.be.revertedWithCustomError(oracle, "OracleNoPendingPrice")
+        .withArgs(BOND_ID, today - 1, 80n * WAD);
+    });
+
+    it("refuses a feed with nothing quarantined", async function () {
+      const { oracle, actors, today } = await loadFixture(quarantinedFixture);
+      await expect(oracle.connect(actors.oracle2).confirmPrice(EQUITY_ID, today, 80n * WAD))
+        .to.be.revertedWithCustomError(oracle, "OracleNoPendingPrice")
+        .withArgs(EQUITY_ID, today, 80n * WAD);
+    });
+
     it("refuses a quarantined value superseded by a newer accepted one", async function () {
       const { oracle, actors, today } = await loadFixture(quarantinedFixture);
       await time.increase(86400);
@@ -319,6 +348,21 @@ describe("PriceOracle", function () {
       await expect(oracle.rejectPrice(BOND_ID, today - 1, 80n * WAD, ethers.ZeroHash))
         .to.be.revertedWithCustomError(oracle, "OracleNoPendingPrice")
         .withArgs(BOND_ID, today - 1, 80n * WAD);
+    });
+
+    it("refuses another value than the quarantined one", async function () {
+      const { oracle, today } = await loadFixture(quarantinedFixture);
+      await expect(oracle.rejectPrice(BOND_ID, today, 81n * WAD, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(oracle, "OracleNoPendingPrice")
+        .withArgs(BOND_ID, today, 81n * WAD);
+      expect((await oracle.feedInfo(BOND_ID)).pendingPrice).to.equal(80n * WAD);
+    });
+
+    it("refuses a feed with nothing quarantined", async function () {
+      const { oracle, today } = await loadFixture(quarantinedFixture);
+      await expect(oracle.rejectPrice(EQUITY_ID, today, 80n * WAD, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(oracle, "OracleNoPendingPrice")
+        .withArgs(EQUITY_ID, today, 80n * WAD);
     });
 
     it("refuses an operator without the admin role", async function () {

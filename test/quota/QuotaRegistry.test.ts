@@ -54,6 +54,20 @@ describe("QuotaRegistry", function () {
       const { quota, actors } = await loadFixture(quotaFixture);
       await expect(quota.initialize(actors.csd.address, actors.csd.address)).to.be.revertedWithCustomError(quota, "InvalidInitialization");
     });
+
+    it("refuses a zero registry on a fresh proxy", async function () {
+      const { upgrades } = await import("hardhat");
+      const { actors } = await loadFixture(quotaFixture);
+      const f = await ethers.getContractFactory("QuotaRegistry");
+      await expect(upgrades.deployProxy(f, [actors.csd.address, ethers.ZeroAddress], { kind: "uups" }))
+        .to.be.revertedWithCustomError(f, "ConsortiumZeroAddress")
+        .withArgs("registry");
+    });
+
+    it("reports its implementation version", async function () {
+      const { quota } = await loadFixture(quotaFixture);
+      expect(await quota.version()).to.equal("1.0.0");
+    });
   });
 
   describe("setQuota", function () {
@@ -88,6 +102,18 @@ describe("QuotaRegistry", function () {
       await expect(quota.setInvestorCategory(NOBODY, 1)).to.emit(quota, "InvestorQuotaSet").withArgs(NOBODY, 1, 2_500_00n);
       await quota.setCategory(1, 2_200_00n, labelBytes("retail"));
       expect(await quota.quotaOf(NOBODY)).to.deep.equal([2_200_00n, 1n, true]);
+    });
+
+    it("reads a category's limit and name", async function () {
+      const { quota } = await loadFixture(quotaFixture);
+      await quota.setCategory(2, 1_400_00n, labelBytes("qualified"));
+      expect(await quota.category(2)).to.deep.equal([1_400_00n, labelBytes("qualified")]);
+    });
+
+    it("refuses a zero investor key", async function () {
+      const { quota } = await loadFixture(quotaFixture);
+      await quota.setCategory(1, 2_500_00n, labelBytes("retail"));
+      await expect(quota.setInvestorCategory(ethers.ZeroHash, 1)).to.be.revertedWithCustomError(quota, "QuotaZeroInvestorKey");
     });
 
     it("treats the accredited category as unlimited", async function () {
@@ -215,8 +241,9 @@ describe("QuotaRegistry", function () {
     it("refuses the same reference with other parameters", async function () {
       const { quota, a, ids } = await loadFixture(quotaFixture);
       await a.consume(ref("order-1"), ALICE, 1, 400_00n);
-      for (const call of [a.consume(ref("order-1"), ALICE, 1, 401_00n), a.consume(ref("order-1"), BOB, 1, 400_00n)]) {
-        await expect(call).to.be.revertedWithCustomError(quota, "QuotaReferenceConflict").withArgs(ids.platformA, ref("order-1"));
+      // Each call is made only when awaited, so no refusal is left unhandled while another is checked.
+      for (const call of [() => a.consume(ref("order-1"), ALICE, 1, 401_00n), () => a.consume(ref("order-1"), BOB, 1, 400_00n)]) {
+        await expect(call()).to.be.revertedWithCustomError(quota, "QuotaReferenceConflict").withArgs(ids.platformA, ref("order-1"));
       }
       await expect(a.reserve(ref("order-1"), ALICE, 1, 400_00n, await inFuture(60))).to.be.revertedWithCustomError(
         quota,
@@ -231,6 +258,25 @@ describe("QuotaRegistry", function () {
         .to.be.revertedWithCustomError(quota, "QuotaInvestorLimitExceeded")
         .withArgs(ALICE, 100_01n, 100_00n);
       await b.consume(ref("b-1"), ALICE, 1, 100_00n);
+    });
+
+    it("refuses any amount once the investor's quota is used up, with nothing left", async function () {
+      const { quota, a } = await loadFixture(quotaFixture);
+      await a.consume(ref("a-1"), ALICE, 1, QUOTA);
+      await expect(a.consume(ref("a-2"), ALICE, 1, 1n))
+        .to.be.revertedWithCustomError(quota, "QuotaInvestorLimitExceeded")
+        .withArgs(ALICE, 1n, 0n);
+    });
+
+    it("shows nothing available once the quota is used up", async function () {
+      const { quota, a, period } = await loadFixture(quotaFixture);
+      await a.consume(ref("a-1"), ALICE, 1, QUOTA);
+      expect(await quota.availableOf(ALICE, period)).to.equal(0n);
+    });
+
+    it("shows nothing available for an unknown investor", async function () {
+      const { quota, period } = await loadFixture(quotaFixture);
+      expect(await quota.availableOf(NOBODY, period)).to.equal(0n);
     });
 
     it("refuses going over the offering cap and the per-investor limit", async function () {

@@ -26,6 +26,48 @@ async function dvpFixture() {
 }
 
 describe("DvPSettlement", function () {
+  describe("initialize", function () {
+    it("cannot be initialised twice", async function () {
+      const { dvp, actors } = await loadFixture(dvpFixture);
+      const a = actors.csd.address;
+      await expect(dvp.initialize(a, a, a)).to.be.revertedWithCustomError(dvp, "InvalidInitialization");
+    });
+
+    it("refuses a zero registry on a fresh proxy", async function () {
+      const { upgrades } = await import("hardhat");
+      const { actors } = await loadFixture(dvpFixture);
+      const f = await ethers.getContractFactory("DvPSettlement");
+      const a = actors.csd.address;
+      await expect(upgrades.deployProxy(f, [a, ethers.ZeroAddress, a], { kind: "uups" }))
+        .to.be.revertedWithCustomError(f, "ConsortiumZeroAddress")
+        .withArgs("registry");
+    });
+
+    it("refuses a zero factory on a fresh proxy", async function () {
+      const { upgrades } = await import("hardhat");
+      const { actors } = await loadFixture(dvpFixture);
+      const f = await ethers.getContractFactory("DvPSettlement");
+      const a = actors.csd.address;
+      await expect(upgrades.deployProxy(f, [a, a, ethers.ZeroAddress], { kind: "uups" }))
+        .to.be.revertedWithCustomError(f, "ConsortiumZeroAddress")
+        .withArgs("factory");
+    });
+  });
+
+  describe("views", function () {
+    it("reports the registry and factory it reads, and its version", async function () {
+      const { dvp, registry, factory } = await loadFixture(dvpFixture);
+      expect(await dvp.wiring()).to.deep.equal([await registry.getAddress(), await factory.getAddress()]);
+      expect(await dvp.version()).to.equal("1.0.0");
+    });
+
+    it("exposes the EIP-712 domain separator signatures are made under", async function () {
+      const { dvp } = await loadFixture(dvpFixture);
+      const [, name, version, chainId, verifyingContract] = await dvp.eip712Domain();
+      expect(await dvp.DOMAIN_SEPARATOR()).to.equal(ethers.TypedDataEncoder.hashDomain({ name, version, chainId, verifyingContract }));
+    });
+  });
+
   describe("instruct", function () {
     it("records the first side and waits for the other", async function () {
       const { dvp, trade, actors } = await loadFixture(dvpFixture);
@@ -84,6 +126,34 @@ describe("DvPSettlement", function () {
       const { dvp, trade, actors } = await loadFixture(dvpFixture);
       const bad = { ...trade, cash: trade.security };
       await expect(dvp.connect(actors.bankA).instruct(bad)).to.be.revertedWithCustomError(dvp, "DvPUnknownToken").withArgs(trade.security);
+    });
+
+    const badTerms: [string, (t: Trade) => Trade][] = [
+      ["amount", (t) => ({ ...t, amount: 0n })],
+      ["seller", (t) => ({ ...t, seller: ethers.ZeroAddress })],
+      ["buyer", (t) => ({ ...t, buyer: ethers.ZeroAddress })],
+    ];
+    for (const [field, change] of badTerms) {
+      it(`refuses a zero ${field}`, async function () {
+        const { dvp, trade, actors } = await loadFixture(dvpFixture);
+        await expect(dvp.connect(actors.bankA).instruct(change(trade)))
+          .to.be.revertedWithCustomError(dvp, "DvPInvalidTrade")
+          .withArgs(field);
+      });
+    }
+
+    it("refuses a trade with oneself", async function () {
+      const { dvp, trade, actors } = await loadFixture(dvpFixture);
+      await expect(dvp.connect(actors.bankA).instruct({ ...trade, buyer: trade.seller }))
+        .to.be.revertedWithCustomError(dvp, "DvPInvalidTrade")
+        .withArgs("buyer");
+    });
+
+    it("refuses a security the factory did not issue", async function () {
+      const { dvp, trade, actors } = await loadFixture(dvpFixture);
+      await expect(dvp.connect(actors.bankA).instruct({ ...trade, security: trade.cash }))
+        .to.be.revertedWithCustomError(dvp, "DvPUnknownToken")
+        .withArgs(trade.cash);
     });
 
     it("refuses a zero quantity", async function () {
@@ -152,6 +222,27 @@ describe("DvPSettlement", function () {
       await expect(
         dvp.connect(actors.bankA).instructWithSignature(trade, actors.bankB.address, deadline, sig),
       ).to.be.revertedWithCustomError(dvp, "DvPSignatureExpired");
+    });
+
+    it("matches when the buyer submits the seller's signature", async function () {
+      const { dvp, trade, actors, cash } = await loadFixture(dvpFixture);
+      const deadline = BigInt(await time.latest()) + 3600n;
+      const sig = await signInstruction(dvp, actors.bankA, trade, deadline);
+      const id = await dvp.tradeId(trade);
+      await expect(dvp.connect(actors.bankB).instructWithSignature(trade, actors.bankA.address, deadline, sig))
+        .to.emit(dvp, "TradeInstructed")
+        .withArgs(id, trade.seller, actors.bankA.address, Object.values(trade))
+        .and.to.emit(dvp, "TradeSettled");
+      expect(await cash.balanceOf(actors.bankA.address)).to.equal(10_000_000n);
+    });
+
+    it("refuses a submitter who acts for neither side", async function () {
+      const { dvp, trade, actors } = await loadFixture(dvpFixture);
+      const deadline = BigInt(await time.latest()) + 3600n;
+      const sig = await signInstruction(dvp, actors.bankB, trade, deadline);
+      await expect(dvp.connect(actors.broker).instructWithSignature(trade, actors.bankB.address, deadline, sig))
+        .to.be.revertedWithCustomError(dvp, "DvPNotAuthorised")
+        .withArgs(actors.broker.address, trade.seller);
     });
 
     it("refuses a signature by someone who does not act for the counterparty", async function () {
@@ -231,6 +322,15 @@ describe("DvPSettlement", function () {
       await dvp.connect(actors.bankA).instruct(later);
       await dvp.connect(actors.bankB).instruct(later);
       await expect(dvp.connect(actors.csd).cancel(later)).to.emit(dvp, "TradeCancelled");
+    });
+
+    it("refuses a settled trade, even for the operator", async function () {
+      const { dvp, trade, actors } = await loadFixture(dvpFixture);
+      await dvp.connect(actors.bankA).instruct(trade);
+      await dvp.connect(actors.bankB).instruct(trade);
+      await expect(dvp.connect(actors.csd).cancel(trade))
+        .to.be.revertedWithCustomError(dvp, "DvPWrongStatus")
+        .withArgs(await dvp.tradeId(trade), 3);
     });
 
     it("refuses a stranger", async function () {

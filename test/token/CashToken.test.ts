@@ -11,6 +11,18 @@ describe("CashToken", function () {
       expect(await cash.currency()).to.equal(currencyBytes("RUB"));
       expect(await cash.decimals()).to.equal(2);
     });
+
+    it("reports its implementation version", async function () {
+      const { cash } = await loadFixture(tokensFixture);
+      expect(await cash.version()).to.equal("1.0.0");
+    });
+
+    it("cannot be initialised twice", async function () {
+      const { cash, actors } = await loadFixture(tokensFixture);
+      await expect(
+        cash.initialize(actors.csd.address, actors.csd.address, "x", "X", 2, currencyBytes("USD")),
+      ).to.be.revertedWithCustomError(cash, "InvalidInitialization");
+    });
   });
 
   describe("compliance", function () {

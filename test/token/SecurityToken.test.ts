@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
-import { tokensFixture, REASON, EQUITY_ISIN } from "./fixtures";
-import { TOKEN_ROLES, bytesToText } from "../../lib/tokens";
+import { tokensFixture, TokensFixture, REASON, EQUITY_ISIN } from "./fixtures";
+import { TOKEN_ROLES, buildInstrument, bytesToText } from "../../lib/tokens";
 
 const R = REASON;
 
@@ -135,6 +135,14 @@ describe("SecurityToken", function () {
           .to.be.revertedWithCustomError(equity, "ERC20InvalidReceiver")
           .withArgs(ethers.ZeroAddress);
       });
+
+      it("refuses the zero address as sender", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const [, b, c] = actors.investors;
+        await expect(equity.connect(b).transferFrom(ethers.ZeroAddress, c.address, 0n))
+          .to.be.revertedWithCustomError(equity, "ERC20InvalidSender")
+          .withArgs(ethers.ZeroAddress);
+      });
     });
   });
 
@@ -211,6 +219,17 @@ describe("SecurityToken", function () {
       await equity.connect(actors.investors[0]).transfer(actors.investors[1].address, 1n);
       expect(await equity.balanceOf(actors.investors[1].address)).to.equal(1001n);
     });
+
+    it("refuses to pause a paused token", async function () {
+      const { equity } = await loadFixture(tokensFixture);
+      await equity.pause(R);
+      await expect(equity.pause(R)).to.be.revertedWithCustomError(equity, "TokenPauseUnchanged").withArgs(true);
+    });
+
+    it("refuses to unpause a running token", async function () {
+      const { equity } = await loadFixture(tokensFixture);
+      await expect(equity.unpause(R)).to.be.revertedWithCustomError(equity, "TokenPauseUnchanged").withArgs(false);
+    });
   });
 
   describe("agent operations", function () {
@@ -236,6 +255,13 @@ describe("SecurityToken", function () {
       it("refuses a zero amount", async function () {
         const { equity, actors } = await loadFixture(tokensFixture);
         await expect(equity.mint(actors.investors[0].address, 0n, R)).to.be.revertedWithCustomError(equity, "TokenZeroAmount");
+      });
+
+      it("refuses the zero address", async function () {
+        const { equity } = await loadFixture(tokensFixture);
+        await expect(equity.mint(ethers.ZeroAddress, 1n, R))
+          .to.be.revertedWithCustomError(equity, "ERC20InvalidReceiver")
+          .withArgs(ethers.ZeroAddress);
       });
 
       it("refuses to exceed the supply cap", async function () {
@@ -266,6 +292,27 @@ describe("SecurityToken", function () {
           .to.be.revertedWithCustomError(equity, "TokenInsufficientFreeBalance")
           .withArgs(a, 50n, 51n);
       });
+
+      it("refuses the zero address", async function () {
+        const { equity } = await loadFixture(tokensFixture);
+        await expect(equity.burn(ethers.ZeroAddress, 1n, R))
+          .to.be.revertedWithCustomError(equity, "ERC20InvalidSender")
+          .withArgs(ethers.ZeroAddress);
+      });
+
+      it("refuses a zero amount", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        await expect(equity.burn(actors.investors[0].address, 0n, R)).to.be.revertedWithCustomError(equity, "TokenZeroAmount");
+      });
+
+      it("refuses a holder whose participant is suspended", async function () {
+        const { equity, actors, registry, ids } = await loadFixture(tokensFixture);
+        await registry.suspend(ids.investors[0], ethers.encodeBytes32String("review"));
+        await expect(equity.burn(actors.investors[0].address, 1n, R))
+          .to.be.revertedWithCustomError(equity, "TokenNotActiveParticipant")
+          .withArgs(actors.investors[0].address);
+        expect(await equity.balanceOf(actors.investors[0].address)).to.equal(1000n);
+      });
     });
 
     describe("freeze and unfreeze", function () {
@@ -283,6 +330,11 @@ describe("SecurityToken", function () {
         const a = actors.investors[0].address;
         await expect(equity.unfreeze(a, R)).to.be.revertedWithCustomError(equity, "TokenFreezeUnchanged").withArgs(a, false);
       });
+
+      it("refuses the zero address", async function () {
+        const { equity } = await loadFixture(tokensFixture);
+        await expect(equity.freeze(ethers.ZeroAddress, R)).to.be.revertedWithCustomError(equity, "TokenZeroAccount");
+      });
     });
 
     describe("forceTransfer", function () {
@@ -298,6 +350,18 @@ describe("SecurityToken", function () {
         expect(await equity.totalEncumbered(a.address)).to.equal(0n);
         expect(await equity.balanceOf(a.address)).to.equal(300n);
         expect(await equity.freeBalance(b.address)).to.equal(1700n);
+      });
+
+      it("consumes only the moved amount of a larger named encumbrance", async function () {
+        const { equity, actors, locker } = await loadFixture(tokensFixture);
+        const [a, b] = actors.investors;
+        await equity.connect(locker).encumber(a.address, 9n, 600n);
+        await expect(equity.forceTransfer(a.address, b.address, 200n, locker.address, 9n, R))
+          .to.emit(equity, "ForcedTransfer")
+          .withArgs(a.address, b.address, R, 200n, locker.address, 9n, 200n);
+        expect(await equity.encumbered(a.address, locker.address, 9n)).to.equal(400n);
+        expect(await equity.totalEncumbered(a.address)).to.equal(400n);
+        expect(await equity.freeBalance(a.address)).to.equal(400n);
       });
 
       it("refuses to take encumbered units of another purpose", async function () {
@@ -321,6 +385,35 @@ describe("SecurityToken", function () {
         await equity.pause(R);
         await equity.forceTransfer(actors.investors[0].address, actors.investors[1].address, 1n, ethers.ZeroAddress, 0n, R);
         expect(await equity.balanceOf(actors.investors[1].address)).to.equal(1001n);
+      });
+
+      it("refuses the zero address as sender", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        await expect(equity.forceTransfer(ethers.ZeroAddress, actors.investors[1].address, 1n, ethers.ZeroAddress, 0n, R))
+          .to.be.revertedWithCustomError(equity, "ERC20InvalidSender")
+          .withArgs(ethers.ZeroAddress);
+      });
+
+      it("refuses the zero address as receiver", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        await expect(equity.forceTransfer(actors.investors[0].address, ethers.ZeroAddress, 1n, ethers.ZeroAddress, 0n, R))
+          .to.be.revertedWithCustomError(equity, "ERC20InvalidReceiver")
+          .withArgs(ethers.ZeroAddress);
+      });
+
+      it("refuses a move to the holder itself", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const a = actors.investors[0].address;
+        await expect(equity.forceTransfer(a, a, 1n, ethers.ZeroAddress, 0n, R))
+          .to.be.revertedWithCustomError(equity, "TokenSelfTransfer")
+          .withArgs(a);
+      });
+
+      it("refuses a zero amount", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        await expect(
+          equity.forceTransfer(actors.investors[0].address, actors.investors[1].address, 0n, ethers.ZeroAddress, 0n, R),
+        ).to.be.revertedWithCustomError(equity, "TokenZeroAmount");
       });
     });
 
@@ -395,6 +488,31 @@ describe("SecurityToken", function () {
         .withArgs(a, 100n, 101n);
     });
 
+    it("refuses to lock for the zero address", async function () {
+      const { equity, locker } = await loadFixture(tokensFixture);
+      await expect(equity.connect(locker).encumber(ethers.ZeroAddress, 1n, 1n)).to.be.revertedWithCustomError(equity, "TokenZeroAccount");
+    });
+
+    it("refuses to lock a zero amount", async function () {
+      const { equity, actors, locker } = await loadFixture(tokensFixture);
+      await expect(equity.connect(locker).encumber(actors.investors[0].address, 1n, 0n)).to.be.revertedWithCustomError(
+        equity,
+        "TokenZeroAmount",
+      );
+    });
+
+    it("refuses to release for the zero address", async function () {
+      const { equity, locker } = await loadFixture(tokensFixture);
+      await expect(equity.connect(locker).release(ethers.ZeroAddress, 1n, 1n)).to.be.revertedWithCustomError(equity, "TokenZeroAccount");
+    });
+
+    it("refuses to release a zero amount", async function () {
+      const { equity, actors, locker } = await loadFixture(tokensFixture);
+      const a = actors.investors[0].address;
+      await equity.connect(locker).encumber(a, 1n, 10n);
+      await expect(equity.connect(locker).release(a, 1n, 0n)).to.be.revertedWithCustomError(equity, "TokenZeroAmount");
+    });
+
     it("moves encumbered units and keeps them encumbered at the receiver (repo custody)", async function () {
       const { equity, actors, locker } = await loadFixture(tokensFixture);
       const [a, b] = actors.investors;
@@ -434,6 +552,17 @@ describe("SecurityToken", function () {
         .to.be.revertedWithCustomError(equity, "TokenAccountFrozen")
         .withArgs(b.address);
     });
+
+    it("refuses to move encumbered units of a frozen holder", async function () {
+      const { equity, actors, locker } = await loadFixture(tokensFixture);
+      const [a, b] = actors.investors;
+      await equity.connect(locker).encumber(a.address, 5n, 300n);
+      await equity.freeze(a.address, R);
+      await expect(equity.connect(locker).moveEncumbered(a.address, b.address, 5n, 1n, false))
+        .to.be.revertedWithCustomError(equity, "TokenAccountFrozen")
+        .withArgs(a.address);
+      expect(await equity.encumbered(a.address, locker.address, 5n)).to.equal(300n);
+    });
   });
 
   describe("instrument", function () {
@@ -472,6 +601,99 @@ describe("SecurityToken", function () {
         equity,
         "InvalidInitialization",
       );
+    });
+  });
+
+  describe("initialize", function () {
+    /** Deploys a beacon proxy of the security beacon initialised with `admin` and `registry`. */
+    async function deployWith(f: TokensFixture, admin: string, registry: string) {
+      const data = f.equity.interface.encodeFunctionData("initialize", [
+        admin,
+        registry,
+        "x",
+        "X",
+        0,
+        buildInstrument({ isin: EQUITY_ISIN, kind: "Equity", currency: "RUB" }),
+      ]);
+      const proxy = await ethers.getContractFactory("@openzeppelin/contracts/proxy/beacon/BeaconProxy.sol:BeaconProxy");
+      return proxy.deploy(await f.factory.securityBeacon(), data);
+    }
+
+    it("reads the participant registry of the suite", async function () {
+      const { equity, registry } = await loadFixture(tokensFixture);
+      expect(await equity.registry()).to.equal(await registry.getAddress());
+    });
+
+    it("refuses a zero admin", async function () {
+      const f = await loadFixture(tokensFixture);
+      await expect(deployWith(f, ethers.ZeroAddress, await f.registry.getAddress())).to.be.revertedWithCustomError(
+        f.equity,
+        "TokenZeroAccount",
+      );
+    });
+
+    it("refuses a zero registry", async function () {
+      const f = await loadFixture(tokensFixture);
+      await expect(deployWith(f, f.actors.csd.address, ethers.ZeroAddress)).to.be.revertedWithCustomError(f.equity, "TokenZeroAccount");
+    });
+  });
+
+  describe("validateInstrument", function () {
+    const equityTerms = buildInstrument({ isin: EQUITY_ISIN, kind: "Equity", currency: "RUB" });
+    const bondTerms = buildInstrument({
+      isin: EQUITY_ISIN,
+      kind: "Bond",
+      currency: "RUB",
+      faceValue: "1000",
+      couponPercent: "5",
+      couponFrequency: 2,
+      issueDate: "2024-01-10",
+      maturityDate: "2027-01-10",
+    });
+
+    const bondFields: [string, Partial<typeof equityTerms>][] = [
+      ["a face value", { faceValue: 1n }],
+      ["a coupon rate", { couponRate: 1n }],
+      ["a coupon frequency", { couponFrequency: 2 }],
+      ["an issue date", { issueDate: 1 }],
+      ["a maturity date", { maturityDate: 1 }],
+      ["a day-count convention", { dayCount: 1 }],
+    ];
+    for (const [what, over] of bondFields) {
+      it(`refuses an equity with ${what}`, async function () {
+        const { equity } = await loadFixture(tokensFixture);
+        await expect(equity.validateInstrument({ ...equityTerms, ...over }))
+          .to.be.revertedWithCustomError(equity, "SecurityInvalidTerms")
+          .withArgs("equity with bond terms");
+      });
+    }
+
+    it("refuses a bond without a face value", async function () {
+      const { equity } = await loadFixture(tokensFixture);
+      await expect(equity.validateInstrument({ ...bondTerms, faceValue: 0n }))
+        .to.be.revertedWithCustomError(equity, "SecurityInvalidTerms")
+        .withArgs("faceValue");
+    });
+
+    it("refuses a coupon rate above 100 %", async function () {
+      const { equity } = await loadFixture(tokensFixture);
+      const max = await equity.MAX_COUPON_RATE();
+      await equity.validateInstrument({ ...bondTerms, couponRate: max });
+      await expect(equity.validateInstrument({ ...bondTerms, couponRate: max + 1n }))
+        .to.be.revertedWithCustomError(equity, "SecurityInvalidTerms")
+        .withArgs("couponRate");
+    });
+
+    it("refuses a coupon rate without a coupon frequency", async function () {
+      const { equity } = await loadFixture(tokensFixture);
+      await expect(equity.validateInstrument({ ...bondTerms, couponFrequency: 0 }))
+        .to.be.revertedWithCustomError(equity, "SecurityInvalidTerms")
+        .withArgs("couponFrequency");
+    });
+
+    it("accepts a zero-coupon bond without a coupon frequency", async function () {
+      const { equity } = await loadFixture(tokensFixture);
+      await expect(equity.validateInstrument({ ...bondTerms, couponRate: 0n, couponFrequency: 0 })).not.to.be.reverted;
     });
   });
 

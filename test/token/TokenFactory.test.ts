@@ -17,6 +17,47 @@ const bondInput = {
 };
 
 describe("TokenFactory", function () {
+  describe("initialize", function () {
+    it("cannot be initialised twice", async function () {
+      const { factory, actors } = await loadFixture(tokensFixture);
+      const a = actors.csd.address;
+      await expect(factory.initialize(a, a, a, a)).to.be.revertedWithCustomError(factory, "InvalidInitialization");
+    });
+
+    const wiring = ["registry", "securityBeacon", "cashBeacon"];
+    for (const [i, field] of wiring.entries()) {
+      it(`refuses a zero ${field} on a fresh proxy`, async function () {
+        const { upgrades } = await import("hardhat");
+        const { actors } = await loadFixture(tokensFixture);
+        const f = await ethers.getContractFactory("TokenFactory");
+        const a = actors.csd.address;
+        const args = [a, a, a, a];
+        args[i + 1] = ethers.ZeroAddress;
+        await expect(upgrades.deployProxy(f, args, { kind: "uups" }))
+          .to.be.revertedWithCustomError(f, "FactoryZeroAddress")
+          .withArgs(field);
+      });
+    }
+  });
+
+  describe("views", function () {
+    it("reports its wiring, token admin, cash tokens and version", async function () {
+      const { factory, cash, registry, actors } = await loadFixture(tokensFixture);
+      expect(await factory.registry()).to.equal(await registry.getAddress());
+      expect(await factory.tokenAdmin()).to.equal(actors.csd.address);
+      expect(await factory.cashTokens()).to.deep.equal([await cash.getAddress()]);
+      expect(await factory.version()).to.equal("1.0.0");
+    });
+
+    it("deploys cash tokens as beacon proxies of the cash beacon", async function () {
+      const { factory, cash } = await loadFixture(tokensFixture);
+      const slot = "0xa3f0ad74e5423aebfd80d3ef4346578335a9a72aeaee59ff6cb3582b35133d50";
+      const raw = await ethers.provider.getStorage(await cash.getAddress(), slot);
+      expect(ethers.getAddress("0x" + raw.slice(26))).to.equal(await factory.cashBeacon());
+      expect(await factory.cashBeacon()).to.not.equal(await factory.securityBeacon());
+    });
+  });
+
   describe("issueSecurity", function () {
     it("records the token by ISIN as a security", async function () {
       const { factory, equity } = await loadFixture(tokensFixture);
@@ -163,14 +204,36 @@ describe("TokenFactory", function () {
         .withArgs(ethers.ZeroHash);
     });
 
+    it("refuses the zero address", async function () {
+      const { factory } = await loadFixture(tokensFixture);
+      await expect(factory.addStandingRole(TOKEN_ROLES.LOCK_OPERATOR_ROLE, ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(factory, "FactoryZeroAddress")
+        .withArgs("account");
+    });
+
+    it("refuses more than the maximum number of standing roles", async function () {
+      const { factory } = await loadFixture(tokensFixture);
+      const max = await factory.MAX_STANDING_ROLES();
+      const held = BigInt((await factory.standingRoles()).length);
+      for (let i = held; i < max; i++) {
+        await factory.addStandingRole(TOKEN_ROLES.LOCK_OPERATOR_ROLE, ethers.getAddress(ethers.toBeHex(0x1000n + i, 20)));
+      }
+      await expect(factory.addStandingRole(TOKEN_ROLES.LOCK_OPERATOR_ROLE, ethers.getAddress(ethers.toBeHex(0x2000n, 20))))
+        .to.be.revertedWithCustomError(factory, "FactoryTooManyStandingRoles")
+        .withArgs(max);
+      expect(await factory.standingRoles()).to.have.length(Number(max));
+    });
+
     it("refuses a stranger", async function () {
       const { factory, actors } = await loadFixture(tokensFixture);
+      // Each call is made only when awaited, so no refusal is left unhandled while another is checked.
+      const s = factory.connect(actors.stranger);
       for (const call of [
-        factory.connect(actors.stranger).addStandingRole(TOKEN_ROLES.AGENT_ROLE, actors.stranger.address),
-        factory.connect(actors.stranger).removeStandingRole(TOKEN_ROLES.AGENT_ROLE, actors.csd.address),
-        factory.connect(actors.stranger).setTokenAdmin(actors.stranger.address),
+        () => s.addStandingRole(TOKEN_ROLES.AGENT_ROLE, actors.stranger.address),
+        () => s.removeStandingRole(TOKEN_ROLES.AGENT_ROLE, actors.csd.address),
+        () => s.setTokenAdmin(actors.stranger.address),
       ]) {
-        await expect(call)
+        await expect(call())
           .to.be.revertedWithCustomError(factory, "AccessControlUnauthorizedAccount")
           .withArgs(actors.stranger.address, ethers.ZeroHash);
       }
@@ -187,6 +250,14 @@ describe("TokenFactory", function () {
       const cny = await ethers.getContractAt("CashToken", await factory.cashByCurrency(currencyBytes("CNY")));
       expect(await cny.hasRole(ethers.ZeroHash, actors.regulator.address)).to.equal(true);
       await expect(factory.setTokenAdmin(actors.regulator.address)).to.be.revertedWithCustomError(factory, "FactoryUnchanged");
+    });
+
+    it("refuses the zero address", async function () {
+      const { factory, actors } = await loadFixture(tokensFixture);
+      await expect(factory.setTokenAdmin(ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(factory, "FactoryZeroAddress")
+        .withArgs("admin");
+      expect(await factory.tokenAdmin()).to.equal(actors.csd.address);
     });
   });
 
