@@ -68,6 +68,15 @@ export async function describeError(hre: HardhatRuntimeEnvironment, err: unknown
 }
 
 /**
+ * Compiles before a task that needs fresh artifacts. Skipped while solidity-coverage runs: a compile then
+ * would replace the instrumented artifacts and silently stop coverage from recording.
+ */
+export async function compileIfNeeded(hre: HardhatRuntimeEnvironment): Promise<void> {
+  if ((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING) return;
+  await hre.run("compile", { quiet: true });
+}
+
+/**
  * Wraps a task action so users get one clear line instead of a stack trace for expected failures
  * (bad arguments, contract refusals). Unexpected errors keep their stack.
  */

@@ -1,5 +1,5 @@
 import { task, types } from "hardhat/config";
-import { action } from "../lib/task";
+import { action, compileIfNeeded } from "../lib/task";
 import { output, printTable, UserError } from "../lib/cli";
 import { pickSigner } from "../lib/suite";
 
@@ -101,7 +101,7 @@ task("network:genesis-alloc", "Writes the genesis alloc entries (runtime code + 
   .setAction(
     action(async (a: { admin: string; out?: string }, hre) => {
       const { genesisAlloc } = await import("../lib/besu");
-      await hre.run("compile", { quiet: true });
+      await compileIfNeeded(hre);
       const alloc = await genesisAlloc(hre, a.admin);
       const text = JSON.stringify(alloc, null, 2) + "\n";
       if (a.out) {
@@ -122,7 +122,7 @@ task(
   .setAction(
     action(async (a: { deployer: string; out: string; chainId: number; json: boolean }, hre) => {
       const { writeDevNetwork } = await import("../lib/besu-network");
-      await hre.run("compile", { quiet: true });
+      await compileIfNeeded(hre);
       const { validators, genesisFile } = await writeDevNetwork(hre, { outDir: a.out, deployer: a.deployer, chainId: a.chainId });
       output(a.json, { genesisFile, validators }, () => {
         printTable(

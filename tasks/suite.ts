@@ -1,5 +1,5 @@
 import { task, types } from "hardhat/config";
-import { action } from "../lib/task";
+import { action, compileIfNeeded } from "../lib/task";
 import { output, printTable } from "../lib/cli";
 import { pickSigner, suiteAddress } from "../lib/suite";
 
@@ -9,7 +9,7 @@ task("suite:deploy", "Deploys every csd-ledger contract (or reuses what is deplo
   .setAction(
     action(async (args: { from?: string; json: boolean }, hre) => {
       const { deploySuite } = await import("../lib/deploy/suite");
-      await hre.run("compile", { quiet: true });
+      await compileIfNeeded(hre);
       const deployer = await pickSigner(hre, args.from);
       const file = await deploySuite(hre, { deployer, log: args.json ? undefined : (m) => console.log(m) });
       output(args.json, file, () => {
@@ -35,7 +35,7 @@ task("suite:upgrade", "Upgrades a UUPS singleton to a new implementation; a stor
   .setAction(
     action(async (args: { contract: string; implementation?: string; from?: string; prepare: boolean; json: boolean }, hre) => {
       const { upgradeSingleton } = await import("../lib/upgrade");
-      await hre.run("compile", { quiet: true });
+      await compileIfNeeded(hre);
       const proxy = suiteAddress(hre, args.contract);
       const signer = await pickSigner(hre, args.from);
       const result = await upgradeSingleton(hre, {
