@@ -66,7 +66,9 @@ export function ltvChartSvg(rows: HistoryRow[], opts: ChartOptions): string {
   const step = Math.max(1, Math.ceil(dateLabels.length / 8));
   dateLabels.forEach((d, i) => {
     if (i % step === 0 || i === dateLabels.length - 1) {
-      out.push(`<text x="${x(isoToDay(d))}" y="${H - m.bottom + 18}" text-anchor="middle">${d}</text>`);
+      // The first and last labels align inwards so they stay inside the picture.
+      const anchor = i === 0 ? "start" : i === dateLabels.length - 1 ? "end" : "middle";
+      out.push(`<text x="${x(isoToDay(d))}" y="${H - m.bottom + 18}" text-anchor="${anchor}">${d}</text>`);
     }
   });
   // Skipped dates.
