@@ -313,7 +313,8 @@ function ratioText(x: bigint): string {
 
 /** A readable row of a stored pledge. */
 export function describePledge(p: StoredPledge): Record<string, unknown> {
-  const money = (x: bigint) => (Number(x) / 10 ** p.cashDecimals).toFixed(p.cashDecimals);
+  // Exact decimal text from the integer amount: money never goes through floating point.
+  const money = (x: bigint) => formatMoney(x, p.cashDecimals);
   const day = (d: number) => (d === 0 ? "" : new Date(d * 86_400_000).toISOString().slice(0, 10));
   return {
     id: p.id,
@@ -336,9 +337,17 @@ export function describePledge(p: StoredPledge): Record<string, unknown> {
   };
 }
 
+/** Exact decimal text of an integer money amount (no floating point, no grouping). */
+function formatMoney(x: bigint, decimals: number): string {
+  const unit = 10n ** BigInt(decimals);
+  const sign = x < 0n ? "-" : "";
+  const a = x < 0n ? -x : x;
+  return decimals === 0 ? `${sign}${a}` : `${sign}${a / unit}.${(a % unit).toString().padStart(decimals, "0")}`;
+}
+
 /** A readable row of one valuation. */
 export function describeValuation(v: PledgeValuation, cashDecimals: number): Record<string, unknown> {
-  const money = (x: bigint) => (Number(x) / 10 ** cashDecimals).toFixed(cashDecimals);
+  const money = (x: bigint) => formatMoney(x, cashDecimals);
   return {
     id: v.id,
     date: new Date(v.date * 86_400_000).toISOString().slice(0, 10),

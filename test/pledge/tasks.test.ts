@@ -1,0 +1,122 @@
+import { expect } from "chai";
+import hre from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { pledgeFixture, pushPrice, PLEDGED } from "./fixtures";
+import { EQUITY_ISIN } from "../token/fixtures";
+import { dayToIso } from "../../lib/dates";
+
+/** Runs a task and returns what it printed as JSON. */
+async function runJson(name: string, args: Record<string, unknown>): Promise<Record<string, unknown> & Record<string, unknown>[]> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...a: unknown[]) => lines.push(a.join(" "));
+  try {
+    await hre.run(name, { ...args, json: true });
+  } finally {
+    console.log = log;
+  }
+  return JSON.parse(lines.join("\n"));
+}
+
+async function pledgeTaskFixture() {
+  const f = await pledgeFixture();
+  const start = f.today - 30;
+  await pushPrice(f, start, "25");
+  return { ...f, start };
+}
+
+describe("pledge tasks", function () {
+  it("take a pledge from request to a warning-level valuation, a repayment and a partial release", async function () {
+    const f = await loadFixture(pledgeTaskFixture);
+    process.env.DEPLOYMENTS_DIR = f.deploymentsDir;
+    const signers = await hre.ethers.getSigners();
+    const index = (addr: string) => String(signers.findIndex((s) => s.address === addr));
+
+    // 1,000,000 shares at 25.00 against 10,000,000.00: 250 % at the start.
+    const requested = await runJson("pledge:request", {
+      pledger: f.pledger.address,
+      pledgee: f.pledgee.address,
+      security: EQUITY_ISIN,
+      cash: "RUB",
+      quantity: PLEDGED.toString(),
+      principal: "10000000.00",
+      rate: "0.065",
+      start: dayToIso(f.start),
+      maturity: dayToIso(f.start + 365),
+      warning: "",
+      liquidation: "",
+      target: "",
+      topUpDays: 2,
+      calendar: "",
+      dayCount: "Act365Fixed",
+      pledgerSig: "",
+      pledgeeSig: "",
+      deadline: "",
+      from: index(f.pledger.address),
+    });
+    expect(requested.status).to.equal("Requested");
+    const id = String(requested.id);
+
+    await runJson("pledge:sign", { id, terms: "", deadline: "", from: index(f.pledgee.address) });
+    const registered = await runJson("pledge:register", { id, from: "0" });
+    expect(registered.status).to.equal("Active");
+    expect(await f.equity.encumbered(f.pledger.address, f.book.target as string, BigInt(id))).to.equal(PLEDGED);
+
+    // The close falls to 15.00: about 150 % — at or below the 160 % warning line, above 140 %.
+    const day = f.today - 5;
+    await pushPrice(f, day, "15");
+    await runJson("pledge:value", { ids: id, date: dayToIso(day), from: "0" });
+    const warned = await runJson("pledge:list", { level: "WARNING", status: "" });
+    expect(warned.map((p) => String(p.id))).to.deep.equal([id]);
+    expect(await runJson("pledge:list", { level: "LIQUIDATION", status: "" })).to.deep.equal([]);
+
+    const repaid = await runJson("pledge:repay", { id, amount: "1000000.00", date: dayToIso(day), from: index(f.pledgee.address) });
+    // 25 days of interest at 6.5 % on 10,000,000.00 (ACT/365, rounded up) = 44,520.55 is paid first.
+    expect(repaid.principal).to.equal("9044520.55");
+    expect(repaid.interestToAccruedTo).to.equal("0.00");
+
+    const released = await runJson("pledge:release", { id, shares: "100000", cash: "0", from: index(f.pledgee.address) });
+    expect(released.shares).to.equal(PLEDGED - 100_000n);
+    expect(await f.equity.encumbered(f.pledger.address, f.book.target as string, BigInt(id))).to.equal(PLEDGED - 100_000n);
+  });
+
+  it("refuses a release by the pledger with the contract's error named", async function () {
+    const f = await loadFixture(pledgeTaskFixture);
+    process.env.DEPLOYMENTS_DIR = f.deploymentsDir;
+    const signers = await hre.ethers.getSigners();
+    const index = (addr: string) => String(signers.findIndex((s) => s.address === addr));
+    const requested = await runJson("pledge:request", {
+      pledger: f.pledger.address,
+      pledgee: f.pledgee.address,
+      security: EQUITY_ISIN,
+      cash: "RUB",
+      quantity: "1000",
+      principal: "10000.00",
+      rate: "0.065",
+      start: dayToIso(f.start),
+      maturity: dayToIso(f.start + 365),
+      warning: "",
+      liquidation: "",
+      target: "",
+      topUpDays: 2,
+      calendar: "",
+      dayCount: "Act365Fixed",
+      pledgerSig: "",
+      pledgeeSig: "",
+      deadline: "",
+      from: index(f.pledger.address),
+    });
+    const id = String(requested.id);
+    await runJson("pledge:sign", { id, terms: "", deadline: "", from: index(f.pledgee.address) });
+    await runJson("pledge:register", { id, from: "0" });
+    await expect(runJson("pledge:release", { id, shares: "1", cash: "0", from: index(f.pledger.address) })).to.be.rejectedWith(
+      /PledgeNotPledgeeSide/,
+    );
+  });
+
+  it("refuses an unknown level in pledge:list", async function () {
+    const f = await loadFixture(pledgeTaskFixture);
+    process.env.DEPLOYMENTS_DIR = f.deploymentsDir;
+    await expect(runJson("pledge:list", { level: "PANIC", status: "" })).to.be.rejectedWith(/--level "PANIC" is not one of/);
+  });
+});
