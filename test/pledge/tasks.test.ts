@@ -4,18 +4,37 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { pledgeFixture, pushPrice, PLEDGED } from "./fixtures";
 import { EQUITY_ISIN } from "../token/fixtures";
 import { dayToIso } from "../../lib/dates";
+import { runJson } from "../helpers/tasks";
 
-/** Runs a task and returns what it printed as JSON. */
-async function runJson(name: string, args: Record<string, unknown>): Promise<Record<string, unknown> & Record<string, unknown>[]> {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => lines.push(a.join(" "));
-  try {
-    await hre.run(name, { ...args, json: true });
-  } finally {
-    console.log = log;
-  }
-  return JSON.parse(lines.join("\n"));
+/** pledge:request arguments: `quantity` shares against `principal`, over a year from `start`. */
+function requestArgs(
+  f: { pledger: { address: string }; pledgee: { address: string } },
+  start: number,
+  quantity: string,
+  principal: string,
+  from: string,
+) {
+  return {
+    pledger: f.pledger.address,
+    pledgee: f.pledgee.address,
+    security: EQUITY_ISIN,
+    cash: "RUB",
+    quantity,
+    principal,
+    rate: "0.065",
+    start: dayToIso(start),
+    maturity: dayToIso(start + 365),
+    warning: "",
+    liquidation: "",
+    target: "",
+    topUpDays: 2,
+    calendar: "",
+    dayCount: "Act365Fixed",
+    pledgerSig: "",
+    pledgeeSig: "",
+    deadline: "",
+    from,
+  };
 }
 
 async function pledgeTaskFixture() {
@@ -33,27 +52,7 @@ describe("pledge tasks", function () {
     const index = (addr: string) => String(signers.findIndex((s) => s.address === addr));
 
     // 1,000,000 shares at 25.00 against 10,000,000.00: 250 % at the start.
-    const requested = await runJson("pledge:request", {
-      pledger: f.pledger.address,
-      pledgee: f.pledgee.address,
-      security: EQUITY_ISIN,
-      cash: "RUB",
-      quantity: PLEDGED.toString(),
-      principal: "10000000.00",
-      rate: "0.065",
-      start: dayToIso(f.start),
-      maturity: dayToIso(f.start + 365),
-      warning: "",
-      liquidation: "",
-      target: "",
-      topUpDays: 2,
-      calendar: "",
-      dayCount: "Act365Fixed",
-      pledgerSig: "",
-      pledgeeSig: "",
-      deadline: "",
-      from: index(f.pledger.address),
-    });
+    const requested = await runJson("pledge:request", requestArgs(f, f.start, PLEDGED.toString(), "10000000.00", index(f.pledger.address)));
     expect(requested.status).to.equal("Requested");
     const id = String(requested.id);
 
@@ -67,7 +66,7 @@ describe("pledge tasks", function () {
     await pushPrice(f, day, "15");
     await runJson("pledge:value", { ids: id, date: dayToIso(day), from: "0" });
     const warned = await runJson("pledge:list", { level: "WARNING", status: "" });
-    expect(warned.map((p) => String(p.id))).to.deep.equal([id]);
+    expect(warned.map((p: { id: unknown }) => String(p.id))).to.deep.equal([id]);
     expect(await runJson("pledge:list", { level: "LIQUIDATION", status: "" })).to.deep.equal([]);
 
     const repaid = await runJson("pledge:repay", { id, amount: "1000000.00", date: dayToIso(day), from: index(f.pledgee.address) });
@@ -85,27 +84,7 @@ describe("pledge tasks", function () {
     process.env.DEPLOYMENTS_DIR = f.deploymentsDir;
     const signers = await hre.ethers.getSigners();
     const index = (addr: string) => String(signers.findIndex((s) => s.address === addr));
-    const requested = await runJson("pledge:request", {
-      pledger: f.pledger.address,
-      pledgee: f.pledgee.address,
-      security: EQUITY_ISIN,
-      cash: "RUB",
-      quantity: "1000",
-      principal: "10000.00",
-      rate: "0.065",
-      start: dayToIso(f.start),
-      maturity: dayToIso(f.start + 365),
-      warning: "",
-      liquidation: "",
-      target: "",
-      topUpDays: 2,
-      calendar: "",
-      dayCount: "Act365Fixed",
-      pledgerSig: "",
-      pledgeeSig: "",
-      deadline: "",
-      from: index(f.pledger.address),
-    });
+    const requested = await runJson("pledge:request", requestArgs(f, f.start, "1000", "10000.00", index(f.pledger.address)));
     const id = String(requested.id);
     await runJson("pledge:sign", { id, terms: "", deadline: "", from: index(f.pledgee.address) });
     await runJson("pledge:register", { id, from: "0" });

@@ -6,19 +6,7 @@ import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { pushEquity, repoFixture, WAD } from "./fixtures";
 import { dayToIso } from "../../lib/dates";
-
-/** Runs a task and returns what it printed as JSON. */
-async function runJson(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => lines.push(a.join(" "));
-  try {
-    await hre.run(name, { ...args, json: true });
-  } finally {
-    console.log = log;
-  }
-  return JSON.parse(lines.join("\n"));
-}
+import { runJson } from "../helpers/tasks";
 
 describe("repo tasks", function () {
   it("take a deal from a terms file to a margin call, shown and exported as CSV", async function () {

@@ -2,19 +2,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { tokensFixture, EQUITY_ISIN } from "./fixtures";
-
-/** Runs a task and returns what it printed as JSON. */
-async function runJson(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => lines.push(a.join(" "));
-  try {
-    await hre.run(name, { ...args, json: true });
-  } finally {
-    console.log = log;
-  }
-  return JSON.parse(lines.join("\n"));
-}
+import { runJson } from "../helpers/tasks";
 
 async function taskFixture() {
   const f = await tokensFixture();
