@@ -95,16 +95,3 @@ export async function listParticipants(registry: ParticipantRegistry): Promise<P
   for (let id = 1; id <= n; id++) out.push(await describeParticipant(registry, id));
   return out;
 }
-
-/** Decodes a contract custom error from an ethers error into "Name(arg, …)", if it is one. */
-export function describeRevert(iface: ethers.Interface, err: unknown): string | undefined {
-  const data = (err as { data?: string })?.data ?? (err as { error?: { data?: string } })?.error?.data;
-  if (typeof data !== "string" || data.length < 10) return undefined;
-  try {
-    const parsed = iface.parseError(data);
-    if (!parsed) return undefined;
-    return `${parsed.name}(${parsed.args.map((a) => a.toString()).join(", ")})`;
-  } catch {
-    return undefined;
-  }
-}

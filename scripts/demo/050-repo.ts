@@ -1,8 +1,6 @@
-import fs from "node:fs";
-import path from "node:path";
 import type { Chapter } from "./story";
 import type { CashToken, PriceOracle, RepoBook, SecurityToken } from "../../typechain-types";
-import { historyCsv, pct, propose, RepoTerms, repoHistory, REPO_STATUSES, revalueInBatches, signTerms } from "../../lib/repo";
+import { pct, propose, RepoTerms, repoHistory, REPO_STATUSES, revalueInBatches, signTerms } from "../../lib/repo";
 import { revalueUpdated } from "../../lib/repo-cycle";
 import { assetFeedId, calendarToBytes4, currencyToBytes3 } from "../../lib/oracle/ids";
 import { dayToIso, isoToDay } from "../../lib/dates";
@@ -130,9 +128,7 @@ const chapter: Chapter = {
       undefined,
       "Recalculation history (every input and output is in the RepoRevalued events)",
     );
-    const csv = path.join(story.outDir, `repo-${id}-history.csv`);
-    fs.writeFileSync(csv, historyCsv(history));
-    story.say(`(written to ${path.relative(process.cwd(), csv)}; the same as npx hardhat repo:history --id ${id} --csv <file>)\n`);
+    story.say(`(the reports chapter writes it to CSV, as npx hardhat repo:history --id ${id} --csv <file> does)\n`);
 
     const before = { a: await rub.balanceOf(actors.bankA.address), b: await rub.balanceOf(actors.bankB.address) };
     const closing = (await (await book.settleRepurchase(id)).wait())!;

@@ -47,7 +47,7 @@ export interface Suite {
 export async function suiteFixture(): Promise<Suite> {
   // A fresh deployments folder per call: every call deploys a fresh suite, so fixtures can build on it
   // and the benchmark can call it once per suite on the same chain.
-  process.env.DEPLOYMENTS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "csd-deployments-"));
+  useTempDeployments();
   const actors = castActors(await ethers.getSigners());
   const file = await deploySuite(hre, { deployer: actors.csd });
   const at = async <T>(name: string, contract: string) => (await ethers.getContractAt(contract, file.contracts[name])) as unknown as T;
