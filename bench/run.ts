@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: gas per operation and capacity per 30M-gas block, each row compared with a plain
  * OpenZeppelin ERC-20 transfer measured in the same run. Writes bench/results.json. Rows over their
- * budget are listed at the end; with BENCH_STRICT=true they also make the run fail.
+ * budget are listed at the end; with BENCH_STRICT=true they also make the run fail. BENCH_ONLY=<text> runs
+ * only the suites whose file name contains the text (e.g. `BENCH_ONLY=repo`).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   const dir = path.join(__dirname, "suites");
   for (const file of fs
     .readdirSync(dir)
-    .filter((f) => /^\d{2,}-.*\.ts$/.test(f))
+    .filter((f) => /^\d{2,}-.*\.ts$/.test(f) && f.includes(process.env.BENCH_ONLY ?? ""))
     .sort()) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const suiteFn = (require(path.join(dir, file)).default ?? require(path.join(dir, file)).bench) as BenchSuite;
@@ -52,7 +53,8 @@ async function main(): Promise<void> {
     formatTable(table, undefined, `csd-ledger gas benchmark (solc 0.8.30, optimizer 200 runs, cancun; baseline ${base.existing} gas)`),
   );
 
-  const out = path.join(__dirname, "results.json");
+  // A partial run (BENCH_ONLY) writes beside the full results instead of replacing them.
+  const out = path.join(__dirname, process.env.BENCH_ONLY ? "results.partial.json" : "results.json");
   fs.writeFileSync(
     out,
     JSON.stringify(

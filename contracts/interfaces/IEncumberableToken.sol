@@ -227,6 +227,18 @@ interface IEncumberableToken is IERC20Metadata {
     /// @dev Requires SETTLEMENT_ROLE. Applies every check of an ordinary transfer. Emits {Transfer}.
     function settlementTransfer(address from, address to, uint256 amount) external;
 
+    /// @notice Delivers free units of `from` to `to` and locks them at `to` under the purpose
+    /// (msg.sender, dealId), in one step: collateral that reaches its taker already encumbered.
+    /// @dev Requires SETTLEMENT_ROLE. Applies every check of an ordinary transfer and refuses a zero amount
+    /// or a delivery to the sender itself; only the delivered units are locked, never units the receiver
+    /// held before. Releasing or moving the lock later needs
+    /// LOCK_OPERATOR_ROLE, like any other purpose. Emits {Transfer} and {Encumbered}.
+    /// @param from Holder the free units leave.
+    /// @param to Holder the units reach, locked.
+    /// @param dealId Deal id within the calling locker.
+    /// @param amount Units to deliver.
+    function deliverEncumbered(address from, address to, uint256 dealId, uint256 amount) external;
+
     /* VIEWS */
 
     /// @notice Units of `holder` locked under the purpose (locker, dealId).

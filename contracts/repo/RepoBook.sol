@@ -7,6 +7,7 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {ConsortiumUpgradeable} from "../access/ConsortiumUpgradeable.sol";
 import {IParticipantRegistry, ParticipantStatus} from "../interfaces/IParticipantRegistry.sol";
 import {ITokenFactory} from "../interfaces/ITokenFactory.sol";
+import {IEncumberableToken} from "../interfaces/IEncumberableToken.sol";
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 import {IHolidayCalendar} from "../interfaces/IHolidayCalendar.sol";
 import {IRepoBook, RepoStatus, ObligationStatus, RepoSide} from "../interfaces/IRepoBook.sol";
@@ -220,14 +221,12 @@ contract RepoBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable
 
     /// @inheritdoc IRepoBook
     function settleOpening(uint256 dealId) external onlyRole(AGENT_ROLE) {
-        _deal(dealId);
-        RepoOperations.open(dealId, true, bytes32(0));
+        _open(dealId, true, bytes32(0));
     }
 
     /// @inheritdoc IRepoBook
     function confirmOpening(uint256 dealId, bytes32 settlementRef) external onlyRole(AGENT_ROLE) {
-        _deal(dealId);
-        RepoOperations.open(dealId, false, settlementRef);
+        _open(dealId, false, settlementRef);
     }
 
     /// @inheritdoc IRepoBook
@@ -447,6 +446,31 @@ contract RepoBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable
     function _activeState(uint256 dealId, RepoTypes.Deal storage d) private view returns (RepoTypes.State memory s) {
         s = d.state;
         if (s.status != RepoStatus.Active) revert RepoWrongStatus(dealId, s.status);
+    }
+
+    /// @dev Opening leg: through tokens (securities delivered to the lender under the deal's encumbrance and cash
+    /// to the borrower, in this transaction, so both legs happen or neither) or confirmed as settled off chain.
+    /// Kept in the book, not in {RepoOperations}, to spare the library call on the busiest settlement path.
+    function _open(uint256 dealId, bool onChain, bytes32 settlementRef) private {
+        RepoTypes.RepoStorage storage $ = _s();
+        RepoTypes.Deal storage d = $.deals[dealId];
+        RepoTypes.State memory s = d.state;
+        if (s.status != RepoStatus.Accepted) {
+            if (s.status == RepoStatus.None) revert RepoUnknownDeal(dealId);
+            revert RepoWrongStatus(dealId, s.status);
+        }
+        s.status = RepoStatus.Active;
+        s.quantity = d.quantity;
+        if (onChain) s.flags |= RepoTypes.F_ON_CHAIN;
+        d.state = s;
+        address security = d.security;
+        uint256 price = d.purchasePrice;
+        emit RepoOpened(dealId, security, onChain, s.quantity, price, settlementRef);
+        if (onChain) {
+            (address borrowerAccount, address lenderAccount) = (d.borrowerAccount, d.lenderAccount);
+            IEncumberableToken(security).deliverEncumbered(borrowerAccount, lenderAccount, dealId, s.quantity);
+            IEncumberableToken($.cash[d.currency].token).settlementTransfer(lenderAccount, borrowerAccount, price);
+        }
     }
 
     function _deal(uint256 dealId) private view returns (RepoTypes.Deal storage d) {

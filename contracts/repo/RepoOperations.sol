@@ -70,27 +70,6 @@ library RepoOperations {
         emit IRepoBook.RepoProposed(dealId, caller, h, t);
     }
 
-    /// @notice Opening leg: through tokens (securities to the lender under the deal's encumbrance, cash to the
-    /// borrower, atomically) or confirmed off chain.
-    /// @param dealId Deal id.
-    /// @param onChain True to move tokens.
-    /// @param settlementRef Agent's reference (off chain).
-    function open(uint256 dealId, bool onChain, bytes32 settlementRef) external {
-        RepoTypes.Deal storage d = RepoTypes.layout().deals[dealId];
-        RepoTypes.State memory s = d.state;
-        if (s.status != RepoStatus.Accepted) revert IRepoBook.RepoWrongStatus(dealId, s.status);
-        s.status = RepoStatus.Active;
-        s.quantity = d.quantity;
-        if (onChain) s.flags |= RepoTypes.F_ON_CHAIN;
-        d.state = s;
-        emit IRepoBook.RepoOpened(dealId, d.security, onChain, s.quantity, d.purchasePrice, settlementRef);
-        if (onChain) {
-            (address borrowerAccount, address lenderAccount) = (d.borrowerAccount, d.lenderAccount);
-            _deliverEncumbered(IEncumberableToken(d.security), dealId, borrowerAccount, lenderAccount, s.quantity);
-            _pay(_cashToken(d.currency), lenderAccount, borrowerAccount, d.purchasePrice);
-        }
-    }
-
     /// @notice Closes out a defaulted deal (see {IRepoBook-closeOutDefault}).
     /// @param dealId Deal id.
     /// @param collateralToBorrower True when the lender defaulted.
@@ -201,7 +180,7 @@ library RepoOperations {
         } else if (byLender) {
             IEncumberableToken(d.security).moveEncumbered(from, to, dealId, amount, false);
         } else {
-            _deliverEncumbered(IEncumberableToken(d.security), dealId, from, to, amount);
+            IEncumberableToken(d.security).deliverEncumbered(from, to, dealId, amount);
         }
     }
 
@@ -271,19 +250,6 @@ library RepoOperations {
                 emit IRepoBook.MarginCallCancelled(dealId, side, date);
             }
         }
-    }
-
-    /// @dev Delivers securities from the borrower's free balance to the lender, where they stay encumbered under
-    /// the deal: a compliant transfer and a lock in one transaction, so either both happen or neither.
-    function _deliverEncumbered(
-        IEncumberableToken sec,
-        uint256 dealId,
-        address from,
-        address to,
-        uint256 amount
-    ) private {
-        sec.settlementTransfer(from, to, amount);
-        sec.encumber(to, dealId, amount);
     }
 
     /// @dev Pays `amount` of free cash from `from` to `to`, with every compliance check of an ordinary transfer

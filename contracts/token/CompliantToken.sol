@@ -290,6 +290,28 @@ abstract contract CompliantToken is Initializable, AccessControlUpgradeable, IER
         _transfer(from, to, amount);
     }
 
+    /// @inheritdoc IEncumberableToken
+    function deliverEncumbered(
+        address from,
+        address to,
+        uint256 dealId,
+        uint256 amount
+    ) external onlyRole(SETTLEMENT_ROLE) {
+        _checkMove(from, to, amount);
+        _transfer(from, to, amount);
+        // Only the units just delivered are locked: they are part of the receiver's balance now.
+        TokenStorage storage $ = _t();
+        address locker = _msgSender();
+        uint256 total;
+        unchecked {
+            // The receiver's encumbrances stay <= its balance, which just grew by amount and is <= SUPPLY_CAP.
+            $.accounts[to].encumbered += uint120(amount);
+            total = $.encumbrances[to][locker][dealId] + amount;
+        }
+        $.encumbrances[to][locker][dealId] = total;
+        emit Encumbered(to, locker, dealId, amount, total);
+    }
+
     /* VIEWS */
 
     /// @inheritdoc IEncumberableToken

@@ -452,6 +452,7 @@ describe("SecurityToken", function () {
         [() => s.release(a, 1n, 1n), TOKEN_ROLES.LOCK_OPERATOR_ROLE],
         [() => s.moveEncumbered(a, b, 1n, 1n, false), TOKEN_ROLES.LOCK_OPERATOR_ROLE],
         [() => s.settlementTransfer(a, b, 1n), TOKEN_ROLES.SETTLEMENT_ROLE],
+        [() => s.deliverEncumbered(a, b, 1n, 1n), TOKEN_ROLES.SETTLEMENT_ROLE],
       ];
       for (const [call, role] of calls) {
         await expect(call())
@@ -562,6 +563,102 @@ describe("SecurityToken", function () {
         .to.be.revertedWithCustomError(equity, "TokenAccountFrozen")
         .withArgs(a.address);
       expect(await equity.encumbered(a.address, locker.address, 5n)).to.equal(300n);
+    });
+  });
+
+  describe("deliverEncumbered", function () {
+    /** The locker signer also acts as a settlement engine (the repo book holds both roles). */
+    async function deliveryFixture(): Promise<TokensFixture> {
+      const f = await loadFixture(tokensFixture);
+      await (await f.factory.addStandingRole(TOKEN_ROLES.SETTLEMENT_ROLE, f.locker.address)).wait();
+      return f;
+    }
+
+    it("delivers free units and locks exactly them at the receiver under the caller's purpose", async function () {
+      const { equity, actors, locker } = await loadFixture(deliveryFixture);
+      const [a, b] = actors.investors;
+      await expect(equity.connect(locker).deliverEncumbered(a.address, b.address, 7n, 250n))
+        .to.emit(equity, "Transfer")
+        .withArgs(a.address, b.address, 250n)
+        .and.to.emit(equity, "Encumbered")
+        .withArgs(b.address, locker.address, 7n, 250n, 250n);
+      expect(await equity.balanceOf(a.address)).to.equal(750n);
+      expect(await equity.balanceOf(b.address)).to.equal(1250n);
+      expect(await equity.encumbered(b.address, locker.address, 7n)).to.equal(250n);
+      expect(await equity.totalEncumbered(b.address)).to.equal(250n);
+      expect(await equity.freeBalance(b.address)).to.equal(1000n);
+    });
+
+    it("adds to a purpose the receiver already holds", async function () {
+      const { equity, actors, locker } = await loadFixture(deliveryFixture);
+      const [a, b] = actors.investors;
+      await equity.connect(locker).encumber(b.address, 7n, 40n);
+      await expect(equity.connect(locker).deliverEncumbered(a.address, b.address, 7n, 10n))
+        .to.emit(equity, "Encumbered")
+        .withArgs(b.address, locker.address, 7n, 10n, 50n);
+      expect(await equity.totalEncumbered(b.address)).to.equal(50n);
+    });
+
+    it("refuses a caller without SETTLEMENT_ROLE, even a lock operator", async function () {
+      const { equity, actors, locker } = await loadFixture(tokensFixture);
+      const [a, b] = actors.investors;
+      await expect(equity.connect(locker).deliverEncumbered(a.address, b.address, 7n, 1n))
+        .to.be.revertedWithCustomError(equity, "AccessControlUnauthorizedAccount")
+        .withArgs(locker.address, TOKEN_ROLES.SETTLEMENT_ROLE);
+    });
+
+    it("refuses a zero amount", async function () {
+      const { equity, actors, locker } = await loadFixture(deliveryFixture);
+      const [a, b] = actors.investors;
+      await expect(equity.connect(locker).deliverEncumbered(a.address, b.address, 7n, 0n)).to.be.revertedWithCustomError(
+        equity,
+        "TokenZeroAmount",
+      );
+    });
+
+    it("refuses a delivery to the sender itself, which would lock units it already held", async function () {
+      const { equity, actors, locker } = await loadFixture(deliveryFixture);
+      const a = actors.investors[0].address;
+      await expect(equity.connect(locker).deliverEncumbered(a, a, 7n, 1n))
+        .to.be.revertedWithCustomError(equity, "TokenSelfTransfer")
+        .withArgs(a);
+    });
+
+    it("refuses to deliver units the sender has locked, and changes nothing", async function () {
+      const { equity, actors, locker } = await loadFixture(deliveryFixture);
+      const [a, b] = actors.investors;
+      await equity.connect(locker).encumber(a.address, 1n, 900n);
+      await expect(equity.connect(locker).deliverEncumbered(a.address, b.address, 7n, 101n))
+        .to.be.revertedWithCustomError(equity, "TokenInsufficientFreeBalance")
+        .withArgs(a.address, 100n, 101n);
+      expect(await equity.balanceOf(b.address)).to.equal(1000n);
+      expect(await equity.encumbered(b.address, locker.address, 7n)).to.equal(0n);
+    });
+
+    it("refuses a receiver that is not an active participant", async function () {
+      const { equity, actors, locker } = await loadFixture(deliveryFixture);
+      const a = actors.investors[0].address;
+      await expect(equity.connect(locker).deliverEncumbered(a, actors.stranger.address, 7n, 1n))
+        .to.be.revertedWithCustomError(equity, "TokenNotActiveParticipant")
+        .withArgs(actors.stranger.address);
+    });
+
+    it("refuses a frozen receiver", async function () {
+      const { equity, actors, locker } = await loadFixture(deliveryFixture);
+      const [a, b] = actors.investors;
+      await equity.freeze(b.address, R);
+      await expect(equity.connect(locker).deliverEncumbered(a.address, b.address, 7n, 1n))
+        .to.be.revertedWithCustomError(equity, "TokenAccountFrozen")
+        .withArgs(b.address);
+    });
+
+    it("refuses while the token is paused", async function () {
+      const { equity, actors, locker } = await loadFixture(deliveryFixture);
+      const [a, b] = actors.investors;
+      await equity.pause(R);
+      await expect(equity.connect(locker).deliverEncumbered(a.address, b.address, 7n, 1n))
+        .to.be.revertedWithCustomError(equity, "TokenIsPaused")
+        .withArgs(await equity.getAddress());
     });
   });
 
@@ -702,6 +799,8 @@ describe("SecurityToken", function () {
       this.timeout(600_000);
       const f = await loadFixture(tokensFixture);
       const { equity, locker, actors } = f;
+      // The locker also settles, so it can deliver into its own purposes (as the repo book does).
+      await (await f.factory.addStandingRole(TOKEN_ROLES.SETTLEMENT_ROLE, locker.address)).wait();
       const holders = [...actors.investors.slice(0, 4), actors.bankA].map((s) => s.address);
       const signers = [...actors.investors.slice(0, 4), actors.bankA];
       const others = [actors.investors[4].address, actors.bankB.address];
@@ -733,6 +832,7 @@ describe("SecurityToken", function () {
         fc.record({ k: fc.constant("release"), a: h, d: deal, n: amt }),
         fc.record({ k: fc.constant("move"), a: h, b: h, d: deal, n: amt, keep: fc.boolean() }),
         fc.record({ k: fc.constant("force"), a: h, b: h, d: deal, n: amt }),
+        fc.record({ k: fc.constant("deliver"), a: h, b: h, d: deal, n: amt }),
         fc.record({ k: fc.constant("pause") }),
       );
       let base = await ethers.provider.send("evm_snapshot", []);
@@ -773,6 +873,9 @@ describe("SecurityToken", function () {
                   break;
                 case "force":
                   tx = equity.forceTransfer(a, b, o.n, locker.address, o.d, R);
+                  break;
+                case "deliver":
+                  tx = equity.connect(locker).deliverEncumbered(a, b, o.d, o.n);
                   break;
                 default:
                   tx = (await equity.paused()) ? equity.unpause(R) : equity.pause(R);
