@@ -1,0 +1,57 @@
+import { expect } from "chai";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { activeFixture, SIDE } from "../repo/fixtures";
+import { EQUITY_ISIN } from "../token/fixtures";
+import { dayToIso } from "../../lib/dates";
+import { runJson } from "../helpers/tasks";
+
+/**
+ * The daily cycle as the oracle operator runs it: `oracle:push` pushes the closes, then revalues the open
+ * deals holding an updated security and reports the margin calls raised.
+ */
+describe("daily cycle (oracle:push, then revaluation)", function () {
+  let dir: string;
+  before(function () {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "daily-cycle-"));
+  });
+
+  /** A price file dropping the equity of the active deal from 250 to 200 RUB on the last business day. */
+  function dropFile(f: { days: number[] }, name: string): { file: string; date: number } {
+    const date = f.days[f.days.length - 1];
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, `date,isin,price\n${dayToIso(date)},${EQUITY_ISIN},200.00\n`);
+    return { file, date };
+  }
+
+  it("revalues the open repo holding the security and reports the borrower's margin call", async function () {
+    const f = await loadFixture(activeFixture);
+    const { file, date } = dropFile(f, "drop.csv");
+    const out = await runJson("oracle:push", { prices: file, from: f.actors.csd.address, journal: path.join(dir, "j1.json") });
+    expect(out.accepted).to.equal(1);
+    expect(out.revaluation.revalued).to.be.greaterThanOrEqual(1);
+    expect(out.revaluation.marginCalls).to.equal(1);
+    const call = await f.book.obligation(f.id, SIDE.Borrower);
+    expect(call.status).to.equal(1n);
+    expect(call.raisedOn).to.equal(BigInt(date));
+    expect(call.cash).to.be.greaterThan(0n);
+    expect((await f.book.dealState(f.id)).lastRevaluedDate).to.equal(BigInt(date));
+  });
+
+  it("pushes without revaluing under --no-revalue", async function () {
+    const f = await loadFixture(activeFixture);
+    const { file } = dropFile(f, "drop-only.csv");
+    const out = await runJson("oracle:push", {
+      prices: file,
+      from: f.actors.csd.address,
+      journal: path.join(dir, "j2.json"),
+      noRevalue: true,
+    });
+    expect(out.accepted).to.equal(1);
+    expect(out.revaluation).to.deep.equal({ revalued: 0, marginCalls: 0, note: "skipped (--no-revalue)" });
+    expect((await f.book.obligation(f.id, SIDE.Borrower)).status).to.equal(0n);
+    expect((await f.book.dealState(f.id)).lastRevaluedDate).to.equal(0n);
+  });
+});
