@@ -73,6 +73,14 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         uint256 count;
         mapping(uint256 id => Pledge) pledges;
         mapping(uint32 investorId => uint32 brokerId) brokers;
+        mapping(address cashToken => CashTokenInfo) cashTokens;
+    }
+
+    /// @dev Currency and decimals of a cash token, read from the token at its first pledge and kept (both are
+    /// fixed when the token is issued): later requests in that currency make no call to the cash token.
+    struct CashTokenInfo {
+        bytes3 currency;
+        uint8 decimals;
     }
 
     // keccak256(abi.encode(uint256(keccak256("csd.storage.PledgeBook")) - 1)) & ~bytes32(uint256(0xff))
@@ -487,7 +495,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     }
 
     /// @dev Validates terms and parties; returns the parties' participant ids.
-    function _checkTerms(Terms calldata t) private view returns (uint32 pledgerId, uint32 pledgeeId) {
+    function _checkTerms(Terms calldata t) private returns (uint32 pledgerId, uint32 pledgeeId) {
         IParticipantRegistry registry = _s().registry;
         (uint32 aId, ParticipantKind aKind, ParticipantStatus aStatus) = registry.signerOf(t.pledger);
         if (aKind != ParticipantKind.Investor || aStatus != ParticipantStatus.Active) {
@@ -514,7 +522,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
             revert PledgeTermInvalid("restoreTarget", t.restoreTarget);
         }
         bytes3 sc = ISecurityToken(t.security).currency();
-        bytes3 cc = ICashToken(t.cashToken).currency();
+        bytes3 cc = _cashToken(t.cashToken).currency;
         if (sc != cc) revert PledgeCurrencyMismatch(sc, cc);
         return (aId, bId);
     }
@@ -528,7 +536,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         p.status = PledgeStatus.Requested;
         p.flags = flags;
         p.shares = uint96(t.quantity);
-        p.cashDecimals = IEncumberableToken(t.cashToken).decimals();
+        p.cashDecimals = _cashToken(t.cashToken).decimals;
         p.dayCount = t.dayCount;
         p.principal = uint112(t.principal);
         p.accruedTo = uint32(t.startDate);
@@ -582,6 +590,15 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         p.status = PledgeStatus.Active;
         IEncumberableToken(p.security).encumber(p.pledger, id, p.shares);
         emit PledgeRegistered(id, p.shares, target, msg.sender);
+    }
+
+    /// @dev The kept currency and decimals of `token`, read from the token on first use.
+    function _cashToken(address token) private returns (CashTokenInfo memory info) {
+        info = _s().cashTokens[token];
+        if (info.currency == bytes3(0)) {
+            info = CashTokenInfo(ICashToken(token).currency(), IEncumberableToken(token).decimals());
+            _s().cashTokens[token] = info;
+        }
     }
 
     function _digest(Terms calldata t, uint256 nonce, uint256 deadline) private view returns (bytes32) {
