@@ -179,10 +179,7 @@ describe("PledgeBook", function () {
   describe("registerSigned", function () {
     /** Both sides' signatures of the fixture's terms. */
     async function signaturesOf(f: Awaited<ReturnType<typeof signedFixture>>, terms = f.terms): Promise<[string, string]> {
-      return [
-        await signPledgeRequest(f.book, f.pledger, terms, f.deadline),
-        await signPledgeRequest(f.book, f.pledgee, terms, f.deadline),
-      ];
+      return [await signPledgeRequest(f.book, f.pledger, terms, f.deadline), await signPledgeRequest(f.book, f.pledgee, terms, f.deadline)];
     }
 
     it("requests and registers in one depository transaction", async function () {
