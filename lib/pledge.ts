@@ -7,7 +7,7 @@ import type { ContractTransactionReceipt, Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { PledgeBook } from "../typechain-types";
 import { DAY_COUNTS } from "./tokens";
-import { PLEDGE_LEVELS, PledgeLevel, PledgeOutput } from "./calc/pledge";
+import { PLEDGE_LEVELS, PledgeLevel, PledgeValuationOutput } from "./calc/pledge";
 import { suiteAddress } from "./suite";
 
 export const PLEDGE_STATUSES = ["None", "Requested", "Active", "Released", "Enforced", "Cancelled"] as const;
@@ -179,14 +179,14 @@ export async function readAllPledges(book: PledgeBook): Promise<StoredPledge[]> 
   return out;
 }
 
-/** One `PledgeValued` event: the valuation inputs and `PledgeMath.Output`. */
+/** One `PledgeValued` event: the valuation inputs and outputs (`IPledgeBook.Valuation`). */
 export interface PledgeValuation {
   id: bigint;
   date: number;
   closePrice: bigint;
   shares: bigint;
   pledgedCash: bigint;
-  out: PledgeOutput;
+  out: PledgeValuationOutput;
 }
 
 /** The `PledgeValued` events of a receipt, in order. */
@@ -218,9 +218,6 @@ export function valuationsOf(book: PledgeBook, receipt: ContractTransactionRecei
         topUpShares: o.topUpShares,
         topUpCash: o.topUpCash,
         topUpRepayment: o.topUpRepayment,
-        enforcementCash: o.enforcementCash,
-        enforcementShares: o.enforcementShares,
-        enforcementShortfall: o.enforcementShortfall,
       },
     });
   }
@@ -358,6 +355,5 @@ export function describeValuation(v: PledgeValuation, cashDecimals: number): Rec
     level: v.out.level,
     topUpShares: v.out.topUpShares,
     topUpCash: money(v.out.topUpCash),
-    enforcementShares: v.out.enforcementShares,
   };
 }

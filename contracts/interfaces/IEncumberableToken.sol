@@ -221,6 +221,18 @@ interface IEncumberableToken is IERC20Metadata {
     /// @param keepEncumbered True to keep the units locked at `to` under the same purpose.
     function moveEncumbered(address from, address to, uint256 dealId, uint256 amount, bool keepEncumbered) external;
 
+    /// @notice Takes `amount` of the units encumbered under (msg.sender, dealId) at `from` to `to` as free
+    /// units and releases whatever remains of that encumbrance (enforcement of a pledge in one call).
+    /// @dev Requires LOCK_OPERATOR_ROLE and `amount` within the encumbrance. When `amount` is not zero:
+    /// the token not paused, `from` not frozen, `to` another, active and not frozen participant. `amount`
+    /// may be zero (release only) but not with an empty encumbrance. Emits {Transfer} and
+    /// {EncumbranceMoved} (keptEncumbered false) for the units taken, {Released} for the rest.
+    /// @param from Holder of the encumbrance.
+    /// @param to Receiver of the units taken (free).
+    /// @param dealId Deal id within the calling locker.
+    /// @param amount Units to take (0 to release everything).
+    function takeEncumbered(address from, address to, uint256 dealId, uint256 amount) external;
+
     /* SETTLEMENT OPERATIONS */
 
     /// @notice Moves free units between two active participants on behalf of the settlement engine.

@@ -108,6 +108,32 @@ interface IPledgeBook {
         address cashToken;
     }
 
+    /// @notice What a daily valuation publishes: `PledgeMath.Output` without the enforcement amounts (those
+    /// are computed by `enforce` and shown by `preview`). Same fields, same order as the first ten of
+    /// `PledgeMath.Output`.
+    /// @param principalOutstanding Principal after repayments.
+    /// @param interestUnpaid Accrued unpaid interest.
+    /// @param amountPayable principalOutstanding + interestUnpaid.
+    /// @param shareValue shares x close, rounded down.
+    /// @param collateralValue shareValue + pledged cash.
+    /// @param ratio collateralValue / amountPayable, WAD, rounded down.
+    /// @param level Normal, Warning or Liquidation.
+    /// @param topUpShares At Liquidation: extra shares restoring the target, rounded up (else 0).
+    /// @param topUpCash At Liquidation: extra pledged cash restoring the target, rounded up (else 0).
+    /// @param topUpRepayment At Liquidation: early repayment restoring the target, rounded up (else 0).
+    struct Valuation {
+        uint256 principalOutstanding;
+        uint256 interestUnpaid;
+        uint256 amountPayable;
+        uint256 shareValue;
+        uint256 collateralValue;
+        uint256 ratio;
+        PledgeMath.Level level;
+        uint256 topUpShares;
+        uint256 topUpCash;
+        uint256 topUpRepayment;
+    }
+
     /* EVENTS */
 
     /// @notice Emitted when an investor authorises a broker to request and sign pledges on its behalf.
@@ -140,7 +166,7 @@ interface IPledgeBook {
     event PledgeRegistered(uint256 indexed id, uint256 shares, uint256 restoreTarget, address by);
     /// @notice Emitted when a requested pledge is cancelled before registration.
     event PledgeCancelled(uint256 indexed id, address by);
-    /// @notice Emitted for every valuation: its inputs and outputs (PledgeMath.Output in full).
+    /// @notice Emitted for every valuation: its inputs and outputs (PledgeMath.Output but the enforcement amounts).
     /// @param id Pledge id.
     /// @param date Valuation date.
     /// @param closePrice Close used (18 decimals).
@@ -153,7 +179,7 @@ interface IPledgeBook {
         uint256 closePrice,
         uint256 shares,
         uint256 pledgedCash,
-        PledgeMath.Output out
+        Valuation out
     );
     /// @notice Emitted when the level changes (Normal → Warning is the warning notice).
     event PledgeLevelChanged(uint256 indexed id, uint256 indexed date, PledgeMath.Level from, PledgeMath.Level to);
@@ -301,6 +327,24 @@ interface IPledgeBook {
     /// @param pledgeeSignature Pledgee-side signature.
     /// @return id New pledge id.
     function requestSigned(
+        Terms calldata terms,
+        uint256 deadline,
+        bytes calldata pledgerSignature,
+        bytes calldata pledgeeSignature
+    ) external returns (uint256 id);
+
+    /// @notice Requests and registers a pledge in one depository transaction, with both sides' EIP-712
+    /// signatures of `PledgeRequest(terms, nonce, deadline)`, nonce = `nonces(terms.pledger)`.
+    /// @dev Requires DEPOSITORY_ROLE, valid terms, a deadline not passed, the signatures `requestSigned`
+    /// requires, a free balance covering the shares and, when the restore target is defaulted, a readable
+    /// price at the start date. Consumes the nonce. Emits {PledgeRequested}, two {PledgeConsented} and
+    /// {PledgeRegistered}.
+    /// @param terms Pledge terms.
+    /// @param deadline Last timestamp the signatures are valid.
+    /// @param pledgerSignature Pledger-side signature.
+    /// @param pledgeeSignature Pledgee-side signature.
+    /// @return id New pledge id, Active.
+    function registerSigned(
         Terms calldata terms,
         uint256 deadline,
         bytes calldata pledgerSignature,

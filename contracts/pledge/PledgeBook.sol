@@ -60,6 +60,8 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     uint8 private constant PLEDGER_CONSENT = 1;
     uint8 private constant PLEDGEE_CONSENT = 2;
     uint8 private constant INPUTS_CHANGED = 4;
+    uint8 private constant WITH_TOP_UPS = 1;
+    uint8 private constant WITH_ENFORCEMENT = 2;
 
     /* STORAGE */
 
@@ -71,6 +73,14 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         uint256 count;
         mapping(uint256 id => Pledge) pledges;
         mapping(uint32 investorId => uint32 brokerId) brokers;
+        mapping(address cashToken => CashTokenInfo) cashTokens;
+    }
+
+    /// @dev Currency and decimals of a cash token, read from the token at its first pledge and kept (both are
+    /// fixed when the token is issued): later requests in that currency make no call to the cash token.
+    struct CashTokenInfo {
+        bytes3 currency;
+        uint8 decimals;
     }
 
     // keccak256(abi.encode(uint256(keccak256("csd.storage.PledgeBook")) - 1)) & ~bytes32(uint256(0xff))
@@ -156,16 +166,18 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         bytes calldata pledgeeSignature
     ) external returns (uint256 id) {
         if (!_s().registry.isActiveSigner(msg.sender)) revert PledgeNotPledgerSide(terms.pledger, msg.sender);
-        if (block.timestamp > deadline) revert PledgeSignatureExpired(deadline, block.timestamp);
-        (uint32 pledgerId, uint32 pledgeeId) = _checkTerms(terms);
-        bytes32 digest = _digest(terms, _useNonce(terms.pledger), deadline);
-        address a = ECDSA.recover(digest, pledgerSignature);
-        if (!_isPledgerSide(terms.pledger, pledgerId, a)) revert PledgeNotPledgerSide(terms.pledger, a);
-        address b = ECDSA.recover(digest, pledgeeSignature);
-        if (!_isPledgeeSide(pledgeeId, b)) revert PledgeNotPledgeeSide(terms.pledgee, b);
-        id = _store(terms, PLEDGER_CONSENT | PLEDGEE_CONSENT);
-        emit PledgeConsented(id, true, a);
-        emit PledgeConsented(id, false, b);
+        id = _requestSigned(terms, deadline, pledgerSignature, pledgeeSignature);
+    }
+
+    /// @inheritdoc IPledgeBook
+    function registerSigned(
+        Terms calldata terms,
+        uint256 deadline,
+        bytes calldata pledgerSignature,
+        bytes calldata pledgeeSignature
+    ) external onlyRole(DEPOSITORY_ROLE) returns (uint256 id) {
+        id = _requestSigned(terms, deadline, pledgerSignature, pledgeeSignature);
+        _register(_s().pledges[id], id);
     }
 
     /// @inheritdoc IPledgeBook
@@ -188,19 +200,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         if (flags & (PLEDGER_CONSENT | PLEDGEE_CONSENT) != (PLEDGER_CONSENT | PLEDGEE_CONSENT)) {
             revert PledgeConsentMissing(id, flags & PLEDGER_CONSENT != 0, flags & PLEDGEE_CONSENT != 0);
         }
-        uint256 target = p.restoreTarget;
-        if (target == 0) {
-            uint256 price = _tryPrice(_s().oracle, p.security, p.startDate);
-            if (price == 0) revert PledgeNoPrice(p.security, p.startDate);
-            uint256 collateral = PledgeMath.shareValueDown(p.shares, price, p.cashDecimals);
-            target = collateral.wDivDown(p.principal);
-            if (target < p.warningLine) target = p.warningLine;
-            if (target > type(uint64).max) target = type(uint64).max;
-            p.restoreTarget = uint64(target);
-        }
-        p.status = PledgeStatus.Active;
-        IEncumberableToken(p.security).encumber(p.pledger, id, p.shares);
-        emit PledgeRegistered(id, p.shares, target, msg.sender);
+        _register(p, id);
     }
 
     /// @inheritdoc IPledgeBook
@@ -304,8 +304,11 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         p.status = PledgeStatus.Enforced;
         p.shares = 0;
         p.pledgedCash = 0;
-        _settle(IEncumberableToken(p.security), p.pledger, p.pledgee, id, shares, out.enforcementShares);
-        if (cash != 0) _settle(IEncumberableToken(p.cashToken), p.pledger, p.pledgee, id, cash, out.enforcementCash);
+        address pledger = p.pledger;
+        address pledgee = p.pledgee;
+        // One token operation per asset: the units owed move to the pledgee, the rest of the lock is released.
+        if (shares != 0) IEncumberableToken(p.security).takeEncumbered(pledger, pledgee, id, out.enforcementShares);
+        if (cash != 0) IEncumberableToken(p.cashToken).takeEncumbered(pledger, pledgee, id, out.enforcementCash);
         emit PledgeEnforced(
             id,
             date,
@@ -355,7 +358,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         if (date < p.accruedTo) revert PledgeDateInvalid(date, p.accruedTo, type(uint32).max);
         closePrice = _tryPrice(_s().oracle, p.security, date);
         if (closePrice == 0) revert PledgeNoPrice(p.security, date);
-        out = _compute(p, date, closePrice);
+        out = _compute(p, date, closePrice, WITH_TOP_UPS | WITH_ENFORCEMENT);
     }
 
     /* INTERNALS */
@@ -380,7 +383,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
 
     /// @dev Values one pledge, writes the head slot once, emits the valuation and any level or top-up event.
     function _valueOne(PledgeBookStorage storage $, Pledge storage p, uint256 id, uint256 date, uint256 price) private {
-        PledgeMath.Output memory out = _compute(p, date, price);
+        PledgeMath.Output memory out = _compute(p, date, price, WITH_TOP_UPS);
         PledgeMath.Level previous = p.level;
         uint256 due = p.topUpDue;
         if (out.level == PledgeMath.Level.Liquidation) {
@@ -399,16 +402,25 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         p.valuedDate = uint32(date);
         p.topUpDue = uint32(due);
         p.flags &= ~INPUTS_CHANGED;
-        emit PledgeValued(id, date, price, p.shares, p.pledgedCash, out);
+        Valuation memory valuation;
+        // A Valuation is the first ten words of PledgeMath.Output (same fields, same order, all static):
+        // the event carries that prefix without copying it.
+        assembly ("memory-safe") {
+            valuation := out
+        }
+        emit PledgeValued(id, date, price, p.shares, p.pledgedCash, valuation);
         if (previous != out.level) emit PledgeLevelChanged(id, date, previous, out.level);
     }
 
     /// @dev `PledgeMath.value` over the running debt: the stored interest (accrued to `accruedTo`) plus one
     /// accrual segment to `date`, which is what `PledgeMath.debt` yields after walking the same repayments.
+    /// `parts` selects the optional outputs: the top-up sizes (at Liquidation) for valuations, the enforcement
+    /// amounts for enforcement; outputs not selected stay zero.
     function _compute(
         Pledge storage p,
         uint256 date,
-        uint256 price
+        uint256 price,
+        uint8 parts
     ) private view returns (PledgeMath.Output memory out) {
         uint8 d = p.cashDecimals;
         uint256 shares = p.shares;
@@ -421,20 +433,22 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         out.collateralValue = out.shareValue + cash;
         out.ratio = out.amountPayable == 0 ? type(uint256).max : out.collateralValue.wDivDown(out.amountPayable);
         out.level = PledgeMath.levelOf(out.collateralValue, out.amountPayable, p.warningLine, p.liquidationLine);
-        if (out.level == PledgeMath.Level.Liquidation) {
+        if (parts & WITH_TOP_UPS != 0 && out.level == PledgeMath.Level.Liquidation) {
             uint256 target = p.restoreTarget;
             out.topUpShares = PledgeMath.topUpSharesUp(out.collateralValue, out.amountPayable, target, price, d);
             out.topUpCash = PledgeMath.topUpCashUp(out.collateralValue, out.amountPayable, target);
             out.topUpRepayment = PledgeMath.topUpRepaymentUp(out.collateralValue, out.amountPayable, target);
         }
-        out.enforcementCash = cash < out.amountPayable ? cash : out.amountPayable;
-        uint256 rest = out.amountPayable - out.enforcementCash;
-        uint256 needed = PledgeMath.sharesForAmountUp(rest, price, d);
-        if (needed <= shares) {
-            out.enforcementShares = needed;
-        } else {
-            out.enforcementShares = shares;
-            out.enforcementShortfall = rest - out.shareValue;
+        if (parts & WITH_ENFORCEMENT != 0) {
+            out.enforcementCash = cash < out.amountPayable ? cash : out.amountPayable;
+            uint256 rest = out.amountPayable - out.enforcementCash;
+            uint256 needed = PledgeMath.sharesForAmountUp(rest, price, d);
+            if (needed <= shares) {
+                out.enforcementShares = needed;
+            } else {
+                out.enforcementShares = shares;
+                out.enforcementShortfall = rest - out.shareValue;
+            }
         }
     }
 
@@ -464,24 +478,11 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         if (date < earliest || date > today) revert PledgeDateInvalid(date, earliest, today);
         price = _tryPrice(_s().oracle, p.security, date);
         if (price == 0) revert PledgeNoPrice(p.security, date);
-        out = _compute(p, date, price);
+        out = _compute(p, date, price, WITH_ENFORCEMENT);
         uint256 due = p.topUpDue;
         bool topUpDefault = due != 0 && date > due && out.level == PledgeMath.Level.Liquidation;
         bool maturityDefault = date > p.maturityDate && out.amountPayable != 0;
         if (!topUpDefault && !maturityDefault) revert PledgeNotInDefault(id, date, due, p.maturityDate);
-    }
-
-    /// @dev Moves `taken` of the `pledged` units encumbered for `id` to the pledgee (free) and releases the rest.
-    function _settle(
-        IEncumberableToken token,
-        address pledger,
-        address pledgee,
-        uint256 id,
-        uint256 pledged,
-        uint256 taken
-    ) private {
-        if (taken != 0) token.moveEncumbered(pledger, pledgee, id, taken, false);
-        if (pledged > taken) token.release(pledger, id, pledged - taken);
     }
 
     /// @dev Close of `security` for `date`, or 0 when the oracle has no readable price.
@@ -494,7 +495,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     }
 
     /// @dev Validates terms and parties; returns the parties' participant ids.
-    function _checkTerms(Terms calldata t) private view returns (uint32 pledgerId, uint32 pledgeeId) {
+    function _checkTerms(Terms calldata t) private returns (uint32 pledgerId, uint32 pledgeeId) {
         IParticipantRegistry registry = _s().registry;
         (uint32 aId, ParticipantKind aKind, ParticipantStatus aStatus) = registry.signerOf(t.pledger);
         if (aKind != ParticipantKind.Investor || aStatus != ParticipantStatus.Active) {
@@ -521,7 +522,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
             revert PledgeTermInvalid("restoreTarget", t.restoreTarget);
         }
         bytes3 sc = ISecurityToken(t.security).currency();
-        bytes3 cc = ICashToken(t.cashToken).currency();
+        bytes3 cc = _cashToken(t.cashToken).currency;
         if (sc != cc) revert PledgeCurrencyMismatch(sc, cc);
         return (aId, bId);
     }
@@ -535,7 +536,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         p.status = PledgeStatus.Requested;
         p.flags = flags;
         p.shares = uint96(t.quantity);
-        p.cashDecimals = IEncumberableToken(t.cashToken).decimals();
+        p.cashDecimals = _cashToken(t.cashToken).decimals;
         p.dayCount = t.dayCount;
         p.principal = uint112(t.principal);
         p.accruedTo = uint32(t.startDate);
@@ -551,6 +552,53 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         p.calendarId = t.calendarId;
         p.cashToken = t.cashToken;
         emit PledgeRequested(id, t.pledger, t.pledgee, t, msg.sender);
+    }
+
+    /// @dev Checks the deadline, the terms and both EIP-712 signatures (consuming the pledger's nonce), stores
+    /// the pledge with both consents and emits {PledgeRequested} and two {PledgeConsented}.
+    function _requestSigned(
+        Terms calldata terms,
+        uint256 deadline,
+        bytes calldata pledgerSignature,
+        bytes calldata pledgeeSignature
+    ) private returns (uint256 id) {
+        if (block.timestamp > deadline) revert PledgeSignatureExpired(deadline, block.timestamp);
+        (uint32 pledgerId, uint32 pledgeeId) = _checkTerms(terms);
+        bytes32 digest = _digest(terms, _useNonce(terms.pledger), deadline);
+        address a = ECDSA.recover(digest, pledgerSignature);
+        if (!_isPledgerSide(terms.pledger, pledgerId, a)) revert PledgeNotPledgerSide(terms.pledger, a);
+        address b = ECDSA.recover(digest, pledgeeSignature);
+        if (!_isPledgeeSide(pledgeeId, b)) revert PledgeNotPledgeeSide(terms.pledgee, b);
+        id = _store(terms, PLEDGER_CONSENT | PLEDGEE_CONSENT);
+        emit PledgeConsented(id, true, a);
+        emit PledgeConsented(id, false, b);
+    }
+
+    /// @dev Activates a consented pledge: resolves a defaulted restore target at the start date's close,
+    /// encumbers the shares at the pledger and emits {PledgeRegistered}.
+    function _register(Pledge storage p, uint256 id) private {
+        uint256 target = p.restoreTarget;
+        if (target == 0) {
+            uint256 price = _tryPrice(_s().oracle, p.security, p.startDate);
+            if (price == 0) revert PledgeNoPrice(p.security, p.startDate);
+            uint256 collateral = PledgeMath.shareValueDown(p.shares, price, p.cashDecimals);
+            target = collateral.wDivDown(p.principal);
+            if (target < p.warningLine) target = p.warningLine;
+            if (target > type(uint64).max) target = type(uint64).max;
+            p.restoreTarget = uint64(target);
+        }
+        p.status = PledgeStatus.Active;
+        IEncumberableToken(p.security).encumber(p.pledger, id, p.shares);
+        emit PledgeRegistered(id, p.shares, target, msg.sender);
+    }
+
+    /// @dev The kept currency and decimals of `token`, read from the token on first use.
+    function _cashToken(address token) private returns (CashTokenInfo memory info) {
+        info = _s().cashTokens[token];
+        if (info.currency == bytes3(0)) {
+            info = CashTokenInfo(ICashToken(token).currency(), IEncumberableToken(token).decimals());
+            _s().cashTokens[token] = info;
+        }
     }
 
     function _digest(Terms calldata t, uint256 nonce, uint256 deadline) private view returns (bytes32) {

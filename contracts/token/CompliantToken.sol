@@ -283,6 +283,43 @@ abstract contract CompliantToken is Initializable, AccessControlUpgradeable, IER
         emit EncumbranceMoved(from, to, dealId, locker, amount, keepEncumbered);
     }
 
+    /// @inheritdoc IEncumberableToken
+    function takeEncumbered(
+        address from,
+        address to,
+        uint256 dealId,
+        uint256 amount
+    ) external onlyRole(LOCK_OPERATOR_ROLE) {
+        if (from == address(0)) revert ERC20InvalidSender(address(0));
+        TokenStorage storage $ = _t();
+        address locker = _msgSender();
+        uint256 e = $.encumbrances[from][locker][dealId];
+        if (e < amount) revert TokenInsufficientEncumbrance(from, locker, dealId, e, amount);
+        Account storage a = $.accounts[from];
+        if (amount != 0) {
+            if ($.paused) revert TokenIsPaused(address(this));
+            if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+            if (from == to) revert TokenSelfTransfer(from);
+            if (a.frozen) revert TokenAccountFrozen(from);
+            _checkReceiver($, to);
+        } else if (e == 0) {
+            revert TokenZeroAmount();
+        }
+        delete $.encumbrances[from][locker][dealId];
+        unchecked {
+            // e <= a.encumbered: the purpose's units are part of the holder's total.
+            a.encumbered -= uint120(e);
+        }
+        if (amount != 0) {
+            _moveBalance($, a, from, to, amount);
+            emit EncumbranceMoved(from, to, dealId, locker, amount, false);
+        }
+        // Cannot underflow: amount <= e was checked.
+        unchecked {
+            if (e > amount) emit Released(from, locker, dealId, e - amount, 0);
+        }
+    }
+
     /* SETTLEMENT OPERATIONS */
 
     /// @inheritdoc IEncumberableToken

@@ -56,6 +56,18 @@ export interface PledgeOutput {
   enforcementShortfall: bigint;
 }
 
+/** Outputs computed by enforcement (and `preview`), not published by a daily valuation. */
+export const PLEDGE_ENFORCEMENT_OUTPUTS = ["enforcementCash", "enforcementShares", "enforcementShortfall"] as const;
+
+/** What a `PledgeValued` event carries: `PledgeOutput` without the enforcement amounts (`IPledgeBook.Valuation`). */
+export type PledgeValuationOutput = Omit<PledgeOutput, (typeof PLEDGE_ENFORCEMENT_OUTPUTS)[number]>;
+
+/** The valuation part of an output (drops the enforcement amounts). */
+export function valuationOutput(o: PledgeOutput): PledgeValuationOutput {
+  const { enforcementCash: _c, enforcementShares: _s, enforcementShortfall: _f, ...rest } = o;
+  return rest;
+}
+
 export interface PledgeExact {
   shareValue: Rational;
   ratio: Rational | null;

@@ -417,6 +417,25 @@ describe("PledgeBook", function () {
       expect(await f.equity.balanceOf(f.pledgee.address)).to.equal(0n);
       expect(await f.equity.freeBalance(f.pledger.address)).to.equal(PLEDGED);
     });
+
+    it("after maturity, enforces a pledge of cash only (every share released before)", async function () {
+      const f = await loadFixture(pledgeFixture);
+      const start = f.today - 30;
+      await pushPrice(f, start, "25");
+      await pushPrice(f, f.today, "25");
+      const id = await openPledge(f, termsFor(f, start, { principal: 100_000_000n, maturityDate: start + 10 }));
+      await (await f.book.connect(f.pledger).topUp(id, 0n, 50_000_000n)).wait();
+      await (await f.book.connect(f.pledgee).release(id, PLEDGED, 0n)).wait();
+      const r = await (await f.book.enforce(id, f.today)).wait();
+      const ev = r!.logs.map((l) => f.book.interface.parseLog(l)).find((p) => p?.name === "PledgeEnforced")!;
+      expect(ev.args.cashTransferred).to.equal(50_000_000n);
+      expect(ev.args.sharesTransferred).to.equal(0n);
+      expect(ev.args.sharesReleased).to.equal(0n);
+      expect(ev.args.shortfall).to.equal(ev.args.amountPayable - 50_000_000n);
+      expect(await f.cash.balanceOf(f.pledgee.address)).to.equal(50_000_000n);
+      expect(await f.cash.encumbered(f.pledger.address, f.book.target, id)).to.equal(0n);
+      expect((await readPledge(f.book, id)).status).to.equal("Enforced");
+    });
   });
 
   describe("preview", function () {

@@ -176,6 +176,101 @@ describe("PledgeBook", function () {
     });
   });
 
+  describe("registerSigned", function () {
+    /** Both sides' signatures of the fixture's terms. */
+    async function signaturesOf(f: Awaited<ReturnType<typeof signedFixture>>, terms = f.terms): Promise<[string, string]> {
+      return [await signPledgeRequest(f.book, f.pledger, terms, f.deadline), await signPledgeRequest(f.book, f.pledgee, terms, f.deadline)];
+    }
+
+    it("requests and registers in one depository transaction", async function () {
+      const f = await loadFixture(signedFixture);
+      const [a, b] = await signaturesOf(f);
+      const tx = f.book.connect(f.actors.csd).registerSigned(f.terms, f.deadline, a, b);
+      await expect(tx).to.emit(f.book, "PledgeRequested");
+      await expect(tx).to.emit(f.book, "PledgeConsented").withArgs(1n, true, f.pledger.address);
+      await expect(tx).to.emit(f.book, "PledgeConsented").withArgs(1n, false, f.pledgee.address);
+      await expect(tx)
+        .to.emit(f.book, "PledgeRegistered")
+        .withArgs(1n, PLEDGED, 25n * 10n ** 17n, f.actors.csd.address);
+      const p = await readPledge(f.book, 1);
+      expect(p.status).to.equal("Active");
+      expect(p.pledgerConsent && p.pledgeeConsent).to.equal(true);
+      expect(await f.equity.encumbered(f.pledger.address, f.book.target, 1n)).to.equal(PLEDGED);
+      expect(await f.book.nonces(f.pledger.address)).to.equal(1n);
+    });
+
+    it("resolves a defaulted restore target at the start date's close", async function () {
+      const f = await loadFixture(signedFixture);
+      await pushPrice(f, f.today - 10, "25");
+      const terms = termsFor(f, f.today - 10, { restoreTarget: 0n });
+      const [a, b] = await signaturesOf(f, terms);
+      // 1,000,000 shares at 25.00 against 10,000,000.00: 250 %.
+      await expect(f.book.registerSigned(terms, f.deadline, a, b))
+        .to.emit(f.book, "PledgeRegistered")
+        .withArgs(1n, PLEDGED, 25n * 10n ** 17n, f.actors.csd.address);
+      expect((await readPledge(f.book, 1)).restoreTarget).to.equal(25n * 10n ** 17n);
+    });
+
+    it("refuses a defaulted restore target without a close at the start date, leaving nothing", async function () {
+      const f = await loadFixture(signedFixture);
+      const terms = termsFor(f, f.today - 10, { restoreTarget: 0n });
+      const [a, b] = await signaturesOf(f, terms);
+      await expect(f.book.registerSigned(terms, f.deadline, a, b))
+        .to.be.revertedWithCustomError(f.book, "PledgeNoPrice")
+        .withArgs(f.equity.target, f.today - 10);
+      expect(await f.book.pledgeCount()).to.equal(0n);
+      expect(await f.book.nonces(f.pledger.address)).to.equal(0n);
+    });
+
+    it("refuses shares the pledger does not hold free, leaving nothing", async function () {
+      const f = await loadFixture(signedFixture);
+      const terms = termsFor(f, f.today - 10, { quantity: PLEDGED + 1n });
+      const [a, b] = await signaturesOf(f, terms);
+      await expect(f.book.registerSigned(terms, f.deadline, a, b))
+        .to.be.revertedWithCustomError(f.equity, "TokenInsufficientFreeBalance")
+        .withArgs(f.pledger.address, PLEDGED, PLEDGED + 1n);
+      expect(await f.book.pledgeCount()).to.equal(0n);
+      expect(await f.book.nonces(f.pledger.address)).to.equal(0n);
+    });
+
+    it("refuses an expired signature", async function () {
+      const f = await loadFixture(signedFixture);
+      const deadline = BigInt(await time.latest()) - 1n;
+      const a = await signPledgeRequest(f.book, f.pledger, f.terms, deadline);
+      const b = await signPledgeRequest(f.book, f.pledgee, f.terms, deadline);
+      await expect(f.book.registerSigned(f.terms, deadline, a, b)).to.be.revertedWithCustomError(f.book, "PledgeSignatureExpired");
+    });
+
+    it("refuses a pledger signature by someone else", async function () {
+      const f = await loadFixture(signedFixture);
+      const a = await signPledgeRequest(f.book, f.actors.investors[1], f.terms, f.deadline);
+      const b = await signPledgeRequest(f.book, f.pledgee, f.terms, f.deadline);
+      await expect(f.book.registerSigned(f.terms, f.deadline, a, b))
+        .to.be.revertedWithCustomError(f.book, "PledgeNotPledgerSide")
+        .withArgs(f.pledger.address, f.actors.investors[1].address);
+    });
+
+    it("refuses a replayed pair of signatures", async function () {
+      const f = await loadFixture(signedFixture);
+      const [a, b] = await signaturesOf(f);
+      await (await f.book.registerSigned(f.terms, f.deadline, a, b)).wait();
+      await expect(f.book.registerSigned(f.terms, f.deadline, a, b)).to.be.revertedWithCustomError(f.book, "PledgeNotPledgerSide");
+      expect(await f.book.pledgeCount()).to.equal(1n);
+    });
+
+    it("refuses the parties and a stranger (depository only), leaving nothing", async function () {
+      const f = await loadFixture(signedFixture);
+      const [a, b] = await signaturesOf(f);
+      for (const who of [f.pledger, f.pledgee, f.actors.stranger]) {
+        await expect(f.book.connect(who).registerSigned(f.terms, f.deadline, a, b))
+          .to.be.revertedWithCustomError(f.book, "AccessControlUnauthorizedAccount")
+          .withArgs(who.address, BOOK());
+      }
+      expect(await f.book.pledgeCount()).to.equal(0n);
+      expect(await f.book.nonces(f.pledger.address)).to.equal(0n);
+    });
+  });
+
   describe("consent / register / cancel", function () {
     it("registers after both consents and encumbers the shares in the pledger's account", async function () {
       const f = await loadFixture(pledgeFixture);

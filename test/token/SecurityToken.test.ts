@@ -453,6 +453,7 @@ describe("SecurityToken", function () {
         [() => s.moveEncumbered(a, b, 1n, 1n, false), TOKEN_ROLES.LOCK_OPERATOR_ROLE],
         [() => s.settlementTransfer(a, b, 1n), TOKEN_ROLES.SETTLEMENT_ROLE],
         [() => s.deliverEncumbered(a, b, 1n, 1n), TOKEN_ROLES.SETTLEMENT_ROLE],
+        [() => s.takeEncumbered(a, b, 1n, 1n), TOKEN_ROLES.LOCK_OPERATOR_ROLE],
       ];
       for (const [call, role] of calls) {
         await expect(call())
@@ -659,6 +660,163 @@ describe("SecurityToken", function () {
       await expect(equity.connect(locker).deliverEncumbered(a.address, b.address, 7n, 1n))
         .to.be.revertedWithCustomError(equity, "TokenIsPaused")
         .withArgs(await equity.getAddress());
+    });
+  });
+
+  describe("takeEncumbered", function () {
+    /** Investor 0 holds 300 units locked by `locker` under deal 5; investor 1 is the receiver. */
+    async function lockedFixture() {
+      const f = await loadFixture(tokensFixture);
+      const [a, b] = f.actors.investors;
+      await f.equity.connect(f.locker).encumber(a.address, 5n, 300n);
+      return { ...f, a, b };
+    }
+
+    /** Balances, encumbrance totals and the purpose, to show a refused call changed nothing. */
+    async function stateOf(f: Awaited<ReturnType<typeof lockedFixture>>) {
+      const { equity, locker, a, b } = f;
+      return [
+        await equity.balanceOf(a.address),
+        await equity.balanceOf(b.address),
+        await equity.totalEncumbered(a.address),
+        await equity.encumbered(a.address, locker.address, 5n),
+      ];
+    }
+
+    it("takes part of the encumbrance to the receiver free and releases the rest", async function () {
+      const f = await lockedFixture();
+      const { equity, locker, a, b } = f;
+      const tx = equity.connect(locker).takeEncumbered(a.address, b.address, 5n, 120n);
+      await expect(tx).to.emit(equity, "Transfer").withArgs(a.address, b.address, 120n);
+      await expect(tx).to.emit(equity, "EncumbranceMoved").withArgs(a.address, b.address, 5n, locker.address, 120n, false);
+      await expect(tx).to.emit(equity, "Released").withArgs(a.address, locker.address, 5n, 180n, 0n);
+      expect(await stateOf(f)).to.deep.equal([880n, 1120n, 0n, 0n]);
+      expect(await equity.freeBalance(a.address)).to.equal(880n);
+      expect(await equity.freeBalance(b.address)).to.equal(1120n);
+    });
+
+    it("takes the whole encumbrance without a release", async function () {
+      const f = await lockedFixture();
+      const { equity, locker, a, b } = f;
+      const tx = equity.connect(locker).takeEncumbered(a.address, b.address, 5n, 300n);
+      await expect(tx).to.emit(equity, "EncumbranceMoved").withArgs(a.address, b.address, 5n, locker.address, 300n, false);
+      await expect(tx).to.not.emit(equity, "Released");
+      expect(await stateOf(f)).to.deep.equal([700n, 1300n, 0n, 0n]);
+    });
+
+    it("releases everything when the amount is zero, even while paused and frozen", async function () {
+      const f = await lockedFixture();
+      const { equity, locker, a, b } = f;
+      await equity.pause(R);
+      await equity.freeze(a.address, R);
+      const tx = equity.connect(locker).takeEncumbered(a.address, b.address, 5n, 0n);
+      await expect(tx).to.emit(equity, "Released").withArgs(a.address, locker.address, 5n, 300n, 0n);
+      await expect(tx).to.not.emit(equity, "Transfer");
+      expect(await stateOf(f)).to.deep.equal([1000n, 1000n, 0n, 0n]);
+    });
+
+    it("leaves the holder's other purposes locked", async function () {
+      const f = await lockedFixture();
+      const { equity, locker, a, b } = f;
+      await equity.connect(locker).encumber(a.address, 6n, 50n);
+      await equity.connect(locker).takeEncumbered(a.address, b.address, 5n, 100n);
+      expect(await equity.totalEncumbered(a.address)).to.equal(50n);
+      expect(await equity.encumbered(a.address, locker.address, 6n)).to.equal(50n);
+    });
+
+    it("refuses more than the encumbrance holds", async function () {
+      const f = await lockedFixture();
+      const { equity, locker, a, b } = f;
+      await expect(equity.connect(locker).takeEncumbered(a.address, b.address, 5n, 301n))
+        .to.be.revertedWithCustomError(equity, "TokenInsufficientEncumbrance")
+        .withArgs(a.address, locker.address, 5n, 300n, 301n);
+      expect(await stateOf(f)).to.deep.equal([1000n, 1000n, 300n, 300n]);
+    });
+
+    it("refuses an empty encumbrance with nothing to take", async function () {
+      const f = await lockedFixture();
+      const { equity, locker, a, b } = f;
+      await expect(equity.connect(locker).takeEncumbered(a.address, b.address, 7n, 0n)).to.be.revertedWithCustomError(
+        equity,
+        "TokenZeroAmount",
+      );
+    });
+
+    it("refuses the zero address as holder or receiver", async function () {
+      const f = await lockedFixture();
+      const { equity, locker, a } = f;
+      await expect(equity.connect(locker).takeEncumbered(ethers.ZeroAddress, a.address, 5n, 1n))
+        .to.be.revertedWithCustomError(equity, "ERC20InvalidSender")
+        .withArgs(ethers.ZeroAddress);
+      await expect(equity.connect(locker).takeEncumbered(a.address, ethers.ZeroAddress, 5n, 1n))
+        .to.be.revertedWithCustomError(equity, "ERC20InvalidReceiver")
+        .withArgs(ethers.ZeroAddress);
+      expect(await stateOf(f)).to.deep.equal([1000n, 1000n, 300n, 300n]);
+    });
+
+    it("refuses the holder as receiver", async function () {
+      const f = await lockedFixture();
+      const { equity, locker, a } = f;
+      await expect(equity.connect(locker).takeEncumbered(a.address, a.address, 5n, 1n))
+        .to.be.revertedWithCustomError(equity, "TokenSelfTransfer")
+        .withArgs(a.address);
+    });
+
+    it("refuses to take while paused", async function () {
+      const f = await lockedFixture();
+      const { equity, locker, a, b } = f;
+      await equity.pause(R);
+      await expect(equity.connect(locker).takeEncumbered(a.address, b.address, 5n, 1n))
+        .to.be.revertedWithCustomError(equity, "TokenIsPaused")
+        .withArgs(await equity.getAddress());
+      expect(await stateOf(f)).to.deep.equal([1000n, 1000n, 300n, 300n]);
+    });
+
+    it("refuses to take from a frozen holder", async function () {
+      const f = await lockedFixture();
+      const { equity, locker, a, b } = f;
+      await equity.freeze(a.address, R);
+      await expect(equity.connect(locker).takeEncumbered(a.address, b.address, 5n, 1n))
+        .to.be.revertedWithCustomError(equity, "TokenAccountFrozen")
+        .withArgs(a.address);
+      expect(await stateOf(f)).to.deep.equal([1000n, 1000n, 300n, 300n]);
+    });
+
+    it("refuses a frozen receiver", async function () {
+      const f = await lockedFixture();
+      const { equity, locker, a, b } = f;
+      await equity.freeze(b.address, R);
+      await expect(equity.connect(locker).takeEncumbered(a.address, b.address, 5n, 1n))
+        .to.be.revertedWithCustomError(equity, "TokenAccountFrozen")
+        .withArgs(b.address);
+      expect(await stateOf(f)).to.deep.equal([1000n, 1000n, 300n, 300n]);
+    });
+
+    it("refuses a receiver that is not a participant", async function () {
+      const f = await lockedFixture();
+      const { equity, locker, a, actors } = f;
+      await expect(equity.connect(locker).takeEncumbered(a.address, actors.stranger.address, 5n, 1n))
+        .to.be.revertedWithCustomError(equity, "TokenNotActiveParticipant")
+        .withArgs(actors.stranger.address);
+      expect(await stateOf(f)).to.deep.equal([1000n, 1000n, 300n, 300n]);
+    });
+
+    it("refuses a stranger", async function () {
+      const f = await lockedFixture();
+      const { equity, a, b, actors } = f;
+      await expect(equity.connect(actors.stranger).takeEncumbered(a.address, b.address, 5n, 1n))
+        .to.be.revertedWithCustomError(equity, "AccessControlUnauthorizedAccount")
+        .withArgs(actors.stranger.address, TOKEN_ROLES.LOCK_OPERATOR_ROLE);
+      expect(await stateOf(f)).to.deep.equal([1000n, 1000n, 300n, 300n]);
+    });
+
+    it("touches only the caller's own encumbrance", async function () {
+      const f = await lockedFixture();
+      const { equity, locker, a, b } = f;
+      await equity.agentEncumber(a.address, 5n, 100n);
+      await equity.connect(locker).takeEncumbered(a.address, b.address, 5n, 0n);
+      expect(await equity.encumbered(a.address, await equity.getAddress(), 5n)).to.equal(100n);
+      expect(await equity.totalEncumbered(a.address)).to.equal(100n);
     });
   });
 
