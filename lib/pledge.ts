@@ -133,10 +133,14 @@ function addr(word: bigint): string {
   return ethers.getAddress(ethers.toBeHex(bits(word, 0, 160), 20));
 }
 
-/** Decodes `pledgeWords(id)` (solidity packing: the first field of each slot in its low bytes). */
-export function decodePledge(id: bigint, words: readonly string[]): StoredPledge {
+/**
+ * Decodes `pledgeWords(id)`: the five packed words of `IPledgeBook.Pledge` (solidity packing: the first field
+ * of each slot in its low bytes) and the pledger, pledgee and cash token addresses their indexes name.
+ */
+export function decodePledge(id: bigint, words: readonly string[], accounts: readonly string[]): StoredPledge {
   const w = words.map((x) => BigInt(x));
   const flags = Number(bits(w[0], 176, 8));
+  const account = (a: string) => (BigInt(a) === 0n ? ethers.ZeroAddress : ethers.getAddress(a));
   return {
     id,
     security: addr(w[0]),
@@ -147,29 +151,30 @@ export function decodePledge(id: bigint, words: readonly string[]): StoredPledge
     inputsChanged: (flags & 4) !== 0,
     valuedDate: Number(bits(w[0], 184, 32)),
     topUpDue: Number(bits(w[0], 216, 32)),
+    topUpDays: Number(bits(w[0], 248, 8)),
     shares: bits(w[1], 0, 96),
-    pledgedCash: bits(w[1], 96, 128),
-    cashDecimals: Number(bits(w[1], 224, 8)),
-    dayCount: Number(bits(w[1], 232, 8)),
-    principal: bits(w[2], 0, 112),
-    interest: bits(w[2], 112, 112),
-    accruedTo: Number(bits(w[2], 224, 32)),
-    interestRate: bits(w[3], 0, 64),
-    warningLine: bits(w[3], 64, 64),
-    liquidationLine: bits(w[3], 128, 64),
-    restoreTarget: bits(w[3], 192, 64),
-    pledger: addr(w[4]),
-    startDate: Number(bits(w[4], 160, 32)),
-    maturityDate: Number(bits(w[4], 192, 32)),
-    topUpDays: Number(bits(w[4], 224, 8)),
-    pledgee: addr(w[5]),
-    calendarId: ethers.toBeHex(bits(w[5], 160, 32), 4),
-    cashToken: addr(w[6]),
+    principal: bits(w[1], 96, 112),
+    accruedTo: Number(bits(w[1], 208, 32)),
+    cashDecimals: Number(bits(w[1], 240, 8)),
+    dayCount: Number(bits(w[1], 248, 8)),
+    interestRate: bits(w[2], 0, 64),
+    warningLine: bits(w[2], 64, 64),
+    liquidationLine: bits(w[2], 128, 64),
+    restoreTarget: bits(w[2], 192, 64),
+    pledger: account(accounts[0]),
+    pledgee: account(accounts[1]),
+    cashToken: account(accounts[2]),
+    startDate: Number(bits(w[3], 96, 32)),
+    maturityDate: Number(bits(w[3], 128, 32)),
+    calendarId: ethers.toBeHex(bits(w[3], 160, 32), 4),
+    interest: bits(w[4], 0, 112),
+    pledgedCash: bits(w[4], 112, 128),
   };
 }
 
 export async function readPledge(book: PledgeBook, id: bigint | number): Promise<StoredPledge> {
-  return decodePledge(BigInt(id), await book.pledgeWords(id));
+  const [words, accounts] = await book.pledgeWords(id);
+  return decodePledge(BigInt(id), words, accounts);
 }
 
 export async function readAllPledges(book: PledgeBook): Promise<StoredPledge[]> {

@@ -56,56 +56,67 @@ interface IPledgeBook {
         bytes4 calendarId;
     }
 
-    /// @notice A pledge as stored: slots 0–3 are what a valuation reads, slot 0 what it writes.
+    /// @notice A pledge as stored: five words, four of them written at registration. A valuation reads slots
+    /// 0–2 (and slot 4 once a repayment or pledged cash is recorded) and writes slot 0; slot 3 is read for a
+    /// top-up deadline and by enforcement. Accounts are 32-bit indexes in the book's address table.
+    /// Bounds (refused with {PledgeTermInvalid} naming the field): quantity < 2^96, principal < 2^112,
+    /// interest rate and lines < 2^64 (WAD, about 1,844 %), dates < 2^32, top-up days < 256, pledged cash
+    /// < 2^128, unpaid interest < 2^112.
     /// @param security Security token pledged.
     /// @param status Lifecycle status.
     /// @param level Level of the last valuation.
-    /// @param flags Bit 0 pledger consent, bit 1 pledgee consent, bit 2 inputs changed since the last valuation.
+    /// @param flags Bit 0 pledger consent, bit 1 pledgee consent, bit 2 inputs changed since the last valuation,
+    /// bit 3 balances recorded (slot 4 in use).
     /// @param valuedDate Date of the last valuation (0 = never).
     /// @param topUpDue Due date of the open top-up obligation (0 = none).
+    /// @param topUpDays Top-up deadline in business days.
     /// @param shares Shares pledged (encumbered at the pledger).
-    /// @param pledgedCash Cash pledged (encumbered at the pledger in `cashToken`).
-    /// @param cashDecimals Decimals of `cashToken`.
-    /// @param dayCount Interest basis.
     /// @param principal Outstanding principal.
-    /// @param interest Interest accrued and unpaid up to `accruedTo`.
     /// @param accruedTo Date up to which `interest` is accrued (start date or last repayment date).
+    /// @param cashDecimals Decimals of the cash token.
+    /// @param dayCount Interest basis.
     /// @param interestRate Annual rate, WAD.
     /// @param warningLine Warning line, WAD.
     /// @param liquidationLine Liquidation line, WAD.
     /// @param restoreTarget Restore target, WAD (0 until registration when defaulted).
-    /// @param pledger Pledger account.
+    /// @param pledger Pledger account (address-table index).
+    /// @param pledgee Pledgee account (address-table index).
+    /// @param cashToken Cash token of the loan currency (address-table index).
     /// @param startDate Start date.
     /// @param maturityDate Maturity date.
-    /// @param topUpDays Top-up deadline in business days.
-    /// @param pledgee Pledgee account.
     /// @param calendarId Calendar of the top-up deadline.
-    /// @param cashToken Cash token of the loan currency.
+    /// @param interest Interest accrued and unpaid up to `accruedTo` (zero until the first repayment).
+    /// @param pledgedCash Cash pledged (encumbered at the pledger in the cash token; zero until pledged).
     struct Pledge {
+        // slot 0: head, the only word a valuation writes
         address security;
         PledgeStatus status;
         PledgeMath.Level level;
         uint8 flags;
         uint32 valuedDate;
         uint32 topUpDue;
+        uint8 topUpDays;
+        // slot 1
         uint96 shares;
-        uint128 pledgedCash;
+        uint112 principal;
+        uint32 accruedTo;
         uint8 cashDecimals;
         DayCountConvention dayCount;
-        uint112 principal;
-        uint112 interest;
-        uint32 accruedTo;
+        // slot 2
         uint64 interestRate;
         uint64 warningLine;
         uint64 liquidationLine;
         uint64 restoreTarget;
-        address pledger;
+        // slot 3
+        uint32 pledger;
+        uint32 pledgee;
+        uint32 cashToken;
         uint32 startDate;
         uint32 maturityDate;
-        uint8 topUpDays;
-        address pledgee;
         bytes4 calendarId;
-        address cashToken;
+        // slot 4: balances, zero (never written) until the first repayment or pledged cash
+        uint112 interest;
+        uint128 pledgedCash;
     }
 
     /// @notice What a daily valuation publishes: `PledgeMath.Output` without the enforcement amounts (those
@@ -411,12 +422,13 @@ interface IPledgeBook {
 
     /* VIEWS */
 
-    /// @notice A stored pledge as its seven packed storage words, in the layout of {Pledge} (solidity packing,
-    /// first field in the low bytes). Decoded by `decodePledge` in `lib/pledge.ts`; a typed copy would
-    /// not fit the contract size limit.
+    /// @notice A stored pledge as its five packed storage words, in the layout of {Pledge} (solidity packing,
+    /// first field in the low bytes), with the pledger, pledgee and cash token its indexes name. Decoded by
+    /// `decodePledge` in `lib/pledge.ts`; a typed copy would not fit the contract size limit.
     /// @param id Pledge id.
-    /// @return words Slots 0..6 of the pledge.
-    function pledgeWords(uint256 id) external view returns (bytes32[7] memory words);
+    /// @return words Slots 0..4 of the pledge.
+    /// @return accounts Pledger, pledgee and cash token addresses.
+    function pledgeWords(uint256 id) external view returns (bytes32[5] memory words, address[3] memory accounts);
     /// @notice Number of pledges (ids run from 1).
     function pledgeCount() external view returns (uint256);
     /// @notice Broker authorised by an investor (0 = none).

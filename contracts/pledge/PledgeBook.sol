@@ -14,6 +14,8 @@ import {IPledgeBook, PledgeStatus} from "../interfaces/IPledgeBook.sol";
 import {DayCountConvention} from "../libraries/DayCountConvention.sol";
 import {PledgeMath} from "../libraries/PledgeMath.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
+import {PledgeTypes} from "./PledgeTypes.sol";
+import {PledgeOperations} from "./PledgeOperations.sol";
 
 /**
  * @title PledgeBook
@@ -29,8 +31,10 @@ import {FixedPointMath} from "../libraries/FixedPointMath.sol";
  * the previous date (rounded up) and pays interest first, exactly as `PledgeMath.debt` walks repayments,
  * so a valuation equals `PledgeMath.value` over the full repayment history.
  *
- * Gas layout: a valuation reads four slots (head, collateral, debt, lines) and writes the head only; the
- * idempotency marker (`valuedDate`) and the level live in the head.
+ * Gas layout ({IPledgeBook-Pledge}): four words written at registration, accounts interned in an address
+ * table; a valuation reads three slots (four once a repayment or pledged cash is recorded) and writes the head
+ * only, where the idempotency marker (`valuedDate`) and the level live. The occasional operations run in the
+ * linked library {PledgeOperations}; registration, valuation and enforcement stay here.
  */
 contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable, IPledgeBook {
     using FixedPointMath for uint256;
@@ -57,39 +61,13 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     /// @notice Default liquidation line, 140%.
     uint256 public constant DEFAULT_LIQUIDATION_LINE = 1.4e18;
 
-    uint8 private constant PLEDGER_CONSENT = 1;
-    uint8 private constant PLEDGEE_CONSENT = 2;
-    uint8 private constant INPUTS_CHANGED = 4;
     uint8 private constant WITH_TOP_UPS = 1;
     uint8 private constant WITH_ENFORCEMENT = 2;
 
     /* STORAGE */
 
-    /// @custom:storage-location erc7201:csd.storage.PledgeBook
-    struct PledgeBookStorage {
-        IParticipantRegistry registry;
-        IPriceOracle oracle;
-        IHolidayCalendar calendar;
-        uint256 count;
-        mapping(uint256 id => Pledge) pledges;
-        mapping(uint32 investorId => uint32 brokerId) brokers;
-        mapping(address cashToken => CashTokenInfo) cashTokens;
-    }
-
-    /// @dev Currency and decimals of a cash token, read from the token at its first pledge and kept (both are
-    /// fixed when the token is issued): later requests in that currency make no call to the cash token.
-    struct CashTokenInfo {
-        bytes3 currency;
-        uint8 decimals;
-    }
-
-    // keccak256(abi.encode(uint256(keccak256("csd.storage.PledgeBook")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant STORAGE_SLOT = 0xad623c14bf98a9845ba9f56df255709d2f9554b1bc4d8ad8946df25a499e5c00;
-
-    function _s() private pure returns (PledgeBookStorage storage $) {
-        assembly {
-            $.slot := STORAGE_SLOT
-        }
+    function _s() private pure returns (PledgeTypes.PledgeBookStorage storage $) {
+        return PledgeTypes.layout();
     }
 
     /// @dev One cached close per security within a batch.
@@ -119,7 +97,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         __Consortium_init(admin);
         __EIP712_init("csd-ledger PledgeBook", "1");
         __Nonces_init();
-        PledgeBookStorage storage $ = _s();
+        PledgeTypes.PledgeBookStorage storage $ = _s();
         $.registry = IParticipantRegistry(registry_);
         $.oracle = IPriceOracle(oracle_);
         $.calendar = IHolidayCalendar(calendar_);
@@ -129,33 +107,26 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
 
     /// @inheritdoc IPledgeBook
     function authoriseBroker(uint32 brokerId) external {
-        uint32 investorId = _investorOf(msg.sender);
-        (ParticipantKind kind, ParticipantStatus status) = _s().registry.kindAndStatusOf(brokerId);
-        if (kind != ParticipantKind.Broker || status != ParticipantStatus.Active) revert PledgeNotBroker(brokerId);
-        _s().brokers[investorId] = brokerId;
-        emit BrokerAuthorised(investorId, brokerId, msg.sender);
+        PledgeOperations.authoriseBroker(brokerId);
     }
 
     /// @inheritdoc IPledgeBook
     function revokeBroker() external {
-        uint32 investorId = _investorOf(msg.sender);
-        uint32 brokerId = _s().brokers[investorId];
-        if (brokerId == 0) revert PledgeNoBroker(investorId);
-        delete _s().brokers[investorId];
-        emit BrokerRevoked(investorId, brokerId, msg.sender);
+        PledgeOperations.revokeBroker();
     }
 
     /* LIFECYCLE */
 
     /// @inheritdoc IPledgeBook
     function request(Terms calldata terms) external returns (uint256 id) {
-        (uint32 pledgerId, uint32 pledgeeId) = _checkTerms(terms);
+        (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) = _checkTerms(terms);
+        PledgeTypes.PledgeBookStorage storage $ = _s();
         uint8 flags;
-        if (_isPledgerSide(terms.pledger, pledgerId, msg.sender)) flags = PLEDGER_CONSENT;
-        else if (_isPledgeeSide(pledgeeId, msg.sender)) flags = PLEDGEE_CONSENT;
+        if (PledgeTypes.isPledgerSide($, terms.pledger, pledgerId, msg.sender)) flags = PledgeTypes.PLEDGER_CONSENT;
+        else if (PledgeTypes.isPledgeeSide($, pledgeeId, msg.sender)) flags = PledgeTypes.PLEDGEE_CONSENT;
         else revert PledgeNotPledgerSide(terms.pledger, msg.sender);
-        id = _store(terms, flags);
-        emit PledgeConsented(id, flags == PLEDGER_CONSENT, msg.sender);
+        id = _store(terms, flags, cashInfo);
+        emit PledgeConsented(id, flags == PledgeTypes.PLEDGER_CONSENT, msg.sender);
     }
 
     /// @inheritdoc IPledgeBook
@@ -177,49 +148,40 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         bytes calldata pledgeeSignature
     ) external onlyRole(DEPOSITORY_ROLE) returns (uint256 id) {
         id = _requestSigned(terms, deadline, pledgerSignature, pledgeeSignature);
-        _register(_s().pledges[id], id);
+        _register(_s().pledges[id], id, terms.pledger);
     }
 
     /// @inheritdoc IPledgeBook
     function consent(uint256 id) external {
-        Pledge storage p = _requireStatus(id, PledgeStatus.Requested);
-        bool pledgerSide;
-        if (_isPledgerSide(p.pledger, _participantOf(p.pledger), msg.sender)) pledgerSide = true;
-        else if (!_isPledgeeSide(_participantOf(p.pledgee), msg.sender))
-            revert PledgeNotPledgeeSide(p.pledgee, msg.sender);
-        uint8 bit = pledgerSide ? PLEDGER_CONSENT : PLEDGEE_CONSENT;
-        if (p.flags & bit != 0) revert PledgeAlreadyConsented(id, pledgerSide);
-        p.flags |= bit;
-        emit PledgeConsented(id, pledgerSide, msg.sender);
+        PledgeOperations.consent(id);
     }
 
     /// @inheritdoc IPledgeBook
     function register(uint256 id) external onlyRole(DEPOSITORY_ROLE) {
-        Pledge storage p = _requireStatus(id, PledgeStatus.Requested);
+        PledgeTypes.PledgeBookStorage storage $ = _s();
+        Pledge storage p = PledgeTypes.requireStatus($, id, PledgeStatus.Requested);
         uint8 flags = p.flags;
-        if (flags & (PLEDGER_CONSENT | PLEDGEE_CONSENT) != (PLEDGER_CONSENT | PLEDGEE_CONSENT)) {
-            revert PledgeConsentMissing(id, flags & PLEDGER_CONSENT != 0, flags & PLEDGEE_CONSENT != 0);
+        uint8 both = PledgeTypes.PLEDGER_CONSENT | PledgeTypes.PLEDGEE_CONSENT;
+        if (flags & both != both) {
+            revert PledgeConsentMissing(
+                id,
+                flags & PledgeTypes.PLEDGER_CONSENT != 0,
+                flags & PledgeTypes.PLEDGEE_CONSENT != 0
+            );
         }
-        _register(p, id);
+        _register(p, id, $.accounts[p.pledger]);
     }
 
     /// @inheritdoc IPledgeBook
     function cancel(uint256 id) external {
-        Pledge storage p = _requireStatus(id, PledgeStatus.Requested);
-        if (
-            !hasRole(DEPOSITORY_ROLE, msg.sender) &&
-            !_isPledgerSide(p.pledger, _participantOf(p.pledger), msg.sender) &&
-            !_isPledgeeSide(_participantOf(p.pledgee), msg.sender)
-        ) revert PledgeNotPledgerSide(p.pledger, msg.sender);
-        p.status = PledgeStatus.Cancelled;
-        emit PledgeCancelled(id, msg.sender);
+        PledgeOperations.cancel(id, hasRole(DEPOSITORY_ROLE, msg.sender));
     }
 
     /// @inheritdoc IPledgeBook
     function value(uint256[] calldata ids, uint256 date) external returns (uint256 valued) {
         uint256 today = block.timestamp / 1 days;
         if (date > today) revert PledgeDateInvalid(date, 0, today);
-        PledgeBookStorage storage $ = _s();
+        PledgeTypes.PledgeBookStorage storage $ = _s();
         Batch memory batch = Batch(new PriceCache[](ids.length), 0, date);
         for (uint256 i = 0; i < ids.length; i++) {
             if (_valueIfDue($, batch, ids[i])) valued++;
@@ -228,87 +190,40 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
 
     /// @inheritdoc IPledgeBook
     function topUp(uint256 id, uint256 shares, uint256 cash) external {
-        Pledge storage p = _requireStatus(id, PledgeStatus.Active);
-        if (
-            !hasRole(DEPOSITORY_ROLE, msg.sender) && !_isPledgerSide(p.pledger, _participantOf(p.pledger), msg.sender)
-        ) {
-            revert PledgeNotPledgerSide(p.pledger, msg.sender);
-        }
-        if (shares == 0 && cash == 0) revert PledgeZeroAmount();
-        uint256 sharesAfter = p.shares + shares;
-        uint256 cashAfter = p.pledgedCash + cash;
-        if (sharesAfter > type(uint96).max) revert PledgeTermInvalid("quantity", sharesAfter);
-        if (cashAfter > type(uint128).max) revert PledgeTermInvalid("pledgedCash", cashAfter);
-        p.shares = uint96(sharesAfter);
-        p.pledgedCash = uint128(cashAfter);
-        p.flags |= INPUTS_CHANGED;
-        if (shares != 0) IEncumberableToken(p.security).encumber(p.pledger, id, shares);
-        if (cash != 0) IEncumberableToken(p.cashToken).encumber(p.pledger, id, cash);
-        emit PledgeToppedUp(id, shares, cash, sharesAfter, cashAfter, msg.sender);
+        PledgeOperations.topUp(id, shares, cash, hasRole(DEPOSITORY_ROLE, msg.sender));
     }
 
     /// @inheritdoc IPledgeBook
     function repay(uint256 id, uint256 amount, uint256 date) external {
-        Pledge storage p = _requireStatus(id, PledgeStatus.Active);
-        if (!_isPledgeeSide(_participantOf(p.pledgee), msg.sender)) revert PledgeNotPledgeeSide(p.pledgee, msg.sender);
-        if (amount == 0) revert PledgeZeroAmount();
-        uint256 today = block.timestamp / 1 days;
-        uint256 from = p.accruedTo;
-        if (date < from || date > today) revert PledgeDateInvalid(date, from, today);
-        uint256 principal = p.principal;
-        uint256 interest = p.interest + PledgeMath.interestUp(principal, p.interestRate, p.dayCount, from, date);
-        if (amount > principal + interest) revert PledgeRepaymentExceedsDebt(amount, principal + interest);
-        uint256 toInterest = amount < interest ? amount : interest;
-        uint256 toPrincipal = amount - toInterest;
-        interest -= toInterest;
-        principal -= toPrincipal;
-        if (interest > type(uint112).max) revert PledgeTermInvalid("interest", interest);
-        p.principal = uint112(principal);
-        p.interest = uint112(interest);
-        p.accruedTo = uint32(date);
-        p.flags |= INPUTS_CHANGED;
-        emit PledgeRepaid(id, date, amount, toInterest, toPrincipal, principal, interest, msg.sender);
+        PledgeOperations.repay(id, amount, date);
     }
 
     /// @inheritdoc IPledgeBook
     function release(uint256 id, uint256 shares, uint256 cash) external {
-        Pledge storage p = _requireStatus(id, PledgeStatus.Active);
-        if (!_isPledgeeSide(_participantOf(p.pledgee), msg.sender)) revert PledgeNotPledgeeSide(p.pledgee, msg.sender);
-        if (shares == 0 && cash == 0) revert PledgeZeroAmount();
-        uint256 pledgedShares = p.shares;
-        uint256 pledgedCash = p.pledgedCash;
-        if (shares > pledgedShares || cash > pledgedCash) {
-            revert PledgeReleaseExceedsPledged(shares, pledgedShares, cash, pledgedCash);
-        }
-        // Cannot underflow: both amounts were checked against what is pledged.
-        unchecked {
-            pledgedShares -= shares;
-            pledgedCash -= cash;
-        }
-        p.shares = uint96(pledgedShares);
-        p.pledgedCash = uint128(pledgedCash);
-        bool full = pledgedShares == 0 && pledgedCash == 0;
-        if (full) p.status = PledgeStatus.Released;
-        else p.flags |= INPUTS_CHANGED;
-        if (shares != 0) IEncumberableToken(p.security).release(p.pledger, id, shares);
-        if (cash != 0) IEncumberableToken(p.cashToken).release(p.pledger, id, cash);
-        emit PledgeReleased(id, shares, cash, pledgedShares, pledgedCash, full, msg.sender);
+        PledgeOperations.release(id, shares, cash);
     }
 
     /// @inheritdoc IPledgeBook
     function enforce(uint256 id, uint256 date) external onlyRole(DEPOSITORY_ROLE) {
-        Pledge storage p = _requireStatus(id, PledgeStatus.Active);
+        PledgeTypes.PledgeBookStorage storage $ = _s();
+        Pledge storage p = PledgeTypes.requireStatus($, id, PledgeStatus.Active);
         (PledgeMath.Output memory out, uint256 price) = _defaultValuation(p, id, date);
         uint256 shares = p.shares;
-        uint256 cash = p.pledgedCash;
+        // Cannot underflow: the collateral value is the share value plus the pledged cash.
+        uint256 cash;
+        unchecked {
+            cash = out.collateralValue - out.shareValue;
+        }
         p.status = PledgeStatus.Enforced;
         p.shares = 0;
-        p.pledgedCash = 0;
-        address pledger = p.pledger;
-        address pledgee = p.pledgee;
+        if (cash != 0) p.pledgedCash = 0;
+        address pledger = $.accounts[p.pledger];
+        address pledgee = $.accounts[p.pledgee];
         // One token operation per asset: the units owed move to the pledgee, the rest of the lock is released.
         if (shares != 0) IEncumberableToken(p.security).takeEncumbered(pledger, pledgee, id, out.enforcementShares);
-        if (cash != 0) IEncumberableToken(p.cashToken).takeEncumbered(pledger, pledgee, id, out.enforcementCash);
+        if (cash != 0) {
+            IEncumberableToken($.accounts[p.cashToken]).takeEncumbered(pledger, pledgee, id, out.enforcementCash);
+        }
         emit PledgeEnforced(
             id,
             date,
@@ -325,17 +240,18 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     /* VIEWS */
 
     /// @inheritdoc IPledgeBook
-    function pledgeWords(uint256 id) external view returns (bytes32[7] memory words) {
+    function pledgeWords(uint256 id) external view returns (bytes32[5] memory words, address[3] memory accounts) {
         Pledge storage p = _s().pledges[id];
         assembly ("memory-safe") {
             for {
                 let i := 0
-            } lt(i, 7) {
+            } lt(i, 5) {
                 i := add(i, 1)
             } {
                 mstore(add(words, mul(i, 0x20)), sload(add(p.slot, i)))
             }
         }
+        accounts = [_s().accounts[p.pledger], _s().accounts[p.pledgee], _s().accounts[p.cashToken]];
     }
 
     /// @inheritdoc IPledgeBook
@@ -365,13 +281,13 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
 
     /// @dev Values pledge `id` at the batch date unless it is not Active, already valued with the same inputs,
     /// or valued later; returns whether it was valued.
-    function _valueIfDue(PledgeBookStorage storage $, Batch memory batch, uint256 id) private returns (bool) {
+    function _valueIfDue(PledgeTypes.PledgeBookStorage storage $, Batch memory batch, uint256 id) private returns (bool) {
         Pledge storage p = $.pledges[id];
         uint256 date = batch.date;
         // Head slot: status, flags and the idempotency marker in one SLOAD.
         uint256 valuedDate = p.valuedDate;
         if (p.status != PledgeStatus.Active || date < valuedDate || date < p.accruedTo) return false;
-        if (date == valuedDate && p.flags & INPUTS_CHANGED == 0) return false;
+        if (date == valuedDate && p.flags & PledgeTypes.INPUTS_CHANGED == 0) return false;
         uint256 price = _cachedPrice($.oracle, batch, p.security);
         if (price == 0) {
             emit PledgeValuationSkipped(id, date);
@@ -382,7 +298,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     }
 
     /// @dev Values one pledge, writes the head slot once, emits the valuation and any level or top-up event.
-    function _valueOne(PledgeBookStorage storage $, Pledge storage p, uint256 id, uint256 date, uint256 price) private {
+    function _valueOne(PledgeTypes.PledgeBookStorage storage $, Pledge storage p, uint256 id, uint256 date, uint256 price) private {
         PledgeMath.Output memory out = _compute(p, date, price, WITH_TOP_UPS);
         PledgeMath.Level previous = p.level;
         uint256 due = p.topUpDue;
@@ -401,14 +317,19 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         p.level = out.level;
         p.valuedDate = uint32(date);
         p.topUpDue = uint32(due);
-        p.flags &= ~INPUTS_CHANGED;
+        p.flags &= ~PledgeTypes.INPUTS_CHANGED;
         Valuation memory valuation;
         // A Valuation is the first ten words of PledgeMath.Output (same fields, same order, all static):
         // the event carries that prefix without copying it.
         assembly ("memory-safe") {
             valuation := out
         }
-        emit PledgeValued(id, date, price, p.shares, p.pledgedCash, valuation);
+        // Cannot underflow: the collateral value is the share value plus the pledged cash.
+        uint256 cash;
+        unchecked {
+            cash = out.collateralValue - out.shareValue;
+        }
+        emit PledgeValued(id, date, price, p.shares, cash, valuation);
         if (previous != out.level) emit PledgeLevelChanged(id, date, previous, out.level);
     }
 
@@ -424,10 +345,16 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     ) private view returns (PledgeMath.Output memory out) {
         uint8 d = p.cashDecimals;
         uint256 shares = p.shares;
-        uint256 cash = p.pledgedCash;
+        uint256 interest;
+        uint256 cash;
+        // The balances word is read only once something was recorded in it.
+        if (p.flags & PledgeTypes.BALANCES != 0) {
+            interest = p.interest;
+            cash = p.pledgedCash;
+        }
         out.principalOutstanding = p.principal;
         out.interestUnpaid =
-            p.interest + PledgeMath.interestUp(out.principalOutstanding, p.interestRate, p.dayCount, p.accruedTo, date);
+            interest + PledgeMath.interestUp(out.principalOutstanding, p.interestRate, p.dayCount, p.accruedTo, date);
         out.amountPayable = out.principalOutstanding + out.interestUnpaid;
         out.shareValue = PledgeMath.shareValueDown(shares, price, d);
         out.collateralValue = out.shareValue + cash;
@@ -494,8 +421,10 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         }
     }
 
-    /// @dev Validates terms and parties; returns the parties' participant ids.
-    function _checkTerms(Terms calldata t) private returns (uint32 pledgerId, uint32 pledgeeId) {
+    /// @dev Validates terms and parties; returns the parties' participant ids and the cash token's data.
+    function _checkTerms(
+        Terms calldata t
+    ) private returns (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) {
         IParticipantRegistry registry = _s().registry;
         (uint32 aId, ParticipantKind aKind, ParticipantStatus aStatus) = registry.signerOf(t.pledger);
         if (aKind != ParticipantKind.Investor || aStatus != ParticipantStatus.Active) {
@@ -522,35 +451,40 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
             revert PledgeTermInvalid("restoreTarget", t.restoreTarget);
         }
         bytes3 sc = ISecurityToken(t.security).currency();
-        bytes3 cc = _cashToken(t.cashToken).currency;
-        if (sc != cc) revert PledgeCurrencyMismatch(sc, cc);
-        return (aId, bId);
+        cashInfo = _cashToken(t.cashToken);
+        if (sc != cashInfo.currency) revert PledgeCurrencyMismatch(sc, cashInfo.currency);
+        return (aId, bId, cashInfo);
     }
 
-    /// @dev Writes a new pledge in status Requested and emits {PledgeRequested}.
-    function _store(Terms calldata t, uint8 flags) private returns (uint256 id) {
-        PledgeBookStorage storage $ = _s();
+    /// @dev Writes a new pledge in status Requested (four words; the balances word stays zero) and emits
+    /// {PledgeRequested}.
+    function _store(
+        Terms calldata t,
+        uint8 flags,
+        PledgeTypes.CashTokenInfo memory cashInfo
+    ) private returns (uint256 id) {
+        PledgeTypes.PledgeBookStorage storage $ = _s();
         id = ++$.count;
         Pledge storage p = $.pledges[id];
         p.security = t.security;
         p.status = PledgeStatus.Requested;
         p.flags = flags;
+        p.topUpDays = uint8(t.topUpDays);
         p.shares = uint96(t.quantity);
-        p.cashDecimals = _cashToken(t.cashToken).decimals;
-        p.dayCount = t.dayCount;
         p.principal = uint112(t.principal);
         p.accruedTo = uint32(t.startDate);
+        p.cashDecimals = cashInfo.decimals;
+        p.dayCount = t.dayCount;
         p.interestRate = uint64(t.interestRate);
         p.warningLine = uint64(t.warningLine == 0 ? DEFAULT_WARNING_LINE : t.warningLine);
         p.liquidationLine = uint64(t.liquidationLine == 0 ? DEFAULT_LIQUIDATION_LINE : t.liquidationLine);
         p.restoreTarget = uint64(t.restoreTarget);
-        p.pledger = t.pledger;
+        p.pledger = PledgeTypes.intern($, t.pledger);
+        p.pledgee = PledgeTypes.intern($, t.pledgee);
+        p.cashToken = cashInfo.index;
         p.startDate = uint32(t.startDate);
         p.maturityDate = uint32(t.maturityDate);
-        p.topUpDays = uint8(t.topUpDays);
-        p.pledgee = t.pledgee;
         p.calendarId = t.calendarId;
-        p.cashToken = t.cashToken;
         emit PledgeRequested(id, t.pledger, t.pledgee, t, msg.sender);
     }
 
@@ -563,20 +497,21 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         bytes calldata pledgeeSignature
     ) private returns (uint256 id) {
         if (block.timestamp > deadline) revert PledgeSignatureExpired(deadline, block.timestamp);
-        (uint32 pledgerId, uint32 pledgeeId) = _checkTerms(terms);
+        (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) = _checkTerms(terms);
         bytes32 digest = _digest(terms, _useNonce(terms.pledger), deadline);
+        PledgeTypes.PledgeBookStorage storage $ = _s();
         address a = ECDSA.recover(digest, pledgerSignature);
-        if (!_isPledgerSide(terms.pledger, pledgerId, a)) revert PledgeNotPledgerSide(terms.pledger, a);
+        if (!PledgeTypes.isPledgerSide($, terms.pledger, pledgerId, a)) revert PledgeNotPledgerSide(terms.pledger, a);
         address b = ECDSA.recover(digest, pledgeeSignature);
-        if (!_isPledgeeSide(pledgeeId, b)) revert PledgeNotPledgeeSide(terms.pledgee, b);
-        id = _store(terms, PLEDGER_CONSENT | PLEDGEE_CONSENT);
+        if (!PledgeTypes.isPledgeeSide($, pledgeeId, b)) revert PledgeNotPledgeeSide(terms.pledgee, b);
+        id = _store(terms, PledgeTypes.PLEDGER_CONSENT | PledgeTypes.PLEDGEE_CONSENT, cashInfo);
         emit PledgeConsented(id, true, a);
         emit PledgeConsented(id, false, b);
     }
 
     /// @dev Activates a consented pledge: resolves a defaulted restore target at the start date's close,
     /// encumbers the shares at the pledger and emits {PledgeRegistered}.
-    function _register(Pledge storage p, uint256 id) private {
+    function _register(Pledge storage p, uint256 id, address pledger) private {
         uint256 target = p.restoreTarget;
         if (target == 0) {
             uint256 price = _tryPrice(_s().oracle, p.security, p.startDate);
@@ -588,53 +523,26 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
             p.restoreTarget = uint64(target);
         }
         p.status = PledgeStatus.Active;
-        IEncumberableToken(p.security).encumber(p.pledger, id, p.shares);
+        IEncumberableToken(p.security).encumber(pledger, id, p.shares);
         emit PledgeRegistered(id, p.shares, target, msg.sender);
     }
 
-    /// @dev The kept currency and decimals of `token`, read from the token on first use.
-    function _cashToken(address token) private returns (CashTokenInfo memory info) {
-        info = _s().cashTokens[token];
+    /// @dev The kept currency, decimals and address-table index of `token`, read from the token on first use.
+    function _cashToken(address token) private returns (PledgeTypes.CashTokenInfo memory info) {
+        PledgeTypes.PledgeBookStorage storage $ = _s();
+        info = $.cashTokens[token];
         if (info.currency == bytes3(0)) {
-            info = CashTokenInfo(ICashToken(token).currency(), IEncumberableToken(token).decimals());
-            _s().cashTokens[token] = info;
+            info = PledgeTypes.CashTokenInfo(
+                ICashToken(token).currency(),
+                IEncumberableToken(token).decimals(),
+                PledgeTypes.intern($, token)
+            );
+            $.cashTokens[token] = info;
         }
     }
 
     function _digest(Terms calldata t, uint256 nonce, uint256 deadline) private view returns (bytes32) {
         bytes32 termsHash = keccak256(abi.encode(TERMS_TYPEHASH, t));
         return _hashTypedDataV4(keccak256(abi.encode(REQUEST_TYPEHASH, termsHash, nonce, deadline)));
-    }
-
-    /// @dev True when `account` may act for the pledger: the pledger account, another signer of its
-    /// investor, or a signer of the broker the investor authorised.
-    function _isPledgerSide(address pledger, uint32 pledgerId, address account) private view returns (bool) {
-        if (account == pledger) return _s().registry.isActiveSigner(account);
-        (uint32 id, , ParticipantStatus status) = _s().registry.signerOf(account);
-        if (id == 0 || status != ParticipantStatus.Active) return false;
-        return id == pledgerId || (id == _s().brokers[pledgerId] && _s().registry.isActiveSigner(pledger));
-    }
-
-    /// @dev True when `account` is a signer of the active pledgee participant.
-    function _isPledgeeSide(uint32 pledgeeId, address account) private view returns (bool) {
-        return pledgeeId != 0 && _s().registry.isAuthorisedSigner(pledgeeId, account);
-    }
-
-    function _participantOf(address account) private view returns (uint32 id) {
-        (id, , ) = _s().registry.signerOf(account);
-    }
-
-    function _investorOf(address account) private view returns (uint32 id) {
-        ParticipantKind kind;
-        ParticipantStatus status;
-        (id, kind, status) = _s().registry.signerOf(account);
-        if (kind != ParticipantKind.Investor || status != ParticipantStatus.Active) revert PledgeNotInvestor(account);
-    }
-
-    function _requireStatus(uint256 id, PledgeStatus needed) private view returns (Pledge storage p) {
-        p = _s().pledges[id];
-        PledgeStatus status = p.status;
-        if (status == PledgeStatus.None) revert PledgeUnknown(id);
-        if (status != needed) revert PledgeWrongStatus(id, status, needed);
     }
 }

@@ -81,8 +81,16 @@ describe("PledgeBook", function () {
           calendar: f.contracts.HolidayCalendar,
         };
         args[missing] = ethers.ZeroAddress;
-        const factory = await ethers.getContractFactory("PledgeBook");
-        await expect(hre.upgrades.deployProxy(factory, [f.actors.csd.address, args.registry, args.oracle, args.calendar], { kind: "uups" }))
+        const factory = await ethers.getContractFactory("PledgeBook", {
+          libraries: { PledgeOperations: f.contracts.PledgeOperations },
+        });
+        hre.upgrades.silenceWarnings();
+        await expect(
+          hre.upgrades.deployProxy(factory, [f.actors.csd.address, args.registry, args.oracle, args.calendar], {
+            kind: "uups",
+            unsafeAllow: ["external-library-linking"],
+          }),
+        )
           .to.be.revertedWithCustomError(factory, "ConsortiumZeroAddress")
           .withArgs(missing);
       });

@@ -1,7 +1,10 @@
 import { Contract } from "ethers";
 import type { PartiesResolver } from "../parties";
 
-const ABI = ["function pledgeWords(uint256) view returns (bytes32[7])", "function brokerOf(uint32) view returns (uint32)"];
+const ABI = [
+  "function pledgeWords(uint256) view returns (bytes32[5] words, address[3] accounts)",
+  "function brokerOf(uint32) view returns (uint32)",
+];
 
 /** Pledge events concern the pledger, its authorised broker and the pledgee of the pledge `id`. */
 const resolver: PartiesResolver = {
@@ -11,7 +14,8 @@ const resolver: PartiesResolver = {
     if (ev.parsed.fragment.inputs[0]?.name !== "id" || id === undefined) return {};
     const { decodePledge } = await import("../../pledge");
     const book = new Contract(ev.address, ABI, ctx.provider);
-    const p = decodePledge(id, await book.pledgeWords(id));
+    const [words, accounts] = await book.pledgeWords(id);
+    const p = decodePledge(id, words, accounts);
     if (p.status === "None") return {};
     const investor = await ctx.participantOf(p.pledger);
     const broker = investor === 0 ? 0 : Number(await book.brokerOf(investor));
