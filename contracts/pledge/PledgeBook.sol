@@ -63,6 +63,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
 
     uint8 private constant WITH_TOP_UPS = 1;
     uint8 private constant WITH_ENFORCEMENT = 2;
+    uint8 private constant WITH_RATIO = 4;
 
     /* STORAGE */
 
@@ -214,9 +215,9 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         unchecked {
             cash = out.collateralValue - out.shareValue;
         }
+        // The pledge keeps the shares and cash it held when enforced (what moved and what was released is in
+        // {PledgeEnforced}); only the status word is written.
         p.status = PledgeStatus.Enforced;
-        p.shares = 0;
-        if (cash != 0) p.pledgedCash = 0;
         address pledger = $.accounts[p.pledger];
         address pledgee = $.accounts[p.pledgee];
         // One token operation per asset: the units owed move to the pledgee, the rest of the lock is released.
@@ -274,7 +275,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         if (date < p.accruedTo) revert PledgeDateInvalid(date, p.accruedTo, type(uint32).max);
         closePrice = _tryPrice(_s().oracle, p.security, date);
         if (closePrice == 0) revert PledgeNoPrice(p.security, date);
-        out = _compute(p, date, closePrice, WITH_TOP_UPS | WITH_ENFORCEMENT);
+        out = _compute(p, date, closePrice, WITH_RATIO | WITH_TOP_UPS | WITH_ENFORCEMENT);
     }
 
     /* INTERNALS */
@@ -299,7 +300,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
 
     /// @dev Values one pledge, writes the head slot once, emits the valuation and any level or top-up event.
     function _valueOne(PledgeTypes.PledgeBookStorage storage $, Pledge storage p, uint256 id, uint256 date, uint256 price) private {
-        PledgeMath.Output memory out = _compute(p, date, price, WITH_TOP_UPS);
+        PledgeMath.Output memory out = _compute(p, date, price, WITH_RATIO | WITH_TOP_UPS);
         PledgeMath.Level previous = p.level;
         uint256 due = p.topUpDue;
         if (out.level == PledgeMath.Level.Liquidation) {
@@ -336,7 +337,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     /// @dev `PledgeMath.value` over the running debt: the stored interest (accrued to `accruedTo`) plus one
     /// accrual segment to `date`, which is what `PledgeMath.debt` yields after walking the same repayments.
     /// `parts` selects the optional outputs: the top-up sizes (at Liquidation) for valuations, the enforcement
-    /// amounts for enforcement; outputs not selected stay zero.
+    /// amounts for enforcement, the ratio for valuations and previews; outputs not selected stay zero.
     function _compute(
         Pledge storage p,
         uint256 date,
@@ -358,7 +359,9 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         out.amountPayable = out.principalOutstanding + out.interestUnpaid;
         out.shareValue = PledgeMath.shareValueDown(shares, price, d);
         out.collateralValue = out.shareValue + cash;
-        out.ratio = out.amountPayable == 0 ? type(uint256).max : out.collateralValue.wDivDown(out.amountPayable);
+        if (parts & WITH_RATIO != 0) {
+            out.ratio = out.amountPayable == 0 ? type(uint256).max : out.collateralValue.wDivDown(out.amountPayable);
+        }
         out.level = PledgeMath.levelOf(out.collateralValue, out.amountPayable, p.warningLine, p.liquidationLine);
         if (parts & WITH_TOP_UPS != 0 && out.level == PledgeMath.Level.Liquidation) {
             uint256 target = p.restoreTarget;
@@ -401,15 +404,18 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         uint256 date
     ) private view returns (PledgeMath.Output memory out, uint256 price) {
         uint256 today = block.timestamp / 1 days;
-        uint256 earliest = p.valuedDate > p.accruedTo ? p.valuedDate : p.accruedTo;
+        uint256 valued = p.valuedDate;
+        uint256 accrued = p.accruedTo;
+        uint256 earliest = valued > accrued ? valued : accrued;
         if (date < earliest || date > today) revert PledgeDateInvalid(date, earliest, today);
-        price = _tryPrice(_s().oracle, p.security, date);
-        if (price == 0) revert PledgeNoPrice(p.security, date);
+        address security = p.security;
+        price = _tryPrice(_s().oracle, security, date);
+        if (price == 0) revert PledgeNoPrice(security, date);
         out = _compute(p, date, price, WITH_ENFORCEMENT);
         uint256 due = p.topUpDue;
-        bool topUpDefault = due != 0 && date > due && out.level == PledgeMath.Level.Liquidation;
-        bool maturityDefault = date > p.maturityDate && out.amountPayable != 0;
-        if (!topUpDefault && !maturityDefault) revert PledgeNotInDefault(id, date, due, p.maturityDate);
+        if (due != 0 && date > due && out.level == PledgeMath.Level.Liquidation) return (out, price);
+        uint256 maturity = p.maturityDate;
+        if (date <= maturity || out.amountPayable == 0) revert PledgeNotInDefault(id, date, due, maturity);
     }
 
     /// @dev Close of `security` for `date`, or 0 when the oracle has no readable price.
