@@ -42,7 +42,10 @@ async function show(hre: HardhatRuntimeEnvironment, id: bigint, json: boolean, t
   output(json, { ...row, txHash }, () => printTable([row], undefined, title + (txHash ? ` (tx ${txHash})` : "")));
 }
 
-task("pledge:request", "Requests a pledge (pledger, its broker or the pledgee); with both signatures, a signed request")
+task(
+  "pledge:request",
+  "Requests a pledge (pledger, its broker or the pledgee); with both signatures, a signed request, or with --register the depository's one-transaction registration",
+)
   .addParam("pledger", "Pledger (investor) account address", undefined, types.string)
   .addParam("pledgee", "Pledgee (bank or broker) account address", undefined, types.string)
   .addParam("security", "Pledged security: ISIN or token address", undefined, types.string)
@@ -62,9 +65,10 @@ task("pledge:request", "Requests a pledge (pledger, its broker or the pledgee); 
   .addOptionalParam("pledgeeSig", "Pledgee-side EIP-712 signature (from pledge:sign --offline)", "", types.string)
   .addOptionalParam("deadline", "Signature deadline, unix seconds (with the signatures)", "", types.string)
   .addOptionalParam("from", "Requesting account: index or address", undefined, types.string)
+  .addFlag("register", "With both signatures: request and register in one transaction (depository)")
   .addFlag("json", "Print JSON")
   .setAction(
-    action(async (a: Record<string, string> & { topUpDays: number; json: boolean }, hre) => {
+    action(async (a: Record<string, string> & { topUpDays: number; register: boolean; json: boolean }, hre) => {
       const { buildTerms, requestedId } = await import("../lib/pledge");
       const { resolveToken, parseAmount, DAY_COUNTS } = await import("../lib/tokens");
       const b = await book(hre, a.from);
@@ -93,9 +97,17 @@ task("pledge:request", "Requests a pledge (pledger, its broker or the pledgee); 
       if (signed && (a.pledgerSig === "" || a.pledgeeSig === "" || a.deadline === "")) {
         throw new UserError("a signed request needs --pledger-sig, --pledgee-sig and --deadline");
       }
-      const tx = signed ? b.requestSigned(terms, BigInt(a.deadline), a.pledgerSig, a.pledgeeSig) : b.request(terms);
+      if (a.register === true && !signed) {
+        throw new UserError("--register needs both signatures (--pledger-sig, --pledgee-sig, --deadline)");
+      }
+      const tx = !signed
+        ? b.request(terms)
+        : a.register === true
+          ? b.registerSigned(terms, BigInt(a.deadline), a.pledgerSig, a.pledgeeSig)
+          : b.requestSigned(terms, BigInt(a.deadline), a.pledgerSig, a.pledgeeSig);
       const receipt = await (await tx).wait();
-      await show(hre, requestedId(b, receipt), a.json === true, "pledge requested", receipt!.hash);
+      const title = a.register === true ? "pledge requested and registered" : "pledge requested";
+      await show(hre, requestedId(b, receipt), a.json === true, title, receipt!.hash);
     }),
   );
 

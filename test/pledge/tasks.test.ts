@@ -5,6 +5,7 @@ import { pledgeFixture, pushPrice, PLEDGED } from "./fixtures";
 import { EQUITY_ISIN } from "../token/fixtures";
 import { dayToIso } from "../../lib/dates";
 import { runJson } from "../helpers/tasks";
+import { buildTerms } from "../../lib/pledge";
 
 /** pledge:request arguments: `quantity` shares against `principal`, over a year from `start`. */
 function requestArgs(
@@ -33,6 +34,7 @@ function requestArgs(
     pledgerSig: "",
     pledgeeSig: "",
     deadline: "",
+    register: false,
     from,
   };
 }
@@ -91,6 +93,40 @@ describe("pledge tasks", function () {
     await expect(runJson("pledge:release", { id, shares: "1", cash: "0", from: index(f.pledger.address) })).to.be.rejectedWith(
       /PledgeNotPledgeeSide/,
     );
+  });
+
+  it("requests and registers a pledge in one depository transaction from both sides' signature files", async function () {
+    const f = await loadFixture(pledgeTaskFixture);
+    process.env.DEPLOYMENTS_DIR = f.deploymentsDir;
+    const signers = await hre.ethers.getSigners();
+    const index = (addr: string) => String(signers.findIndex((s) => s.address === addr));
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    // The terms pledge:request builds from the same arguments: 1,000 shares against 10,000.00 at 6.5 %.
+    const terms = buildTerms({
+      pledger: f.pledger.address,
+      pledgee: f.pledgee.address,
+      security: f.equity.target as string,
+      cashToken: f.cash.target as string,
+      quantity: 1000n,
+      principal: 1_000_000n,
+      interestRate: 65n * 10n ** 15n,
+      startDate: f.start,
+      maturityDate: f.start + 365,
+    });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pledge-")), "terms.json");
+    fs.writeFileSync(file, JSON.stringify(terms, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
+    const deadline = String((await hre.ethers.provider.getBlock("latest"))!.timestamp + 3600);
+    const a = await runJson("pledge:sign", { id: "", terms: file, deadline, from: index(f.pledger.address) });
+    const b = await runJson("pledge:sign", { id: "", terms: file, deadline, from: index(f.pledgee.address) });
+    const args = { ...requestArgs(f, f.start, "1000", "10000.00", "0"), pledgerSig: a.signature, pledgeeSig: b.signature, deadline };
+    await expect(runJson("pledge:request", { ...args, pledgerSig: "", pledgeeSig: "", register: true })).to.be.rejectedWith(
+      /--register needs both signatures/,
+    );
+    const registered = await runJson("pledge:request", { ...args, register: true });
+    expect(registered.status).to.equal("Active");
+    expect(await f.equity.encumbered(f.pledger.address, f.book.target as string, BigInt(registered.id))).to.equal(1000n);
   });
 
   it("refuses an unknown level in pledge:list", async function () {
