@@ -282,7 +282,11 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
 
     /// @dev Values pledge `id` at the batch date unless it is not Active, already valued with the same inputs,
     /// or valued later; returns whether it was valued.
-    function _valueIfDue(PledgeTypes.PledgeBookStorage storage $, Batch memory batch, uint256 id) private returns (bool) {
+    function _valueIfDue(
+        PledgeTypes.PledgeBookStorage storage $,
+        Batch memory batch,
+        uint256 id
+    ) private returns (bool) {
         Pledge storage p = $.pledges[id];
         uint256 date = batch.date;
         // Head slot: status, flags and the idempotency marker in one SLOAD.
@@ -299,7 +303,13 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     }
 
     /// @dev Values one pledge, writes the head slot once, emits the valuation and any level or top-up event.
-    function _valueOne(PledgeTypes.PledgeBookStorage storage $, Pledge storage p, uint256 id, uint256 date, uint256 price) private {
+    function _valueOne(
+        PledgeTypes.PledgeBookStorage storage $,
+        Pledge storage p,
+        uint256 id,
+        uint256 date,
+        uint256 price
+    ) private {
         PledgeMath.Output memory out = _compute(p, date, price, WITH_RATIO | WITH_TOP_UPS);
         PledgeMath.Level previous = p.level;
         uint256 due = p.topUpDue;

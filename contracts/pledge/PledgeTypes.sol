@@ -91,7 +91,11 @@ library PledgeTypes {
     }
 
     /// @dev True when `account` is a signer of the active pledgee participant.
-    function isPledgeeSide(PledgeBookStorage storage $, uint32 pledgeeId, address account) internal view returns (bool) {
+    function isPledgeeSide(
+        PledgeBookStorage storage $,
+        uint32 pledgeeId,
+        address account
+    ) internal view returns (bool) {
         return pledgeeId != 0 && $.registry.isAuthorisedSigner(pledgeeId, account);
     }
 

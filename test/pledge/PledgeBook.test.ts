@@ -520,6 +520,64 @@ describe("PledgeBook", function () {
     });
   });
 
+  describe("storage layout", function () {
+    it("writes four words at registration and leaves the balances word zero", async function () {
+      const f = await loadFixture(activePledgeFixture);
+      const [words, accounts] = await f.book.pledgeWords(f.id);
+      expect(words.slice(0, 4).every((w) => BigInt(w) !== 0n)).to.equal(true);
+      expect(BigInt(words[4])).to.equal(0n);
+      expect(accounts).to.deep.equal([f.pledger.address, f.pledgee.address, f.cash.target]);
+      const p = await readPledge(f.book, f.id);
+      expect([p.startDate, p.maturityDate, p.topUpDays, p.interest, p.pledgedCash]).to.deep.equal([f.start, f.start + 365, 2, 0n, 0n]);
+    });
+
+    it("names a second pledge's parties and cash token by the indexes of the first", async function () {
+      const f = await loadFixture(activePledgeFixture);
+      const second = requestedId(f.book, await (await f.book.connect(f.pledger).request(termsFor(f, f.start))).wait());
+      const parties = async (id: bigint) => (BigInt((await f.book.pledgeWords(id))[0][3]) & ((1n << 96n) - 1n)).toString(16);
+      expect(await parties(second)).to.equal(await parties(f.id));
+    });
+
+    it("uses the balances word from the first repayment, the interest and principal exact", async function () {
+      const f = await loadFixture(activePledgeFixture);
+      // 30 days of 6.5% on 10,000,000.00: 53,424.66 accrued; 10,000.00 pays interest only.
+      await (await f.book.connect(f.pledgee).repay(f.id, 1_000_000n, f.today)).wait();
+      const p = await readPledge(f.book, f.id);
+      expect([p.interest, p.principal, p.accruedTo, p.pledgedCash]).to.deep.equal([4_342_466n, 1_000_000_000n, f.today, 0n]);
+      await pushPrice(f, f.today, "25");
+      const v = valuationsOf(f.book, await (await f.book.value([f.id], f.today)).wait())[0];
+      expect([v.out.interestUnpaid, v.pledgedCash]).to.deep.equal([4_342_466n, 0n]);
+    });
+
+    it("uses the balances word from the first pledged cash and values it", async function () {
+      const f = await loadFixture(activePledgeFixture);
+      await (await f.book.connect(f.pledger).topUp(f.id, 0n, 100_000_000n)).wait();
+      expect((await readPledge(f.book, f.id)).pledgedCash).to.equal(100_000_000n);
+      await pushPrice(f, f.today, "25");
+      const v = valuationsOf(f.book, await (await f.book.value([f.id], f.today)).wait())[0];
+      expect([v.pledgedCash, v.out.collateralValue - v.out.shareValue]).to.deep.equal([100_000_000n, 100_000_000n]);
+    });
+
+    it("keeps an enforced pledge's shares and cash as they were when enforced", async function () {
+      const f = await loadFixture(activePledgeFixture);
+      await (await f.book.connect(f.pledger).topUp(f.id, 0n, 1_000n)).wait();
+      await pushPrice(f, f.today - 5, "13");
+      await (await f.book.value([f.id], f.today - 5)).wait();
+      await pushPrice(f, f.today, "12.5");
+      await (await f.book.enforce(f.id, f.today)).wait();
+      const p = await readPledge(f.book, f.id);
+      expect([p.status, p.shares, p.pledgedCash]).to.deep.equal(["Enforced", PLEDGED, 1_000n]);
+      expect(await f.equity.totalEncumbered(f.pledger.address)).to.equal(0n);
+      expect(await f.cash.totalEncumbered(f.pledger.address)).to.equal(0n);
+    });
+
+    it("decodes an unknown id as status None with zero accounts", async function () {
+      const f = await loadFixture(pledgeFixture);
+      const p = await readPledge(f.book, 99);
+      expect([p.status, p.pledger, p.cashToken]).to.deep.equal(["None", ethers.ZeroAddress, ethers.ZeroAddress]);
+    });
+  });
+
   describe("roles", function () {
     it("gives the depository role to the deployer", async function () {
       const f = await loadFixture(pledgeFixture);

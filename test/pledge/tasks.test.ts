@@ -116,7 +116,10 @@ describe("pledge tasks", function () {
       maturityDate: f.start + 365,
     });
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pledge-")), "terms.json");
-    fs.writeFileSync(file, JSON.stringify(terms, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
+    fs.writeFileSync(
+      file,
+      JSON.stringify(terms, (_, v) => (typeof v === "bigint" ? v.toString() : v)),
+    );
     const deadline = String((await hre.ethers.provider.getBlock("latest"))!.timestamp + 3600);
     const a = await runJson("pledge:sign", { id: "", terms: file, deadline, from: index(f.pledger.address) });
     const b = await runJson("pledge:sign", { id: "", terms: file, deadline, from: index(f.pledgee.address) });

@@ -28,12 +28,7 @@ const step: DeployStep = {
       upgrades.silenceWarnings();
       const proxy = await upgrades.deployProxy(
         factory,
-        [
-          ctx.deployerAddress,
-          ctx.address("ParticipantRegistry"),
-          ctx.address("PriceOracle"),
-          ctx.address("HolidayCalendar"),
-        ],
+        [ctx.deployerAddress, ctx.address("ParticipantRegistry"), ctx.address("PriceOracle"), ctx.address("HolidayCalendar")],
         { kind: "uups", initializer: "initialize", unsafeAllow: ["external-library-linking"] },
       );
       await proxy.waitForDeployment();
