@@ -16,6 +16,8 @@ export interface UpgradeResult {
   proxy: string;
   previousImplementation: string;
   newImplementation: string;
+  /** Linked libraries deployed for the new implementation (name → address), when it links any. */
+  libraries?: Record<string, string>;
   /** `upgraded`, or `prepared` with the call data the admin (timelock, multisig) must send to the proxy. */
   status: "upgraded" | "prepared";
   calldata?: string;
@@ -25,10 +27,24 @@ export interface UpgradeResult {
  * Upgrades a UUPS proxy through @openzeppelin/hardhat-upgrades, which refuses storage-layout breaks and
  * unsafe implementations. When the signer is not the consortium admin (the admin is a timelock or
  * multisig), or `prepareOnly` is set, the implementation is deployed and the `upgradeToAndCall` call
- * data is returned for the admin to schedule.
+ * data is returned for the admin to schedule. An implementation that links libraries (the repo and pledge books)
+ * gets them deployed fresh from the current sources and linked, as the deploy steps do.
  */
 export async function upgradeSingleton(hre: HardhatRuntimeEnvironment, req: UpgradeRequest): Promise<UpgradeResult> {
-  const factory = await hre.ethers.getContractFactory(req.implementation, req.signer);
+  const artifact = await hre.artifacts.readArtifact(req.implementation);
+  const libraries: Record<string, string> = {};
+  for (const names of Object.values(artifact.linkReferences)) {
+    for (const lib of Object.keys(names)) {
+      const deployed = await hre.ethers.deployContract(lib, req.signer);
+      await deployed.waitForDeployment();
+      libraries[lib] = await deployed.getAddress();
+    }
+  }
+  const linked = Object.keys(libraries).length > 0;
+  const factory = await hre.ethers.getContractFactory(req.implementation, { signer: req.signer, libraries });
+  // Linked libraries are stateless and hold no upgrade-unsafe code; the plugin's generic warning is silenced.
+  if (linked) hre.upgrades.silenceWarnings();
+  const options = { kind: "uups" as const, ...(linked ? { unsafeAllow: ["external-library-linking" as const] } : {}) };
   const previousImplementation = await hre.upgrades.erc1967.getImplementationAddress(req.proxy);
   const access = await hre.ethers.getContractAt("AccessControlUpgradeable", req.proxy);
   const isAdmin = await access.hasRole(hre.ethers.ZeroHash, await req.signer.getAddress());
@@ -37,12 +53,12 @@ export async function upgradeSingleton(hre: HardhatRuntimeEnvironment, req: Upgr
   let status: UpgradeResult["status"];
   let calldata: string | undefined;
   if (isAdmin && !req.prepareOnly) {
-    const upgraded = await hre.upgrades.upgradeProxy(req.proxy, factory, { kind: "uups" });
+    const upgraded = await hre.upgrades.upgradeProxy(req.proxy, factory, options);
     await upgraded.waitForDeployment();
     newImplementation = await hre.upgrades.erc1967.getImplementationAddress(req.proxy);
     status = "upgraded";
   } else {
-    const prepared = await hre.upgrades.prepareUpgrade(req.proxy, factory, { kind: "uups" });
+    const prepared = await hre.upgrades.prepareUpgrade(req.proxy, factory, options);
     newImplementation = typeof prepared === "string" ? prepared : ((await prepared.wait())?.contractAddress ?? "");
     const uups = await hre.ethers.getContractAt("UUPSUpgradeable", req.proxy);
     calldata = uups.interface.encodeFunctionData("upgradeToAndCall", [newImplementation, "0x"]);
@@ -52,7 +68,16 @@ export async function upgradeSingleton(hre: HardhatRuntimeEnvironment, req: Upgr
   const d = readDeployment(hre.network.name);
   if (d && status === "upgraded") {
     d.implementations[req.name] = newImplementation;
+    for (const [lib, address] of Object.entries(libraries)) d.contracts[lib] = address;
     writeDeployment(d);
   }
-  return { contract: req.name, proxy: req.proxy, previousImplementation, newImplementation, status, calldata };
+  return {
+    contract: req.name,
+    proxy: req.proxy,
+    previousImplementation,
+    newImplementation,
+    ...(linked ? { libraries } : {}),
+    status,
+    calldata,
+  };
 }

@@ -7,6 +7,7 @@ import { toDate, weekday } from "../../lib/dates";
 import { BOND_ISIN, REASON } from "../token/fixtures";
 import { activePledgeFixture, CASH, openPledge, pledgeFixture, PLEDGED, pushPrice, termsFor } from "./fixtures";
 import type { HolidayCalendar } from "../../typechain-types";
+import { upgradeSingleton } from "../../lib/upgrade";
 
 const WAD = 10n ** 18n;
 const U64 = 2n ** 64n - 1n;
@@ -95,6 +96,24 @@ describe("PledgeBook", function () {
           .withArgs(missing);
       });
     }
+  });
+
+  describe("upgrade", function () {
+    it("upgrades with a freshly deployed linked library and keeps the pledges", async function () {
+      const f = await loadFixture(activePledgeFixture);
+      const before = await readPledge(f.book, f.id);
+      const result = await upgradeSingleton(hre, {
+        name: "PledgeBook",
+        proxy: f.book.target as string,
+        implementation: "PledgeBook",
+        signer: f.actors.csd,
+      });
+      expect(result.status).to.equal("upgraded");
+      expect(result.libraries!.PledgeOperations).to.not.equal(f.contracts.PledgeOperations);
+      expect(await readPledge(f.book, f.id)).to.deep.equal(before);
+      // The occasional operations run in the new library.
+      await expect(f.book.connect(f.pledgee).release(f.id, 1n, 0n)).to.emit(f.book, "PledgeReleased");
+    });
   });
 
   describe("authoriseBroker / revokeBroker", function () {
