@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { activeFixture, SIDE } from "../repo/fixtures";
+import { activePledgeFixture } from "../pledge/fixtures";
 import { EQUITY_ISIN } from "../token/fixtures";
 import { dayToIso } from "../../lib/dates";
 import { runJson } from "../helpers/tasks";
@@ -28,6 +29,7 @@ describe("daily cycle (oracle:push, then revaluation)", function () {
 
   it("revalues the open repo holding the security and reports the borrower's margin call", async function () {
     const f = await loadFixture(activeFixture);
+    process.env.DEPLOYMENTS_DIR = f.deploymentsDir;
     const { file, date } = dropFile(f, "drop.csv");
     const out = await runJson("oracle:push", { prices: file, from: f.actors.csd.address, journal: path.join(dir, "j1.json") });
     expect(out.accepted).to.equal(1);
@@ -40,8 +42,24 @@ describe("daily cycle (oracle:push, then revaluation)", function () {
     expect((await f.book.dealState(f.id)).lastRevaluedDate).to.equal(BigInt(date));
   });
 
+  it("values the active pledge on the pushed date and reports its top-up call", async function () {
+    const f = await loadFixture(activePledgeFixture);
+    process.env.DEPLOYMENTS_DIR = f.deploymentsDir;
+    const date = f.today - 1;
+    const file = path.join(dir, "pledge-drop.csv");
+    // 1,000,000 shares at 12.00 against 10,000,000.00 of debt: below the 140 % liquidation line.
+    fs.writeFileSync(file, `date,isin,price\n${dayToIso(date)},${EQUITY_ISIN},12.00\n`);
+    const out = await runJson("oracle:push", { prices: file, from: f.actors.csd.address, journal: path.join(dir, "j3.json") });
+    expect(out.accepted).to.equal(1);
+    expect(out.revaluation).to.include({ revalued: 1, marginCalls: 1 });
+    const valued = await f.book.queryFilter(f.book.filters.PledgeValued(f.id));
+    expect(valued.map((e) => Number(e.args.date))).to.deep.equal([date]);
+    expect(await f.book.queryFilter(f.book.filters.PledgeTopUpCalled(f.id))).to.have.length(1);
+  });
+
   it("pushes without revaluing under --no-revalue", async function () {
     const f = await loadFixture(activeFixture);
+    process.env.DEPLOYMENTS_DIR = f.deploymentsDir;
     const { file } = dropFile(f, "drop-only.csv");
     const out = await runJson("oracle:push", {
       prices: file,
