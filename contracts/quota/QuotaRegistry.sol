@@ -5,6 +5,8 @@ import {ConsortiumUpgradeable} from "../access/ConsortiumUpgradeable.sol";
 import {IParticipantRegistry, ParticipantKind, ParticipantStatus} from "../interfaces/IParticipantRegistry.sol";
 import {IQuotaRegistry, QuotaOp, QuotaResult, QuotaRecordStatus} from "../interfaces/IQuotaRegistry.sol";
 import {DateLib} from "../libraries/DateLib.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 
 /**
  * @title QuotaRegistry
@@ -18,6 +20,12 @@ import {DateLib} from "../libraries/DateLib.sol";
  * Gas layout: investor (limit, category) one slot; usage per (investor, period) one slot; offering
  * (cap, per-investor limit, consumed, reserved) one slot; each platform reference one slot; the registry
  * address and the period rule one slot. One registry call per transaction, batches included.
+ *
+ * Committed batches: a platform numbers batch items with its own sequence references (uint64, a namespace
+ * apart from the bytes32 references). Their status is one byte each in a per-platform table (32 per
+ * storage word: low 3 bits a {QuotaRecordStatus}, high bits the {QuotaResult} of a refused item), and a
+ * batch stores one Merkle root of its items' parameters plus its count and period (two slots). Follow-ups
+ * prove an item's parameters against that root instead of reading a per-reference record.
  *
  * Periods: `periodDays == 0` (default) → calendar year (UTC) of the block, id = the year (e.g. 2026);
  * otherwise consecutive windows of `periodDays` days from 1970-01-01, id = 10000 + dayNumber / periodDays.
@@ -62,6 +70,21 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         uint40 expiry;
     }
 
+    /// @dev Running state of a committed batch, in memory to stay clear of stack limits. The offering of
+    /// consecutive items is kept here (`offering` is its packed slot) and written back when it changes.
+    struct Cursor {
+        uint32 platformId;
+        uint32 period;
+        bool atomic;
+        uint32 offeringId;
+        uint256 offering;
+        uint256 wordIndex;
+        uint256 word;
+        bytes32[] leaves;
+        QuotaResult[] results;
+        bytes packed;
+    }
+
     /* CONSTANTS */
 
     /// @notice Role of the regulator or depository staff who set quotas, categories and offerings.
@@ -73,6 +96,8 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
     /// @dev Offset of fixed-window period ids, so they never collide with calendar years.
     uint32 private constant WINDOW_PERIOD_BASE = 10_000;
     uint32 private constant MAX_PERIOD_DAYS = 3660;
+    /// @dev Bytes per item in {QuotaBatchCommitted}'s `items`.
+    uint256 private constant PACKED_ITEM = 59;
 
     /* STORAGE */
 
@@ -86,6 +111,8 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         mapping(uint32 offeringId => Offering) offerings;
         mapping(uint32 offeringId => mapping(bytes32 investorKey => Usage)) offeringUsage;
         mapping(uint32 platformId => mapping(bytes32 ref => Record)) records;
+        mapping(uint32 platformId => mapping(uint256 word => uint256 statuses)) seqStatus;
+        mapping(uint32 platformId => mapping(uint64 firstRef => CommittedBatch)) batches;
     }
 
     // keccak256(abi.encode(uint256(keccak256("csd.storage.QuotaRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -212,7 +239,79 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         }
     }
 
+    /// @inheritdoc IQuotaRegistry
+    function executeCommitted(
+        uint64 firstRef,
+        CommittedItem[] calldata items,
+        bool atomic
+    ) external returns (QuotaResult[] memory results) {
+        uint256 n = items.length;
+        if (n == 0 || n > MAX_BATCH) revert QuotaInvalidBatchSize(n, MAX_BATCH);
+        if (uint256(firstRef) + n - 1 > type(uint64).max) revert QuotaInvalidSequenceRange(firstRef, n);
+        (uint32 platformId, uint32 periodDays_) = _platform();
+        bytes32 stored = _s().batches[platformId][firstRef].root;
+        if (stored != bytes32(0)) {
+            bytes32[] memory leaves = new bytes32[](n);
+            for (uint256 i; i < n; ++i) leaves[i] = _leaf(platformId, uint256(firstRef) + i, items[i]);
+            // The root commits to every item and to the count: equal roots mean an identical retry.
+            if (_rootOf(leaves) != stored) revert QuotaSequenceConflict(platformId, firstRef);
+            results = _committedResults(platformId, firstRef, n);
+            emit QuotaBatchReplayed(platformId, firstRef, n, stored);
+            return results;
+        }
+        Cursor memory c = _applyCommitted(platformId, firstRef, items, atomic, _periodOf(block.timestamp, periodDays_));
+        bytes32 root = _rootOf(c.leaves);
+        // n ≤ MAX_BATCH < 2^16.
+        _s().batches[platformId][firstRef] = CommittedBatch(root, uint16(n), c.period);
+        emit QuotaBatchCommitted(platformId, firstRef, n, root, c.period, c.packed);
+        return c.results;
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function confirmCommitted(
+        uint64 seqRef,
+        uint64 batchFirstRef,
+        CommittedItem calldata item,
+        bytes32[] calldata proof
+    ) external {
+        (uint32 platformId, ) = _platform();
+        _settleCommitted(platformId, QuotaOp.Confirm, seqRef, batchFirstRef, item, proof);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function cancelCommitted(
+        uint64 seqRef,
+        uint64 batchFirstRef,
+        CommittedItem calldata item,
+        bytes32[] calldata proof
+    ) external {
+        (uint32 platformId, ) = _platform();
+        _settleCommitted(platformId, QuotaOp.Cancel, seqRef, batchFirstRef, item, proof);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function refundCommitted(
+        uint64 seqRef,
+        uint64 batchFirstRef,
+        CommittedItem calldata item,
+        bytes32[] calldata proof
+    ) external {
+        (uint32 platformId, ) = _platform();
+        _settleCommitted(platformId, QuotaOp.Refund, seqRef, batchFirstRef, item, proof);
+    }
+
     /* PUBLIC FUNCTIONS */
+
+    /// @inheritdoc IQuotaRegistry
+    function expireCommitted(
+        uint32 platformId,
+        uint64 seqRef,
+        uint64 batchFirstRef,
+        CommittedItem calldata item,
+        bytes32[] calldata proof
+    ) external {
+        _settleCommitted(platformId, QuotaOp.Expire, seqRef, batchFirstRef, item, proof);
+    }
 
     /// @inheritdoc IQuotaRegistry
     function expire(uint32 platformId, bytes32 ref, bytes32 investorKey, uint32 offeringId, uint128 amount) external {
@@ -278,6 +377,29 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
     }
 
     /// @inheritdoc IQuotaRegistry
+    function sequenceStatusOf(
+        uint32 platformId,
+        uint64 seqRef
+    ) external view returns (QuotaRecordStatus status, QuotaResult refusal) {
+        uint256 b = (_s().seqStatus[platformId][seqRef >> 5] >> ((seqRef & 31) << 3)) & 0xff;
+        return (QuotaRecordStatus(b & 7), QuotaResult(b >> 3));
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function committedBatchOf(uint32 platformId, uint64 firstRef) external view returns (CommittedBatch memory) {
+        return _s().batches[platformId][firstRef];
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function committedLeaf(
+        uint32 platformId,
+        uint64 seqRef,
+        CommittedItem calldata item
+    ) external pure returns (bytes32) {
+        return _leaf(platformId, seqRef, item);
+    }
+
+    /// @inheritdoc IQuotaRegistry
     function periodOf(uint256 timestamp) external view returns (uint32) {
         return _periodOf(timestamp, _s().config.periodDays);
     }
@@ -299,7 +421,7 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
 
     /// @notice Version of this implementation.
     function version() external pure virtual returns (string memory) {
-        return "1.0.0";
+        return "1.1.0";
     }
 
     /* INTERNAL */
@@ -357,13 +479,27 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
             }
             return (QuotaResult.ReferenceConflict, 0);
         }
-        if (isReserve && a.expiry <= block.timestamp) return (QuotaResult.InvalidExpiry, 0);
+        uint32 period = _periodOf(block.timestamp, periodDays_);
+        (QuotaResult r, uint256 detail) = _admit(a, period, isReserve);
+        if (r != QuotaResult.Ok) return (r, detail);
+        $.records[a.platformId][a.ref] = Record(
+            fp,
+            isReserve ? QuotaRecordStatus.Reserved : QuotaRecordStatus.Consumed,
+            period,
+            isReserve ? a.expiry : 0
+        );
+        _emitOpened(a, period);
+        return (QuotaResult.Ok, 0);
+    }
 
+    /// @dev Checks an opening (reserve or consume) against every limit and counts it. Refusals change nothing.
+    function _admit(Args memory a, uint32 period, bool isReserve) private returns (QuotaResult, uint256) {
+        if (isReserve && a.expiry <= block.timestamp) return (QuotaResult.InvalidExpiry, 0);
+        QuotaStorage storage $ = _s();
         Investor memory iv = $.investors[a.investorKey];
         if (!iv.known) return (QuotaResult.UnknownInvestor, 0);
         Offering memory o = $.offerings[a.offeringId];
         if (o.cap == 0) return (QuotaResult.UnknownOffering, 0);
-        uint32 period = _periodOf(block.timestamp, periodDays_);
         Usage memory u = $.usage[a.investorKey][period];
         uint256 amount = a.amount;
         {
@@ -376,7 +512,13 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         }
         // From here on every counter stays within a limit ≤ its type's maximum: the casts cannot truncate.
         if (o.perInvestorLimit != 0) {
-            (QuotaResult r, uint256 left) = _openOfferingInvestor(a, o.perInvestorLimit, isReserve);
+            (QuotaResult r, uint256 left) = _openOfferingInvestor(
+                a.offeringId,
+                a.investorKey,
+                amount,
+                o.perInvestorLimit,
+                isReserve
+            );
             if (r != QuotaResult.Ok) return (r, left);
         }
         if (isReserve) {
@@ -388,31 +530,26 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         }
         $.usage[a.investorKey][period] = u;
         $.offerings[a.offeringId] = o;
-        $.records[a.platformId][a.ref] = Record(
-            fp,
-            isReserve ? QuotaRecordStatus.Reserved : QuotaRecordStatus.Consumed,
-            period,
-            isReserve ? a.expiry : 0
-        );
-        _emitOpened(a, period);
         return (QuotaResult.Ok, 0);
     }
 
     /// @dev Checks and counts an opening against an offering's per-investor limit.
     function _openOfferingInvestor(
-        Args memory a,
+        uint32 offeringId,
+        bytes32 investorKey,
+        uint256 amount,
         uint64 perInvestorLimit,
         bool isReserve
     ) private returns (QuotaResult, uint256) {
-        Usage storage ou = _s().offeringUsage[a.offeringId][a.investorKey];
+        Usage storage ou = _s().offeringUsage[offeringId][investorKey];
         Usage memory m = ou;
         uint256 used = uint256(m.consumed) + m.reserved;
-        if (used + a.amount > perInvestorLimit) {
+        if (used + amount > perInvestorLimit) {
             return (QuotaResult.OfferingInvestorLimitExceeded, perInvestorLimit - used);
         }
         // used + amount ≤ perInvestorLimit < 2^64: the uint128 counters cannot overflow.
-        if (isReserve) ou.reserved = m.reserved + a.amount;
-        else ou.consumed = m.consumed + a.amount;
+        if (isReserve) ou.reserved = uint128(m.reserved + amount);
+        else ou.consumed = uint128(m.consumed + amount);
         return (QuotaResult.Ok, 0);
     }
 
@@ -424,23 +561,7 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         if (rec.fingerprint != fp) return (QuotaResult.ReferenceConflict, 0);
 
         QuotaRecordStatus from = rec.status;
-        QuotaRecordStatus to;
-        bool allowed;
-        bool replay;
-        if (a.op == QuotaOp.Confirm) {
-            to = QuotaRecordStatus.Confirmed;
-            allowed = from == QuotaRecordStatus.Reserved;
-            // A confirmed reservation that was later refunded was confirmed: a retry is still a replay.
-            replay = from == to || (from == QuotaRecordStatus.Refunded && rec.expiry != 0);
-        } else if (a.op == QuotaOp.Refund) {
-            to = QuotaRecordStatus.Refunded;
-            allowed = from == QuotaRecordStatus.Consumed || from == QuotaRecordStatus.Confirmed;
-            replay = from == to;
-        } else {
-            to = a.op == QuotaOp.Cancel ? QuotaRecordStatus.Cancelled : QuotaRecordStatus.Expired;
-            allowed = from == QuotaRecordStatus.Reserved;
-            replay = from == to;
-        }
+        (QuotaRecordStatus to, bool allowed, bool replay) = _transition(a.op, from, rec.expiry != 0);
         if (replay) {
             emit QuotaReplayed(a.platformId, a.ref, a.op);
             return (QuotaResult.Ok, 0);
@@ -457,6 +578,263 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         $.records[a.platformId][a.ref].status = to;
         _emitSettled(a, to, rec.period);
         return (QuotaResult.Ok, 0);
+    }
+
+    /// @dev Where a follow-up (confirm, cancel, expire, refund) takes a reference in status `from`.
+    function _transition(
+        QuotaOp op,
+        QuotaRecordStatus from,
+        bool wasReservation
+    ) private pure returns (QuotaRecordStatus to, bool allowed, bool replay) {
+        if (op == QuotaOp.Confirm) {
+            to = QuotaRecordStatus.Confirmed;
+            allowed = from == QuotaRecordStatus.Reserved;
+            // A confirmed reservation that was later refunded was confirmed: a retry is still a replay.
+            replay = from == to || (from == QuotaRecordStatus.Refunded && wasReservation);
+        } else if (op == QuotaOp.Refund) {
+            to = QuotaRecordStatus.Refunded;
+            allowed = from == QuotaRecordStatus.Consumed || from == QuotaRecordStatus.Confirmed;
+            replay = from == to;
+        } else {
+            to = op == QuotaOp.Cancel ? QuotaRecordStatus.Cancelled : QuotaRecordStatus.Expired;
+            allowed = from == QuotaRecordStatus.Reserved;
+            replay = from == to;
+        }
+    }
+
+    /// @dev Applies the items of a new committed batch: results, leaves and packed event data in the cursor.
+    function _applyCommitted(
+        uint32 platformId,
+        uint64 firstRef,
+        CommittedItem[] calldata items,
+        bool atomic,
+        uint32 period
+    ) private returns (Cursor memory c) {
+        uint256 n = items.length;
+        c.platformId = platformId;
+        c.period = period;
+        c.atomic = atomic;
+        c.leaves = new bytes32[](n);
+        c.results = new QuotaResult[](n);
+        // 32 spare bytes: each item's last word is written whole and may run past the end.
+        c.packed = new bytes(n * PACKED_ITEM + 32);
+        mapping(uint256 => uint256) storage table = _s().seqStatus[platformId];
+        c.wordIndex = uint256(firstRef) >> 5;
+        c.word = table[c.wordIndex];
+        for (uint256 i; i < n; ++i) {
+            uint256 seq = uint256(firstRef) + i;
+            if (seq >> 5 != c.wordIndex) {
+                table[c.wordIndex] = c.word;
+                c.wordIndex = seq >> 5;
+                c.word = table[c.wordIndex];
+            }
+            _commitItem(c, items[i], i, seq);
+        }
+        table[c.wordIndex] = c.word;
+        if (c.offeringId != 0) _s().offerings[c.offeringId] = _unpackOffering(c.offering);
+        bytes memory packed = c.packed;
+        assembly ("memory-safe") {
+            mstore(packed, mul(n, PACKED_ITEM))
+        }
+    }
+
+    /// @dev One item of a new committed batch: status, counters, leaf and event data.
+    function _commitItem(Cursor memory c, CommittedItem calldata it, uint256 i, uint256 seq) private {
+        uint256 shift = (seq & 31) << 3;
+        if ((c.word >> shift) & 0xff != 0) revert QuotaSequenceConflict(c.platformId, uint64(seq));
+        QuotaOp op = it.op;
+        bytes32 key = it.investorKey;
+        uint32 offeringId = it.offeringId;
+        uint128 amount = it.amount;
+        uint40 expiry = it.expiry;
+        c.leaves[i] = _leafOf(c.platformId, seq, op, key, offeringId, amount, expiry);
+        QuotaResult r;
+        if (op != QuotaOp.Reserve && op != QuotaOp.Consume) r = QuotaResult.InvalidOperation;
+        else if (amount == 0) r = QuotaResult.ZeroAmount;
+        else if (op == QuotaOp.Reserve && expiry <= block.timestamp) r = QuotaResult.InvalidExpiry;
+        else r = _admitCommitted(c, key, offeringId, amount, op == QuotaOp.Reserve);
+        uint256 status;
+        if (r == QuotaResult.Ok) {
+            status = uint256(op == QuotaOp.Reserve ? QuotaRecordStatus.Reserved : QuotaRecordStatus.Consumed);
+        } else {
+            if (c.atomic) revert QuotaBatchItemFailed(i, r);
+            status = uint256(QuotaRecordStatus.Refused) | (uint256(r) << 3);
+        }
+        c.word |= status << shift;
+        c.results[i] = r;
+        uint256 head = (uint256(r) << 248) | (uint256(op) << 240);
+        uint256 tail = (uint256(offeringId) << 224) | (uint256(amount) << 96) | (uint256(expiry) << 56);
+        bytes memory packed = c.packed;
+        assembly ("memory-safe") {
+            let p := add(add(packed, 32), mul(i, PACKED_ITEM))
+            mstore(p, head)
+            mstore(add(p, 2), key)
+            mstore(add(p, 34), tail)
+        }
+    }
+
+    /// @dev The limit checks of `_admit` on packed slots, with the batch's current offering kept in the cursor.
+    function _admitCommitted(
+        Cursor memory c,
+        bytes32 key,
+        uint32 offeringId,
+        uint256 amount,
+        bool isReserve
+    ) private returns (QuotaResult) {
+        QuotaStorage storage $ = _s();
+        Investor memory iv = $.investors[key];
+        if (!iv.known) return QuotaResult.UnknownInvestor;
+        if (offeringId != c.offeringId) {
+            if (c.offeringId != 0) $.offerings[c.offeringId] = _unpackOffering(c.offering);
+            c.offeringId = offeringId;
+            Offering storage os = $.offerings[offeringId];
+            uint256 raw;
+            assembly ("memory-safe") {
+                raw := sload(os.slot)
+            }
+            c.offering = raw;
+        }
+        uint256 o = c.offering;
+        uint256 cap = uint64(o);
+        if (cap == 0) return QuotaResult.UnknownOffering;
+        Usage storage us = $.usage[key][c.period];
+        uint256 u;
+        assembly ("memory-safe") {
+            u := sload(us.slot)
+        }
+        // Usage packs consumed (low 128 bits) and reserved (high 128 bits); Offering packs cap, perInvestorLimit,
+        // consumed, reserved (64 bits each, from the low end). Sums of two 128-bit values fit in 256 bits.
+        if (uint256(uint128(u)) + (u >> 128) + amount > _limitOf($, iv)) return QuotaResult.InvestorLimitExceeded;
+        if (uint256(uint64(o >> 128)) + (o >> 192) + amount > cap) return QuotaResult.OfferingCapExceeded;
+        uint64 perInvestor = uint64(o >> 64);
+        if (perInvestor != 0) {
+            (QuotaResult r, ) = _openOfferingInvestor(offeringId, key, amount, perInvestor, isReserve);
+            if (r != QuotaResult.Ok) return r;
+        }
+        // The checks above keep every field within its limit (investor quota < 2^128, offering cap < 2^64),
+        // so adding to a field cannot carry into the next one or past 2^256.
+        unchecked {
+            if (isReserve) {
+                u += amount << 128;
+                c.offering = o + (amount << 192);
+            } else {
+                u += amount;
+                c.offering = o + (amount << 128);
+            }
+        }
+        assembly ("memory-safe") {
+            sstore(us.slot, u)
+        }
+        return QuotaResult.Ok;
+    }
+
+    function _unpackOffering(uint256 o) private pure returns (Offering memory) {
+        return Offering(uint64(o), uint64(o >> 64), uint64(o >> 128), uint64(o >> 192));
+    }
+
+    /// @dev Results of an applied committed batch, read back from the status table (for an identical retry).
+    function _committedResults(
+        uint32 platformId,
+        uint64 firstRef,
+        uint256 n
+    ) private view returns (QuotaResult[] memory results) {
+        results = new QuotaResult[](n);
+        mapping(uint256 => uint256) storage table = _s().seqStatus[platformId];
+        for (uint256 i; i < n; ++i) {
+            uint256 seq = uint256(firstRef) + i;
+            // A status byte is Refused | result << 3 for a refused item, else a status with result Ok (0).
+            results[i] = QuotaResult((table[seq >> 5] >> (((seq & 31) << 3) + 3)) & 0x1f);
+        }
+    }
+
+    /// @dev Merkle root of a batch's leaves (overwritten): pairs hashed in sorted order (OpenZeppelin
+    /// `MerkleProof`), an odd last node carried up a level unchanged.
+    function _rootOf(bytes32[] memory nodes) private pure returns (bytes32) {
+        uint256 n = nodes.length;
+        while (n > 1) {
+            uint256 half = n >> 1;
+            for (uint256 j; j < half; ++j) nodes[j] = Hashes.commutativeKeccak256(nodes[2 * j], nodes[2 * j + 1]);
+            if (n & 1 == 1) {
+                nodes[half] = nodes[n - 1];
+                n = half + 1;
+            } else {
+                n = half;
+            }
+        }
+        return nodes[0];
+    }
+
+    /// @dev keccak256(abi.encode(platformId, seqRef, op, investorKey, offeringId, amount, expiry)).
+    function _leaf(uint32 platformId, uint256 seqRef, CommittedItem calldata it) private pure returns (bytes32) {
+        return _leafOf(platformId, seqRef, it.op, it.investorKey, it.offeringId, it.amount, it.expiry);
+    }
+
+    function _leafOf(
+        uint32 platformId,
+        uint256 seqRef,
+        QuotaOp op,
+        bytes32 key,
+        uint32 offeringId,
+        uint128 amount,
+        uint40 expiry
+    ) private pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, platformId)
+            mstore(add(m, 0x20), seqRef)
+            mstore(add(m, 0x40), op)
+            mstore(add(m, 0x60), key)
+            mstore(add(m, 0x80), offeringId)
+            mstore(add(m, 0xa0), amount)
+            mstore(add(m, 0xc0), expiry)
+            h := keccak256(m, 0xe0)
+        }
+    }
+
+    /// @dev Confirm, cancel, expire or refund an item of a committed batch, proven against the batch root.
+    function _settleCommitted(
+        uint32 platformId,
+        QuotaOp op,
+        uint64 seqRef,
+        uint64 batchFirstRef,
+        CommittedItem calldata item,
+        bytes32[] calldata proof
+    ) private {
+        CommittedBatch memory b = _s().batches[platformId][batchFirstRef];
+        if (b.root == bytes32(0) || seqRef < batchFirstRef || seqRef - batchFirstRef >= b.count) {
+            revert QuotaUnknownSequence(platformId, seqRef, batchFirstRef);
+        }
+        if (!MerkleProof.verifyCalldata(proof, b.root, _leaf(platformId, seqRef, item))) {
+            revert QuotaInvalidProof(platformId, seqRef);
+        }
+        _settleSequence(Args(platformId, op, 0, item.investorKey, item.offeringId, item.amount, item.expiry), seqRef, item.op, b.period);
+    }
+
+    /// @dev Status change and counter movement of a proven sequence reference.
+    function _settleSequence(Args memory a, uint64 seqRef, QuotaOp opened, uint32 period) private {
+        mapping(uint256 => uint256) storage table = _s().seqStatus[a.platformId];
+        uint256 shift = (uint256(seqRef) & 31) << 3;
+        uint256 word = table[seqRef >> 5];
+        QuotaRecordStatus from = QuotaRecordStatus((word >> shift) & 7);
+        (QuotaRecordStatus to, bool allowed, bool replay) = _transition(a.op, from, opened == QuotaOp.Reserve);
+        if (replay) {
+            emit QuotaSequenceReplayed(a.platformId, seqRef, a.op);
+            return;
+        }
+        if (!allowed) revert QuotaSequenceInvalidState(a.platformId, seqRef, from);
+        if (a.op == QuotaOp.Confirm && block.timestamp >= a.expiry) {
+            revert QuotaSequenceReservationExpired(a.platformId, seqRef, a.expiry);
+        }
+        if (a.op == QuotaOp.Expire && block.timestamp < a.expiry) {
+            revert QuotaSequenceReservationNotExpired(a.platformId, seqRef, a.expiry);
+        }
+        _move(a, from, to, period);
+        table[seqRef >> 5] = (word & ~(uint256(0xff) << shift)) | (uint256(to) << shift);
+        _emitSequenceSettled(a, seqRef, to, period);
+    }
+
+    function _emitSequenceSettled(Args memory a, uint64 seqRef, QuotaRecordStatus to, uint32 period) private {
+        emit QuotaSequenceSettled(a.platformId, seqRef, a.investorKey, to, a.offeringId, a.amount, period);
     }
 
     /// @dev Moves a settled reference's amount between the counters of its investor period and offering.
