@@ -6,7 +6,6 @@ import {IParticipantRegistry, ParticipantKind, ParticipantStatus} from "../inter
 import {IQuotaRegistry, QuotaOp, QuotaResult, QuotaRecordStatus} from "../interfaces/IQuotaRegistry.sol";
 import {DateLib} from "../libraries/DateLib.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
-import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 
 /**
  * @title QuotaRegistry
@@ -70,19 +69,26 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         uint40 expiry;
     }
 
-    /// @dev Running state of a committed batch, in memory to stay clear of stack limits. The offering of
-    /// consecutive items is kept here (`offering` is its packed slot) and written back when it changes.
+    /// @dev Running state of a committed batch, in memory (assembly reads it by field offset: keep the order).
+    /// The offering of consecutive items stays here (`offering` is its packed slot value) and is written back
+    /// when another offering comes or the batch ends; the same for the current status word.
     struct Cursor {
-        uint32 platformId;
-        uint32 period;
-        bool atomic;
-        uint32 offeringId;
-        uint256 offering;
-        uint256 wordIndex;
-        uint256 word;
-        bytes32[] leaves;
-        QuotaResult[] results;
-        bytes packed;
+        uint256 platformId; // 0x000
+        uint256 period; // 0x020
+        bool atomic; // 0x040
+        uint256 offeringId; // 0x060
+        uint256 offering; // 0x080
+        uint256 offeringSlot; // 0x0a0
+        uint256 wordIndex; // 0x0c0
+        uint256 word; // 0x0e0
+        uint256 investorsBase; // 0x100
+        uint256 categoriesBase; // 0x120
+        uint256 usageBase; // 0x140
+        uint256 offeringsBase; // 0x160
+        uint256 offeringUsageBase; // 0x180
+        bytes32[] leaves; // 0x1a0
+        QuotaResult[] results; // 0x1c0
+        bytes packed; // 0x1e0
     }
 
     /* CONSTANTS */
@@ -259,11 +265,12 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
             emit QuotaBatchReplayed(platformId, firstRef, n, stored);
             return results;
         }
-        Cursor memory c = _applyCommitted(platformId, firstRef, items, atomic, _periodOf(block.timestamp, periodDays_));
+        uint32 period = _periodOf(block.timestamp, periodDays_);
+        Cursor memory c = _applyCommitted(platformId, firstRef, items, atomic, period);
         bytes32 root = _rootOf(c.leaves);
         // n ≤ MAX_BATCH < 2^16.
-        _s().batches[platformId][firstRef] = CommittedBatch(root, uint16(n), c.period);
-        emit QuotaBatchCommitted(platformId, firstRef, n, root, c.period, c.packed);
+        _s().batches[platformId][firstRef] = CommittedBatch(root, uint16(n), period);
+        emit QuotaBatchCommitted(platformId, firstRef, n, root, period, c.packed);
         return c.results;
     }
 
@@ -611,14 +618,16 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         uint32 period
     ) private returns (Cursor memory c) {
         uint256 n = items.length;
+        QuotaStorage storage $ = _s();
         c.platformId = platformId;
         c.period = period;
         c.atomic = atomic;
+        _setBases(c, $);
         c.leaves = new bytes32[](n);
         c.results = new QuotaResult[](n);
         // 32 spare bytes: each item's last word is written whole and may run past the end.
         c.packed = new bytes(n * PACKED_ITEM + 32);
-        mapping(uint256 => uint256) storage table = _s().seqStatus[platformId];
+        mapping(uint256 => uint256) storage table = $.seqStatus[platformId];
         c.wordIndex = uint256(firstRef) >> 5;
         c.word = table[c.wordIndex];
         for (uint256 i; i < n; ++i) {
@@ -628,108 +637,154 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
                 c.wordIndex = seq >> 5;
                 c.word = table[c.wordIndex];
             }
-            _commitItem(c, items[i], i, seq);
+            uint256 shift = (seq & 31) << 3;
+            if ((c.word >> shift) & 0xff != 0) revert QuotaSequenceConflict(platformId, uint64(seq));
+            uint256 r = _commitItem(c, items[i], i, seq);
+            if (r != 0 && atomic) revert QuotaBatchItemFailed(i, QuotaResult(r));
         }
         table[c.wordIndex] = c.word;
-        if (c.offeringId != 0) _s().offerings[c.offeringId] = _unpackOffering(c.offering);
+        uint256 offeringId = c.offeringId;
+        uint256 offeringSlot = c.offeringSlot;
+        uint256 offeringValue = c.offering;
         bytes memory packed = c.packed;
         assembly ("memory-safe") {
+            if offeringId {
+                sstore(offeringSlot, offeringValue)
+            }
             mstore(packed, mul(n, PACKED_ITEM))
         }
     }
 
-    /// @dev One item of a new committed batch: status, counters, leaf and event data.
-    function _commitItem(Cursor memory c, CommittedItem calldata it, uint256 i, uint256 seq) private {
-        uint256 shift = (seq & 31) << 3;
-        if ((c.word >> shift) & 0xff != 0) revert QuotaSequenceConflict(c.platformId, uint64(seq));
-        QuotaOp op = it.op;
-        bytes32 key = it.investorKey;
-        uint32 offeringId = it.offeringId;
-        uint128 amount = it.amount;
-        uint40 expiry = it.expiry;
-        c.leaves[i] = _leafOf(c.platformId, seq, op, key, offeringId, amount, expiry);
-        QuotaResult r;
-        if (op != QuotaOp.Reserve && op != QuotaOp.Consume) r = QuotaResult.InvalidOperation;
-        else if (amount == 0) r = QuotaResult.ZeroAmount;
-        else if (op == QuotaOp.Reserve && expiry <= block.timestamp) r = QuotaResult.InvalidExpiry;
-        else r = _admitCommitted(c, key, offeringId, amount, op == QuotaOp.Reserve);
-        uint256 status;
-        if (r == QuotaResult.Ok) {
-            status = uint256(op == QuotaOp.Reserve ? QuotaRecordStatus.Reserved : QuotaRecordStatus.Consumed);
-        } else {
-            if (c.atomic) revert QuotaBatchItemFailed(i, r);
-            status = uint256(QuotaRecordStatus.Refused) | (uint256(r) << 3);
-        }
-        c.word |= status << shift;
-        c.results[i] = r;
-        uint256 head = (uint256(r) << 248) | (uint256(op) << 240);
-        uint256 tail = (uint256(offeringId) << 224) | (uint256(amount) << 96) | (uint256(expiry) << 56);
-        bytes memory packed = c.packed;
+    /// @dev Writes the base slots of the mappings a committed item touches into the cursor.
+    function _setBases(Cursor memory c, QuotaStorage storage $) private view {
+        mapping(bytes32 => Investor) storage investors = $.investors;
+        mapping(uint8 => Category) storage categories = $.categories;
+        mapping(bytes32 => mapping(uint32 => Usage)) storage usage = $.usage;
+        mapping(uint32 => Offering) storage offerings = $.offerings;
+        mapping(uint32 => mapping(bytes32 => Usage)) storage offeringUsage = $.offeringUsage;
         assembly ("memory-safe") {
-            let p := add(add(packed, 32), mul(i, PACKED_ITEM))
-            mstore(p, head)
+            mstore(add(c, 0x100), investors.slot)
+            mstore(add(c, 0x120), categories.slot)
+            mstore(add(c, 0x140), usage.slot)
+            mstore(add(c, 0x160), offerings.slot)
+            mstore(add(c, 0x180), offeringUsage.slot)
+        }
+    }
+
+    /// @dev One item of a new committed batch: the checks and counting of `_admit` on packed slots, then the
+    /// item's status byte, result, leaf and event data. Returns the result. Slot layouts: Investor = limit
+    /// (bits 0..127), category (128..135), known (136); Category = limit (0..127); Usage = consumed (0..127),
+    /// reserved (128..255); Offering = cap, perInvestorLimit, consumed, reserved (64 bits each from bit 0).
+    /// Mapping slots are keccak256(key . base) as Solidity lays them out.
+    function _commitItem(Cursor memory c, CommittedItem calldata it, uint256 i, uint256 seq) private returns (uint256 r) {
+        assembly ("memory-safe") {
+            function slotOf(k, base) -> s {
+                mstore(0x00, k)
+                mstore(0x20, base)
+                s := keccak256(0x00, 0x40)
+            }
+            // The investor quota, the offering cap and the per-investor limit bound every counter: quotas are
+            // below 2^128 and offering caps below 2^64, so once the checks pass no addition carries into the
+            // next field, and the sums checked (at most three values below 2^128) cannot wrap.
+            function admit(cur, op, key, off, amount, expiry) -> res {
+                if iszero(or(eq(op, 0), eq(op, 3))) {
+                    res := 14 // InvalidOperation
+                    leave
+                }
+                if iszero(amount) {
+                    res := 3 // ZeroAmount
+                    leave
+                }
+                let isReserve := iszero(op)
+                if and(isReserve, iszero(gt(expiry, timestamp()))) {
+                    res := 5 // InvalidExpiry
+                    leave
+                }
+                let iv := sload(slotOf(key, mload(add(cur, 0x100))))
+                if iszero(and(shr(136, iv), 1)) {
+                    res := 1 // UnknownInvestor
+                    leave
+                }
+                let limit := and(iv, 0xffffffffffffffffffffffffffffffff)
+                let cat := and(shr(128, iv), 0xff)
+                if cat {
+                    limit := and(sload(slotOf(cat, mload(add(cur, 0x120)))), 0xffffffffffffffffffffffffffffffff)
+                }
+                if iszero(eq(off, mload(add(cur, 0x60)))) {
+                    if mload(add(cur, 0x60)) {
+                        sstore(mload(add(cur, 0xa0)), mload(add(cur, 0x80)))
+                    }
+                    let os := slotOf(off, mload(add(cur, 0x160)))
+                    mstore(add(cur, 0x60), off)
+                    mstore(add(cur, 0xa0), os)
+                    mstore(add(cur, 0x80), sload(os))
+                }
+                let o := mload(add(cur, 0x80))
+                let cap := and(o, 0xffffffffffffffff)
+                if iszero(cap) {
+                    res := 2 // UnknownOffering
+                    leave
+                }
+                let us := slotOf(mload(add(cur, 0x20)), slotOf(key, mload(add(cur, 0x140))))
+                let u := sload(us)
+                if gt(add(add(and(u, 0xffffffffffffffffffffffffffffffff), shr(128, u)), amount), limit) {
+                    res := 6 // InvestorLimitExceeded
+                    leave
+                }
+                if gt(add(add(and(shr(128, o), 0xffffffffffffffff), shr(192, o)), amount), cap) {
+                    res := 7 // OfferingCapExceeded
+                    leave
+                }
+                let per := and(shr(64, o), 0xffffffffffffffff)
+                if per {
+                    let ous := slotOf(key, slotOf(off, mload(add(cur, 0x180))))
+                    let ou := sload(ous)
+                    if gt(add(add(and(ou, 0xffffffffffffffffffffffffffffffff), shr(128, ou)), amount), per) {
+                        res := 8 // OfferingInvestorLimitExceeded
+                        leave
+                    }
+                    sstore(ous, add(ou, shl(mul(isReserve, 128), amount)))
+                }
+                // Reserve adds to the high half (reserved), Consume to the low half (consumed).
+                sstore(us, add(u, shl(mul(isReserve, 128), amount)))
+                mstore(add(cur, 0x80), add(o, shl(add(128, mul(isReserve, 64)), amount)))
+            }
+
+            let op := calldataload(it)
+            let key := calldataload(add(it, 0x20))
+            let off := calldataload(add(it, 0x40))
+            let amount := calldataload(add(it, 0x60))
+            let expiry := calldataload(add(it, 0x80))
+            // Values out of their types' range, as the ABI decoder refuses them.
+            if or(or(gt(op, 5), shr(32, off)), or(shr(128, amount), shr(40, expiry))) {
+                revert(0, 0)
+            }
+            // Leaf: keccak256(abi.encode(platformId, seqRef, op, investorKey, offeringId, amount, expiry)).
+            let m := mload(0x40)
+            mstore(m, mload(c))
+            mstore(add(m, 0x20), seq)
+            mstore(add(m, 0x40), op)
+            mstore(add(m, 0x60), key)
+            mstore(add(m, 0x80), off)
+            mstore(add(m, 0xa0), amount)
+            mstore(add(m, 0xc0), expiry)
+            mstore(add(mload(add(c, 0x1a0)), shl(5, add(i, 1))), keccak256(m, 0xe0))
+
+            r := admit(c, op, key, off, amount, expiry)
+
+            // Status byte: Reserved (1) or Consumed (5), or Refused (7) | result << 3.
+            let status := or(7, shl(3, r))
+            if iszero(r) {
+                status := add(1, mul(4, eq(op, 3)))
+            }
+            mstore(add(c, 0xe0), or(mload(add(c, 0xe0)), shl(shl(3, and(seq, 31)), status)))
+            mstore(add(mload(add(c, 0x1c0)), shl(5, add(i, 1))), r)
+            // Event data: result, op, investorKey, offeringId, amount, expiry.
+            let p := add(add(mload(add(c, 0x1e0)), 32), mul(i, 59))
+            mstore(p, or(shl(248, r), shl(240, op)))
             mstore(add(p, 2), key)
-            mstore(add(p, 34), tail)
+            mstore(add(p, 34), or(shl(224, off), or(shl(96, amount), shl(56, expiry))))
         }
-    }
-
-    /// @dev The limit checks of `_admit` on packed slots, with the batch's current offering kept in the cursor.
-    function _admitCommitted(
-        Cursor memory c,
-        bytes32 key,
-        uint32 offeringId,
-        uint256 amount,
-        bool isReserve
-    ) private returns (QuotaResult) {
-        QuotaStorage storage $ = _s();
-        Investor memory iv = $.investors[key];
-        if (!iv.known) return QuotaResult.UnknownInvestor;
-        if (offeringId != c.offeringId) {
-            if (c.offeringId != 0) $.offerings[c.offeringId] = _unpackOffering(c.offering);
-            c.offeringId = offeringId;
-            Offering storage os = $.offerings[offeringId];
-            uint256 raw;
-            assembly ("memory-safe") {
-                raw := sload(os.slot)
-            }
-            c.offering = raw;
-        }
-        uint256 o = c.offering;
-        uint256 cap = uint64(o);
-        if (cap == 0) return QuotaResult.UnknownOffering;
-        Usage storage us = $.usage[key][c.period];
-        uint256 u;
-        assembly ("memory-safe") {
-            u := sload(us.slot)
-        }
-        // Usage packs consumed (low 128 bits) and reserved (high 128 bits); Offering packs cap, perInvestorLimit,
-        // consumed, reserved (64 bits each, from the low end). Sums of two 128-bit values fit in 256 bits.
-        if (uint256(uint128(u)) + (u >> 128) + amount > _limitOf($, iv)) return QuotaResult.InvestorLimitExceeded;
-        if (uint256(uint64(o >> 128)) + (o >> 192) + amount > cap) return QuotaResult.OfferingCapExceeded;
-        uint64 perInvestor = uint64(o >> 64);
-        if (perInvestor != 0) {
-            (QuotaResult r, ) = _openOfferingInvestor(offeringId, key, amount, perInvestor, isReserve);
-            if (r != QuotaResult.Ok) return r;
-        }
-        // The checks above keep every field within its limit (investor quota < 2^128, offering cap < 2^64),
-        // so adding to a field cannot carry into the next one or past 2^256.
-        unchecked {
-            if (isReserve) {
-                u += amount << 128;
-                c.offering = o + (amount << 192);
-            } else {
-                u += amount;
-                c.offering = o + (amount << 128);
-            }
-        }
-        assembly ("memory-safe") {
-            sstore(us.slot, u)
-        }
-        return QuotaResult.Ok;
-    }
-
-    function _unpackOffering(uint256 o) private pure returns (Offering memory) {
-        return Offering(uint64(o), uint64(o >> 64), uint64(o >> 128), uint64(o >> 192));
     }
 
     /// @dev Results of an applied committed batch, read back from the status table (for an identical retry).
@@ -747,21 +802,42 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         }
     }
 
-    /// @dev Merkle root of a batch's leaves (overwritten): pairs hashed in sorted order (OpenZeppelin
-    /// `MerkleProof`), an odd last node carried up a level unchanged.
-    function _rootOf(bytes32[] memory nodes) private pure returns (bytes32) {
-        uint256 n = nodes.length;
-        while (n > 1) {
-            uint256 half = n >> 1;
-            for (uint256 j; j < half; ++j) nodes[j] = Hashes.commutativeKeccak256(nodes[2 * j], nodes[2 * j + 1]);
-            if (n & 1 == 1) {
-                nodes[half] = nodes[n - 1];
-                n = half + 1;
-            } else {
-                n = half;
+    /// @dev Merkle root of a batch's leaves (overwritten): pairs hashed in sorted order, as OpenZeppelin
+    /// `Hashes.commutativeKeccak256` (so `MerkleProof` verifies them), an odd last node carried up unchanged.
+    function _rootOf(bytes32[] memory nodes) private pure returns (bytes32 root) {
+        assembly ("memory-safe") {
+            let n := mload(nodes)
+            let base := add(nodes, 0x20)
+            for {
+
+            } gt(n, 1) {
+
+            } {
+                let half := shr(1, n)
+                for {
+                    let j := 0
+                } lt(j, half) {
+                    j := add(j, 1)
+                } {
+                    let x := mload(add(base, shl(6, j)))
+                    let y := mload(add(base, add(shl(6, j), 0x20)))
+                    if gt(x, y) {
+                        let t := x
+                        x := y
+                        y := t
+                    }
+                    mstore(0x00, x)
+                    mstore(0x20, y)
+                    mstore(add(base, shl(5, j)), keccak256(0x00, 0x40))
+                }
+                if and(n, 1) {
+                    mstore(add(base, shl(5, half)), mload(add(base, shl(5, sub(n, 1)))))
+                    half := add(half, 1)
+                }
+                n := half
             }
+            root := mload(base)
         }
-        return nodes[0];
     }
 
     /// @dev keccak256(abi.encode(platformId, seqRef, op, investorKey, offeringId, amount, expiry)).
