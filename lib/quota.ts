@@ -24,7 +24,6 @@ export const QUOTA_RESULTS = [
   "InvalidState",
   "ReservationExpired",
   "ReservationNotExpired",
-  "InvalidOperation",
 ] as const;
 /** Names of `QuotaRecordStatus`, in enum order. */
 export const QUOTA_STATUSES = ["None", "Reserved", "Confirmed", "Cancelled", "Expired", "Consumed", "Refunded", "Refused"] as const;
@@ -170,9 +169,8 @@ export function resolveInvestor(investor: string, salt?: string): string {
 
 /* COMMITTED BATCHES (sequence references) */
 
-/** One item of a committed batch, as `IQuotaRegistry.CommittedItem` (op: Reserve 0 or Consume 3). */
+/** One item of a committed batch, as `IQuotaRegistry.CommittedItem`: an expiry reserves until then, 0 consumes. */
 export interface CommittedItem {
-  op: number;
   investorKey: string;
   offeringId: number;
   amount: bigint;
@@ -187,12 +185,17 @@ export interface CommittedOutcome extends CommittedItem {
 
 const coder = AbiCoder.defaultAbiCoder();
 
+/** The operation of a committed item: Reserve (0) when it has an expiry, else Consume (3). */
+export function committedOp(it: { expiry: bigint }): number {
+  return it.expiry === 0n ? QUOTA_OPS.indexOf("Consume") : QUOTA_OPS.indexOf("Reserve");
+}
+
 /** The Merkle leaf of an item: keccak256(abi.encode(platformId, seqRef, op, investorKey, offeringId, amount, expiry)). */
 export function committedLeaf(platformId: number | bigint, seqRef: bigint, it: CommittedItem): string {
   return ethers.keccak256(
     coder.encode(
       ["uint32", "uint64", "uint8", "bytes32", "uint32", "uint128", "uint40"],
-      [platformId, seqRef, it.op, it.investorKey, it.offeringId, it.amount, it.expiry],
+      [platformId, seqRef, committedOp(it), it.investorKey, it.offeringId, it.amount, it.expiry],
     ),
   );
 }
@@ -244,9 +247,9 @@ export function verifyCommittedProof(leaf: string, proof: string[], root: string
 }
 
 /** Bytes per item in `QuotaBatchCommitted.items`. */
-export const PACKED_ITEM_BYTES = 59;
+export const PACKED_ITEM_BYTES = 58;
 
-/** Decodes `QuotaBatchCommitted.items`: per item result, op, investorKey, offeringId, amount, expiry (big-endian). */
+/** Decodes `QuotaBatchCommitted.items`: per item result, investorKey, offeringId, amount, expiry (big-endian). */
 export function unpackCommittedItems(firstRef: bigint, packed: string): CommittedOutcome[] {
   const b = ethers.getBytes(packed);
   if (b.length % PACKED_ITEM_BYTES !== 0) throw new Error(`packed items of ${b.length} bytes are not a multiple of ${PACKED_ITEM_BYTES}`);
@@ -257,11 +260,10 @@ export function unpackCommittedItems(firstRef: bigint, packed: string): Committe
     out.push({
       seqRef: firstRef + BigInt(i),
       result: b[at],
-      op: b[at + 1],
-      investorKey: ethers.hexlify(b.slice(at + 2, at + 34)),
-      offeringId: Number(num(34, 4)),
-      amount: num(38, 16),
-      expiry: num(54, 5),
+      investorKey: ethers.hexlify(b.slice(at + 1, at + 33)),
+      offeringId: Number(num(33, 4)),
+      amount: num(37, 16),
+      expiry: num(53, 5),
     });
   }
   return out;

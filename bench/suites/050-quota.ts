@@ -40,15 +40,15 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
   );
 
   // Committed batches over 100 other investors (a cold usage slot each, already holding usage): sequence
-  // references 0..99 (status words 0..3, all fresh), then 100..199 (word 3 already written by the first
-  // batch, words 4..6 fresh), then 200..299 reservations.
+  // references 0..99 (status words 0 and 1, both fresh), then 100..199 (word 1 already written by the first
+  // batch, words 2 and 3 fresh), then 200..299 reservations.
   const platformId = (await suite.registry.signerOf(actors.platformA.address))[0];
-  const committed = (op: number) =>
-    keys.slice(101, 201).map((k) => ({ op, investorKey: k, offeringId: 1, amount: 100n, expiry: op === 0 ? expiry : 0n }));
-  const batchItems = committed(3);
+  const committed = (reserve: boolean) =>
+    keys.slice(101, 201).map((k) => ({ investorKey: k, offeringId: 1, amount: 100n, expiry: reserve ? expiry : 0n }));
+  const batchItems = committed(false);
   const committedGas = await gasOf(p.executeCommitted(0n, batchItems, false));
-  const committedAtomic = await gasOf(p.executeCommitted(100n, committed(3), true));
-  const reserveItems = committed(0);
+  const committedAtomic = await gasOf(p.executeCommitted(100n, committed(false), true));
+  const reserveItems = committed(true);
   const committedReserve = await gasOf(p.executeCommitted(200n, reserveItems, false));
   const committedReplay = await gasOf(p.executeCommitted(0n, batchItems, false));
   const tree = committedTree(platformId, 200n, reserveItems);
@@ -93,15 +93,15 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
       gas: Math.round(committedGas / 100),
       items: 100,
       budget: 12_000,
-      note: "investors already hold usage; 4 new status words + 2 batch slots",
+      note: "investors already hold usage; 2 new status words + 2 batch slots",
     },
     {
       domain: "quota",
-      operation: "batch consume, committed, all-or-nothing (status words partly used)",
+      operation: "batch consume, committed, all-or-nothing (one status word already in use)",
       gas: Math.round(committedAtomic / 100),
       items: 100,
       budget: 12_000,
-      note: "word 3 already written by the previous batch",
+      note: "word 1 shared with the previous batch, words 2 and 3 fresh",
     },
     { domain: "quota", operation: "batch reserve, committed", gas: Math.round(committedReserve / 100), items: 100 },
     { domain: "quota", operation: "committed batch identical retry (replay)", gas: Math.round(committedReplay / 100), items: 100 },

@@ -28,8 +28,7 @@ enum QuotaResult {
     UnknownReference,
     InvalidState,
     ReservationExpired,
-    ReservationNotExpired,
-    InvalidOperation
+    ReservationNotExpired
 }
 
 /// @notice Life of a platform reference: None → Reserved → Confirmed | Cancelled | Expired;
@@ -82,14 +81,13 @@ interface IQuotaRegistry {
     }
 
     /// @notice One item of a committed batch: the opening of a sequence reference (no reference field: the
-    /// item at index i of a batch starting at `firstRef` is sequence reference `firstRef + i`).
-    /// @param op Reserve or Consume.
+    /// item at index i of a batch starting at `firstRef` is sequence reference `firstRef + i`). An item with an
+    /// expiry reserves until then; an item without (0) consumes directly.
     /// @param investorKey Salted hash of the investor's real-name id.
     /// @param offeringId Offering registered by the depository.
     /// @param amount Amount in the smallest currency unit.
-    /// @param expiry Reservation expiry (UNIX seconds); part of the commitment, checked for Reserve only.
+    /// @param expiry Reservation expiry (UNIX seconds), or 0 for a direct consumption.
     struct CommittedItem {
-        QuotaOp op;
         bytes32 investorKey;
         uint32 offeringId;
         uint128 amount;
@@ -197,8 +195,8 @@ interface IQuotaRegistry {
     /// @notice Emitted when one item of a non-atomic batch is refused (the others go on).
     event QuotaItemRejected(uint32 indexed platformId, bytes32 indexed ref, QuotaOp op, QuotaResult result);
 
-    /// @notice Emitted when a committed batch is applied. `items` packs, per item in order, 59 bytes:
-    /// result (1, a {QuotaResult}), op (1), investorKey (32), offeringId (4), amount (16), expiry (5), all
+    /// @notice Emitted when a committed batch is applied. `items` packs, per item in order, 58 bytes:
+    /// result (1, a {QuotaResult}), investorKey (32), offeringId (4), amount (16), expiry (5, 0 = consume), all
     /// big-endian; item i is sequence reference `firstRef + i`. Refused items change nothing but keep their
     /// sequence reference (status Refused).
     event QuotaBatchCommitted(
@@ -361,8 +359,8 @@ interface IQuotaRegistry {
     /// @return results One result per operation.
     function execute(Operation[] calldata ops, bool atomic) external returns (QuotaResult[] memory results);
 
-    /// @notice Opens up to `MAX_BATCH` sequence references `firstRef .. firstRef + n - 1` (Reserve or Consume
-    /// items) and stores one Merkle commitment to their parameters.
+    /// @notice Opens up to `MAX_BATCH` sequence references `firstRef .. firstRef + n - 1` (reservations and
+    /// consumptions) and stores one Merkle commitment to their parameters.
     /// @dev Idempotent on `firstRef`: the same items again change nothing, return the same results and emit
     /// {QuotaBatchReplayed}; other items on a used sequence reference revert with {QuotaSequenceConflict}.
     /// Non-atomic: refused items keep their sequence reference with status Refused. Atomic: the first
@@ -465,7 +463,8 @@ interface IQuotaRegistry {
     function committedBatchOf(uint32 platformId, uint64 firstRef) external view returns (CommittedBatch memory);
 
     /// @notice The Merkle leaf of a committed item:
-    /// keccak256(abi.encode(platformId, seqRef, op, investorKey, offeringId, amount, expiry)).
+    /// keccak256(abi.encode(platformId, seqRef, op, investorKey, offeringId, amount, expiry)), op = Reserve when
+    /// the item has an expiry, else Consume.
     function committedLeaf(uint32 platformId, uint64 seqRef, CommittedItem calldata item) external pure returns (bytes32);
 
     /// @notice Period of a timestamp under the current rule.

@@ -21,10 +21,10 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
  * address and the period rule one slot. One registry call per transaction, batches included.
  *
  * Committed batches: a platform numbers batch items with its own sequence references (uint64, a namespace
- * apart from the bytes32 references). Their status is one byte each in a per-platform table (32 per
- * storage word: low 3 bits a {QuotaRecordStatus}, high bits the {QuotaResult} of a refused item), and a
- * batch stores one Merkle root of its items' parameters plus its count and period (two slots). Follow-ups
- * prove an item's parameters against that root instead of reading a per-reference record.
+ * apart from the bytes32 references). Their status is one nibble each in a per-platform table (64 per
+ * storage word: a {QuotaRecordStatus}, or a refused item's {QuotaResult}), and a batch stores one Merkle root
+ * of its items' parameters plus its count and period (two slots). Follow-ups prove an item's parameters
+ * against that root instead of reading a per-reference record.
  *
  * Periods: `periodDays == 0` (default) → calendar year (UTC) of the block, id = the year (e.g. 2026);
  * otherwise consecutive windows of `periodDays` days from 1970-01-01, id = 10000 + dayNumber / periodDays.
@@ -86,9 +86,11 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         uint256 usageBase; // 0x140
         uint256 offeringsBase; // 0x160
         uint256 offeringUsageBase; // 0x180
-        bytes32[] leaves; // 0x1a0
-        QuotaResult[] results; // 0x1c0
-        bytes packed; // 0x1e0
+        uint256 tableBase; // 0x1a0
+        bytes32[] leaves; // 0x1c0
+        QuotaResult[] results; // 0x1e0
+        bytes packed; // 0x200
+        uint256 errors; // 0x220: selectors of QuotaSequenceConflict (high) and QuotaBatchItemFailed (low)
     }
 
     /* CONSTANTS */
@@ -103,7 +105,7 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
     uint32 private constant WINDOW_PERIOD_BASE = 10_000;
     uint32 private constant MAX_PERIOD_DAYS = 3660;
     /// @dev Bytes per item in {QuotaBatchCommitted}'s `items`.
-    uint256 private constant PACKED_ITEM = 59;
+    uint256 private constant PACKED_ITEM = 58;
 
     /* STORAGE */
 
@@ -388,8 +390,7 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         uint32 platformId,
         uint64 seqRef
     ) external view returns (QuotaRecordStatus status, QuotaResult refusal) {
-        uint256 b = (_s().seqStatus[platformId][seqRef >> 5] >> ((seqRef & 31) << 3)) & 0xff;
-        return (QuotaRecordStatus(b & 7), QuotaResult(b >> 3));
+        return _refusalOf(_nibbleOf(platformId, seqRef));
     }
 
     /// @inheritdoc IQuotaRegistry
@@ -610,6 +611,11 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
     }
 
     /// @dev Applies the items of a new committed batch: results, leaves and packed event data in the cursor.
+    /// Per item, in assembly to keep a batch item near its storage cost: the checks and counting of `_admit`
+    /// on packed slots, the item's status nibble, result, leaf and event data. Slot layouts: Investor = limit
+    /// (bits 0..127), category (128..135), known (136); Category = limit (0..127); Usage = consumed (0..127),
+    /// reserved (128..255); Offering = cap, perInvestorLimit, consumed, reserved (64 bits each from bit 0).
+    /// Mapping slots are keccak256(key . base slot), as Solidity lays them out.
     function _applyCommitted(
         uint32 platformId,
         uint64 firstRef,
@@ -617,85 +623,29 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         bool atomic,
         uint32 period
     ) private returns (Cursor memory c) {
-        uint256 n = items.length;
-        QuotaStorage storage $ = _s();
         c.platformId = platformId;
         c.period = period;
         c.atomic = atomic;
-        _setBases(c, $);
-        c.leaves = new bytes32[](n);
-        c.results = new QuotaResult[](n);
+        c.errors = (uint256(uint32(QuotaSequenceConflict.selector)) << 32) | uint32(QuotaBatchItemFailed.selector);
+        _setBases(c, _s(), platformId);
+        c.leaves = new bytes32[](items.length);
+        c.results = new QuotaResult[](items.length);
         // 32 spare bytes: each item's last word is written whole and may run past the end.
-        c.packed = new bytes(n * PACKED_ITEM + 32);
-        mapping(uint256 => uint256) storage table = $.seqStatus[platformId];
-        c.wordIndex = uint256(firstRef) >> 5;
-        c.word = table[c.wordIndex];
-        for (uint256 i; i < n; ++i) {
-            uint256 seq = uint256(firstRef) + i;
-            if (seq >> 5 != c.wordIndex) {
-                table[c.wordIndex] = c.word;
-                c.wordIndex = seq >> 5;
-                c.word = table[c.wordIndex];
-            }
-            uint256 shift = (seq & 31) << 3;
-            if ((c.word >> shift) & 0xff != 0) revert QuotaSequenceConflict(platformId, uint64(seq));
-            uint256 r = _commitItem(c, items[i], i, seq);
-            if (r != 0 && atomic) revert QuotaBatchItemFailed(i, QuotaResult(r));
-        }
-        table[c.wordIndex] = c.word;
-        uint256 offeringId = c.offeringId;
-        uint256 offeringSlot = c.offeringSlot;
-        uint256 offeringValue = c.offering;
-        bytes memory packed = c.packed;
-        assembly ("memory-safe") {
-            if offeringId {
-                sstore(offeringSlot, offeringValue)
-            }
-            mstore(packed, mul(n, PACKED_ITEM))
-        }
-    }
-
-    /// @dev Writes the base slots of the mappings a committed item touches into the cursor.
-    function _setBases(Cursor memory c, QuotaStorage storage $) private view {
-        mapping(bytes32 => Investor) storage investors = $.investors;
-        mapping(uint8 => Category) storage categories = $.categories;
-        mapping(bytes32 => mapping(uint32 => Usage)) storage usage = $.usage;
-        mapping(uint32 => Offering) storage offerings = $.offerings;
-        mapping(uint32 => mapping(bytes32 => Usage)) storage offeringUsage = $.offeringUsage;
-        assembly ("memory-safe") {
-            mstore(add(c, 0x100), investors.slot)
-            mstore(add(c, 0x120), categories.slot)
-            mstore(add(c, 0x140), usage.slot)
-            mstore(add(c, 0x160), offerings.slot)
-            mstore(add(c, 0x180), offeringUsage.slot)
-        }
-    }
-
-    /// @dev One item of a new committed batch: the checks and counting of `_admit` on packed slots, then the
-    /// item's status byte, result, leaf and event data. Returns the result. Slot layouts: Investor = limit
-    /// (bits 0..127), category (128..135), known (136); Category = limit (0..127); Usage = consumed (0..127),
-    /// reserved (128..255); Offering = cap, perInvestorLimit, consumed, reserved (64 bits each from bit 0).
-    /// Mapping slots are keccak256(key . base) as Solidity lays them out.
-    function _commitItem(Cursor memory c, CommittedItem calldata it, uint256 i, uint256 seq) private returns (uint256 r) {
+        c.packed = new bytes(items.length * PACKED_ITEM + 32);
         assembly ("memory-safe") {
             function slotOf(k, base) -> s {
                 mstore(0x00, k)
                 mstore(0x20, base)
                 s := keccak256(0x00, 0x40)
             }
-            // The investor quota, the offering cap and the per-investor limit bound every counter: quotas are
-            // below 2^128 and offering caps below 2^64, so once the checks pass no addition carries into the
-            // next field, and the sums checked (at most three values below 2^128) cannot wrap.
-            function admit(cur, op, key, off, amount, expiry) -> res {
-                if iszero(or(eq(op, 0), eq(op, 3))) {
-                    res := 14 // InvalidOperation
-                    leave
-                }
+            // Quotas are below 2^128 and offering caps below 2^64; once the checks pass, no addition carries
+            // into the next field, and the sums checked (three values below 2^128) cannot wrap.
+            function admit(cur, key, off, amount, expiry) -> res {
                 if iszero(amount) {
                     res := 3 // ZeroAmount
                     leave
                 }
-                let isReserve := iszero(op)
+                let isReserve := iszero(iszero(expiry))
                 if and(isReserve, iszero(gt(expiry, timestamp()))) {
                     res := 5 // InvalidExpiry
                     leave
@@ -706,9 +656,11 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
                     leave
                 }
                 let limit := and(iv, 0xffffffffffffffffffffffffffffffff)
-                let cat := and(shr(128, iv), 0xff)
-                if cat {
-                    limit := and(sload(slotOf(cat, mload(add(cur, 0x120)))), 0xffffffffffffffffffffffffffffffff)
+                if and(shr(128, iv), 0xff) {
+                    limit := and(
+                        sload(slotOf(and(shr(128, iv), 0xff), mload(add(cur, 0x120)))),
+                        0xffffffffffffffffffffffffffffffff
+                    )
                 }
                 if iszero(eq(off, mload(add(cur, 0x60)))) {
                     if mload(add(cur, 0x60)) {
@@ -745,46 +697,119 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
                     }
                     sstore(ous, add(ou, shl(mul(isReserve, 128), amount)))
                 }
-                // Reserve adds to the high half (reserved), Consume to the low half (consumed).
+                // A reservation adds to the high half (reserved), a consumption to the low half (consumed).
                 sstore(us, add(u, shl(mul(isReserve, 128), amount)))
                 mstore(add(cur, 0x80), add(o, shl(add(128, mul(isReserve, 64)), amount)))
             }
+            // One item; returns its result, or 0xff when its sequence reference is already used.
+            function commit(cur, it, i, seq) -> res {
+                if iszero(eq(shr(6, seq), mload(add(cur, 0xc0)))) {
+                    sstore(slotOf(mload(add(cur, 0xc0)), mload(add(cur, 0x1a0))), mload(add(cur, 0xe0)))
+                    mstore(add(cur, 0xc0), shr(6, seq))
+                    mstore(add(cur, 0xe0), sload(slotOf(shr(6, seq), mload(add(cur, 0x1a0)))))
+                }
+                let shift := shl(2, and(seq, 63))
+                if and(shr(shift, mload(add(cur, 0xe0))), 0xf) {
+                    res := 0xff
+                    leave
+                }
+                let key := calldataload(it)
+                let off := calldataload(add(it, 0x20))
+                let amount := calldataload(add(it, 0x40))
+                let expiry := calldataload(add(it, 0x60))
+                // Values out of their types' range, as the ABI decoder refuses them.
+                if or(shr(32, off), or(shr(128, amount), shr(40, expiry))) {
+                    revert(0, 0)
+                }
+                // Leaf: keccak256(abi.encode(platformId, seqRef, op, investorKey, offeringId, amount, expiry)),
+                // op = Reserve (0) when there is an expiry, else Consume (3).
+                let m := mload(0x40)
+                mstore(m, mload(cur))
+                mstore(add(m, 0x20), seq)
+                mstore(add(m, 0x40), mul(3, iszero(expiry)))
+                mstore(add(m, 0x60), key)
+                mstore(add(m, 0x80), off)
+                mstore(add(m, 0xa0), amount)
+                mstore(add(m, 0xc0), expiry)
+                mstore(add(mload(add(cur, 0x1c0)), shl(5, add(i, 1))), keccak256(m, 0xe0))
 
-            let op := calldataload(it)
-            let key := calldataload(add(it, 0x20))
-            let off := calldataload(add(it, 0x40))
-            let amount := calldataload(add(it, 0x60))
-            let expiry := calldataload(add(it, 0x80))
-            // Values out of their types' range, as the ABI decoder refuses them.
-            if or(or(gt(op, 5), shr(32, off)), or(shr(128, amount), shr(40, expiry))) {
-                revert(0, 0)
+                res := admit(cur, key, off, amount, expiry)
+
+                // Status nibble: Reserved (1) or Consumed (5); a refusal 8 + its code (see `_refusalOf`).
+                let status := add(1, mul(4, iszero(expiry)))
+                if res {
+                    status := add(8, sub(res, add(1, gt(res, 3))))
+                }
+                mstore(add(cur, 0xe0), or(mload(add(cur, 0xe0)), shl(shift, status)))
+                mstore(add(mload(add(cur, 0x1e0)), shl(5, add(i, 1))), res)
+                // Event data: result, investorKey, offeringId, amount, expiry.
+                let p := add(add(mload(add(cur, 0x200)), 32), mul(i, 58))
+                mstore(p, shl(248, res))
+                mstore(add(p, 1), key)
+                mstore(add(p, 33), or(shl(224, off), or(shl(96, amount), shl(56, expiry))))
             }
-            // Leaf: keccak256(abi.encode(platformId, seqRef, op, investorKey, offeringId, amount, expiry)).
-            let m := mload(0x40)
-            mstore(m, mload(c))
-            mstore(add(m, 0x20), seq)
-            mstore(add(m, 0x40), op)
-            mstore(add(m, 0x60), key)
-            mstore(add(m, 0x80), off)
-            mstore(add(m, 0xa0), amount)
-            mstore(add(m, 0xc0), expiry)
-            mstore(add(mload(add(c, 0x1a0)), shl(5, add(i, 1))), keccak256(m, 0xe0))
 
-            r := admit(c, op, key, off, amount, expiry)
-
-            // Status byte: Reserved (1) or Consumed (5), or Refused (7) | result << 3.
-            let status := or(7, shl(3, r))
-            if iszero(r) {
-                status := add(1, mul(4, eq(op, 3)))
+            let n := items.length
+            mstore(add(c, 0xc0), shr(6, firstRef))
+            mstore(add(c, 0xe0), sload(slotOf(shr(6, firstRef), mload(add(c, 0x1a0)))))
+            for {
+                let i := 0
+            } lt(i, n) {
+                i := add(i, 1)
+            } {
+                let r := commit(c, add(items.offset, shl(7, i)), i, add(firstRef, i))
+                if r {
+                    let errors := mload(add(c, 0x220))
+                    if eq(r, 0xff) {
+                        mstore(0x00, shl(224, shr(32, errors)))
+                        mstore(0x04, platformId)
+                        mstore(0x24, add(firstRef, i))
+                        revert(0x00, 0x44)
+                    }
+                    if atomic {
+                        mstore(0x00, shl(224, and(errors, 0xffffffff)))
+                        mstore(0x04, i)
+                        mstore(0x24, r)
+                        revert(0x00, 0x44)
+                    }
+                }
             }
-            mstore(add(c, 0xe0), or(mload(add(c, 0xe0)), shl(shl(3, and(seq, 31)), status)))
-            mstore(add(mload(add(c, 0x1c0)), shl(5, add(i, 1))), r)
-            // Event data: result, op, investorKey, offeringId, amount, expiry.
-            let p := add(add(mload(add(c, 0x1e0)), 32), mul(i, 59))
-            mstore(p, or(shl(248, r), shl(240, op)))
-            mstore(add(p, 2), key)
-            mstore(add(p, 34), or(shl(224, off), or(shl(96, amount), shl(56, expiry))))
+            sstore(slotOf(mload(add(c, 0xc0)), mload(add(c, 0x1a0))), mload(add(c, 0xe0)))
+            if mload(add(c, 0x60)) {
+                sstore(mload(add(c, 0xa0)), mload(add(c, 0x80)))
+            }
+            mstore(mload(add(c, 0x200)), mul(n, PACKED_ITEM))
         }
+    }
+
+    /// @dev Writes the base slots of the mappings a committed item touches into the cursor.
+    function _setBases(Cursor memory c, QuotaStorage storage $, uint32 platformId) private view {
+        mapping(bytes32 => Investor) storage investors = $.investors;
+        mapping(uint8 => Category) storage categories = $.categories;
+        mapping(bytes32 => mapping(uint32 => Usage)) storage usage = $.usage;
+        mapping(uint32 => Offering) storage offerings = $.offerings;
+        mapping(uint32 => mapping(bytes32 => Usage)) storage offeringUsage = $.offeringUsage;
+        mapping(uint256 => uint256) storage table = $.seqStatus[platformId];
+        assembly ("memory-safe") {
+            mstore(add(c, 0x100), investors.slot)
+            mstore(add(c, 0x120), categories.slot)
+            mstore(add(c, 0x140), usage.slot)
+            mstore(add(c, 0x160), offerings.slot)
+            mstore(add(c, 0x180), offeringUsage.slot)
+            mstore(add(c, 0x1a0), table.slot)
+        }
+    }
+
+    /// @dev Status and result of a sequence reference's nibble: 0..6 a {QuotaRecordStatus} with result Ok;
+    /// 8 + k a refused item, k indexing the results a committed item can be refused with (1, 2, 3, 5, 6, 7, 8).
+    function _refusalOf(uint256 nibble) private pure returns (QuotaRecordStatus, QuotaResult) {
+        if (nibble < 8) return (QuotaRecordStatus(nibble), QuotaResult.Ok);
+        uint256 k = nibble - 8;
+        return (QuotaRecordStatus.Refused, QuotaResult(k < 3 ? k + 1 : k + 2));
+    }
+
+    function _nibbleOf(uint32 platformId, uint256 seq) private view returns (uint256) {
+        return (_s().seqStatus[platformId][seq >> 6] >> ((seq & 63) << 2)) & 0xf;
     }
 
     /// @dev Results of an applied committed batch, read back from the status table (for an identical retry).
@@ -794,12 +819,7 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         uint256 n
     ) private view returns (QuotaResult[] memory results) {
         results = new QuotaResult[](n);
-        mapping(uint256 => uint256) storage table = _s().seqStatus[platformId];
-        for (uint256 i; i < n; ++i) {
-            uint256 seq = uint256(firstRef) + i;
-            // A status byte is Refused | result << 3 for a refused item, else a status with result Ok (0).
-            results[i] = QuotaResult((table[seq >> 5] >> (((seq & 31) << 3) + 3)) & 0x1f);
-        }
+        for (uint256 i; i < n; ++i) (, results[i]) = _refusalOf(_nibbleOf(platformId, uint256(firstRef) + i));
     }
 
     /// @dev Merkle root of a batch's leaves (overwritten): pairs hashed in sorted order, as OpenZeppelin
@@ -840,34 +860,26 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         }
     }
 
-    /// @dev keccak256(abi.encode(platformId, seqRef, op, investorKey, offeringId, amount, expiry)).
+    /// @dev keccak256(abi.encode(platformId, seqRef, op, investorKey, offeringId, amount, expiry)), op = Reserve
+    /// when the item has an expiry, else Consume.
     function _leaf(uint32 platformId, uint256 seqRef, CommittedItem calldata it) private pure returns (bytes32) {
-        return _leafOf(platformId, seqRef, it.op, it.investorKey, it.offeringId, it.amount, it.expiry);
-    }
-
-    function _leafOf(
-        uint32 platformId,
-        uint256 seqRef,
-        QuotaOp op,
-        bytes32 key,
-        uint32 offeringId,
-        uint128 amount,
-        uint40 expiry
-    ) private pure returns (bytes32 h) {
-        assembly ("memory-safe") {
-            let m := mload(0x40)
-            mstore(m, platformId)
-            mstore(add(m, 0x20), seqRef)
-            mstore(add(m, 0x40), op)
-            mstore(add(m, 0x60), key)
-            mstore(add(m, 0x80), offeringId)
-            mstore(add(m, 0xa0), amount)
-            mstore(add(m, 0xc0), expiry)
-            h := keccak256(m, 0xe0)
-        }
+        return
+            keccak256(
+                abi.encode(
+                    platformId,
+                    seqRef,
+                    it.expiry == 0 ? QuotaOp.Consume : QuotaOp.Reserve,
+                    it.investorKey,
+                    it.offeringId,
+                    it.amount,
+                    it.expiry
+                )
+            );
     }
 
     /// @dev Confirm, cancel, expire or refund an item of a committed batch, proven against the batch root.
+    /// The leaf names its sequence reference and the root was built from `firstRef .. firstRef + count - 1`,
+    /// so a valid proof also shows the reference belongs to the batch.
     function _settleCommitted(
         uint32 platformId,
         QuotaOp op,
@@ -877,22 +889,17 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         bytes32[] calldata proof
     ) private {
         CommittedBatch memory b = _s().batches[platformId][batchFirstRef];
-        if (b.root == bytes32(0) || seqRef < batchFirstRef || seqRef - batchFirstRef >= b.count) {
-            revert QuotaUnknownSequence(platformId, seqRef, batchFirstRef);
-        }
+        if (b.root == bytes32(0)) revert QuotaUnknownSequence(platformId, seqRef, batchFirstRef);
         if (!MerkleProof.verifyCalldata(proof, b.root, _leaf(platformId, seqRef, item))) {
             revert QuotaInvalidProof(platformId, seqRef);
         }
-        _settleSequence(Args(platformId, op, 0, item.investorKey, item.offeringId, item.amount, item.expiry), seqRef, item.op, b.period);
+        _settleSequence(Args(platformId, op, 0, item.investorKey, item.offeringId, item.amount, item.expiry), seqRef, b.period);
     }
 
     /// @dev Status change and counter movement of a proven sequence reference.
-    function _settleSequence(Args memory a, uint64 seqRef, QuotaOp opened, uint32 period) private {
-        mapping(uint256 => uint256) storage table = _s().seqStatus[a.platformId];
-        uint256 shift = (uint256(seqRef) & 31) << 3;
-        uint256 word = table[seqRef >> 5];
-        QuotaRecordStatus from = QuotaRecordStatus((word >> shift) & 7);
-        (QuotaRecordStatus to, bool allowed, bool replay) = _transition(a.op, from, opened == QuotaOp.Reserve);
+    function _settleSequence(Args memory a, uint64 seqRef, uint32 period) private {
+        (QuotaRecordStatus from, ) = _refusalOf(_nibbleOf(a.platformId, seqRef));
+        (QuotaRecordStatus to, bool allowed, bool replay) = _transition(a.op, from, a.expiry != 0);
         if (replay) {
             emit QuotaSequenceReplayed(a.platformId, seqRef, a.op);
             return;
@@ -905,7 +912,10 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
             revert QuotaSequenceReservationNotExpired(a.platformId, seqRef, a.expiry);
         }
         _move(a, from, to, period);
-        table[seqRef >> 5] = (word & ~(uint256(0xff) << shift)) | (uint256(to) << shift);
+        uint256 shift = (uint256(seqRef) & 63) << 2;
+        mapping(uint256 => uint256) storage table = _s().seqStatus[a.platformId];
+        // `from` was a status nibble below 8: clearing and setting it touches no other reference.
+        table[seqRef >> 6] = (table[seqRef >> 6] & ~(uint256(0xf) << shift)) | (uint256(to) << shift);
         _emitSequenceSettled(a, seqRef, to, period);
     }
 
