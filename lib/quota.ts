@@ -268,3 +268,36 @@ export function unpackCommittedItems(firstRef: bigint, packed: string): Committe
   }
   return out;
 }
+
+/**
+ * Items of a committed batch from a JSON file: an array of `{ "investor", "offering", "amount", "expiry"? }`
+ * (investor: key or real-name id with the salt; amount in currency units; expiry in UNIX seconds for a
+ * reservation, absent or 0 for a direct consumption). Expiries are absolute so that a retry of the same
+ * file commits the same items (same root) and is recognised.
+ */
+export function parseCommittedItems(text: string, salt?: string): CommittedItem[] {
+  let rows: unknown;
+  try {
+    rows = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`the batch file is not JSON: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(rows) || rows.length === 0) throw new UserError("the batch file must hold a non-empty array of items");
+  return rows.map((row, i) => {
+    const r = row as Record<string, unknown>;
+    const where = `item ${i}`;
+    if (typeof r !== "object" || r === null) throw new UserError(`${where} is not an object`);
+    if (typeof r.investor !== "string") throw new UserError(`${where}: "investor" is missing`);
+    const offering = Number(r.offering);
+    if (!Number.isInteger(offering) || offering < 1 || offering > 0xffffffff) throw new UserError(`${where}: "offering" is not an offering id`);
+    if (r.amount === undefined) throw new UserError(`${where}: "amount" is missing`);
+    const expiry = r.expiry === undefined ? 0n : BigInt(String(r.expiry));
+    if (expiry < 0n || expiry >= 1n << 40n) throw new UserError(`${where}: "expiry" is not a UNIX time in seconds`);
+    return {
+      investorKey: resolveInvestor(r.investor, salt),
+      offeringId: offering,
+      amount: parseAmount(String(r.amount), 2, `${where} amount`),
+      expiry,
+    };
+  });
+}
