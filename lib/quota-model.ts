@@ -200,6 +200,11 @@ export class QuotaModel {
     return step.outcome;
   }
 
+  /** A sequence reference's committed item and status, if any. */
+  sequenceOf(platformId: number, seqRef: bigint): SequenceM | undefined {
+    return this.sequences.get(key(platformId, seqRef));
+  }
+
   /** Checks an opening against every limit and counts it; refusals change nothing. */
   private admit(investorKey: string, offeringId: number, amount: bigint, isReserve: boolean, expiry: bigint, now: bigint, period: number): QuotaResultName {
     if (amount === 0n) return "ZeroAmount";
