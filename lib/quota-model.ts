@@ -190,11 +190,23 @@ export class QuotaModel {
     const seq = this.sequences.get(key(platformId, seqRef));
     if (!seq) return { result: "UnknownReference", replay: false };
     const c = seq.item;
-    if (c.investorKey !== item.investorKey.toLowerCase() || c.offeringId !== item.offeringId || c.amount !== item.amount || c.expiry !== item.expiry) {
+    if (
+      c.investorKey !== item.investorKey.toLowerCase() ||
+      c.offeringId !== item.offeringId ||
+      c.amount !== item.amount ||
+      c.expiry !== item.expiry
+    ) {
       return { result: "ReferenceConflict", replay: false };
     }
     if (seq.status === "Refused") return { result: "InvalidState", replay: false };
-    const rec: RecordM = { investorKey: c.investorKey, offeringId: c.offeringId, amount: c.amount, status: seq.status, period: seq.period, expiry: c.expiry };
+    const rec: RecordM = {
+      investorKey: c.investorKey,
+      offeringId: c.offeringId,
+      amount: c.amount,
+      status: seq.status,
+      period: seq.period,
+      expiry: c.expiry,
+    };
     const step = this.settle(op, seq.status, rec, now);
     if (step.outcome.result === "Ok" && !step.outcome.replay) seq.status = step.to;
     return step.outcome;
@@ -206,7 +218,15 @@ export class QuotaModel {
   }
 
   /** Checks an opening against every limit and counts it; refusals change nothing. */
-  private admit(investorKey: string, offeringId: number, amount: bigint, isReserve: boolean, expiry: bigint, now: bigint, period: number): QuotaResultName {
+  private admit(
+    investorKey: string,
+    offeringId: number,
+    amount: bigint,
+    isReserve: boolean,
+    expiry: bigint,
+    now: bigint,
+    period: number,
+  ): QuotaResultName {
     if (amount === 0n) return "ZeroAmount";
     if (isReserve && expiry <= now) return "InvalidExpiry";
     const limit = this.limitOf(investorKey);

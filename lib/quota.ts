@@ -289,7 +289,8 @@ export function parseCommittedItems(text: string, salt?: string): CommittedItem[
     if (typeof r !== "object" || r === null) throw new UserError(`${where} is not an object`);
     if (typeof r.investor !== "string") throw new UserError(`${where}: "investor" is missing`);
     const offering = Number(r.offering);
-    if (!Number.isInteger(offering) || offering < 1 || offering > 0xffffffff) throw new UserError(`${where}: "offering" is not an offering id`);
+    if (!Number.isInteger(offering) || offering < 1 || offering > 0xffffffff)
+      throw new UserError(`${where}: "offering" is not an offering id`);
     if (r.amount === undefined) throw new UserError(`${where}: "amount" is missing`);
     const expiry = r.expiry === undefined ? 0n : BigInt(String(r.expiry));
     if (expiry < 0n || expiry >= 1n << 40n) throw new UserError(`${where}: "expiry" is not a UNIX time in seconds`);

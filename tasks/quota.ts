@@ -318,7 +318,12 @@ async function committedBatch(q: QuotaRegistry, platformId: number, seqRef: bigi
 }
 
 task("quota:batch", "Commits a batch of reservations and consumptions under sequence references (platform); idempotent on --first-ref")
-  .addParam("file", "JSON array of { investor, offering, amount, expiry? } (expiry: UNIX seconds = reserve; none = consume)", undefined, types.string)
+  .addParam(
+    "file",
+    "JSON array of { investor, offering, amount, expiry? } (expiry: UNIX seconds = reserve; none = consume)",
+    undefined,
+    types.string,
+  )
   .addParam("firstRef", "Sequence reference of the first item; item i gets firstRef + i", undefined, types.string)
   .addFlag("atomic", "All or nothing: the first refused item reverts the whole batch")
   .addOptionalParam("salt", "Depository salt for real-name ids (default env QUOTA_SALT)", undefined, types.string)
@@ -366,7 +371,12 @@ task("quota:batch", "Commits a batch of reservations and consumptions under sequ
 task("quota:seq", "Shows, confirms, cancels, refunds or expires an item of a committed batch by its sequence reference; proves it")
   .addParam("seq", "Sequence reference of the item", undefined, types.string)
   .addOptionalParam("action", "show | confirm | cancel | refund | expire (expire: anyone, after the expiry)", "show", types.string)
-  .addOptionalParam("batchFirst", "First sequence reference of the item's batch (default: found in the registry's events)", undefined, types.string)
+  .addOptionalParam(
+    "batchFirst",
+    "First sequence reference of the item's batch (default: found in the registry's events)",
+    undefined,
+    types.string,
+  )
   .addOptionalParam("platform", "Platform participant id (default: the signer's platform)", undefined, types.string)
   .addOptionalParam("from", "Signer: account index or address", undefined, types.string)
   .addFlag("json", "Print JSON")

@@ -465,7 +465,11 @@ interface IQuotaRegistry {
     /// @notice The Merkle leaf of a committed item:
     /// keccak256(abi.encode(platformId, seqRef, op, investorKey, offeringId, amount, expiry)), op = Reserve when
     /// the item has an expiry, else Consume.
-    function committedLeaf(uint32 platformId, uint64 seqRef, CommittedItem calldata item) external pure returns (bytes32);
+    function committedLeaf(
+        uint32 platformId,
+        uint64 seqRef,
+        CommittedItem calldata item
+    ) external pure returns (bytes32);
 
     /// @notice Period of a timestamp under the current rule.
     function periodOf(uint256 timestamp) external view returns (uint32);

@@ -616,6 +616,8 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
     /// (bits 0..127), category (128..135), known (136); Category = limit (0..127); Usage = consumed (0..127),
     /// reserved (128..255); Offering = cap, perInvestorLimit, consumed, reserved (64 bits each from bit 0).
     /// Mapping slots are keccak256(key . base slot), as Solidity lays them out.
+    // One assembly block: its Yul functions cannot be split across Solidity functions.
+    // solhint-disable-next-line function-max-lines
     function _applyCommitted(
         uint32 platformId,
         uint64 firstRef,
@@ -828,11 +830,7 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         assembly ("memory-safe") {
             let n := mload(nodes)
             let base := add(nodes, 0x20)
-            for {
-
-            } gt(n, 1) {
-
-            } {
+            for {} gt(n, 1) {} {
                 let half := shr(1, n)
                 for {
                     let j := 0
@@ -893,7 +891,11 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         if (!MerkleProof.verifyCalldata(proof, b.root, _leaf(platformId, seqRef, item))) {
             revert QuotaInvalidProof(platformId, seqRef);
         }
-        _settleSequence(Args(platformId, op, 0, item.investorKey, item.offeringId, item.amount, item.expiry), seqRef, b.period);
+        _settleSequence(
+            Args(platformId, op, 0, item.investorKey, item.offeringId, item.amount, item.expiry),
+            seqRef,
+            b.period
+        );
     }
 
     /// @dev Status change and counter movement of a proven sequence reference.

@@ -156,7 +156,10 @@ async function main(): Promise<void> {
             ? quota.interface.encodeFunctionData("expireCommitted", [platformId, ...args])
             : quota.interface.encodeFunctionData(`${t.follow.op}Committed`, args);
       }
-      sent.push({ tx: await wallet.sendTransaction({ to: quota.target, data, nonce: nonce++, gasLimit }), follow: !Array.isArray(t) && "follow" in t });
+      sent.push({
+        tx: await wallet.sendTransaction({ to: quota.target, data, nonce: nonce++, gasLimit }),
+        follow: !Array.isArray(t) && "follow" in t,
+      });
     }
     for (const { tx, follow } of sent) {
       // A follow-up the item's status does not allow (e.g. confirming a lapsed reservation) reverts: that is fine.

@@ -211,9 +211,13 @@ describe("QuotaRegistry committed batches", function () {
 
     it("refuses an empty or oversized batch and a range past the last sequence reference", async function () {
       const { quota, a } = await loadFixture(committedFixture);
-      await expect(a.executeCommitted(0n, [], false)).to.be.revertedWithCustomError(quota, "QuotaInvalidBatchSize").withArgs(0, 256);
+      await expect(a.executeCommitted(0n, [], false))
+        .to.be.revertedWithCustomError(quota, "QuotaInvalidBatchSize")
+        .withArgs(0, 256);
       const big = Array.from({ length: 257 }, () => consume(ALICE, 1, 1n));
-      await expect(a.executeCommitted(0n, big, false)).to.be.revertedWithCustomError(quota, "QuotaInvalidBatchSize").withArgs(257, 256);
+      await expect(a.executeCommitted(0n, big, false))
+        .to.be.revertedWithCustomError(quota, "QuotaInvalidBatchSize")
+        .withArgs(257, 256);
       const last = 2n ** 64n - 1n;
       await expect(a.executeCommitted(last, [consume(ALICE, 1, 1n), consume(ALICE, 1, 1n)], false))
         .to.be.revertedWithCustomError(quota, "QuotaInvalidSequenceRange")
@@ -251,7 +255,9 @@ describe("QuotaRegistry committed batches", function () {
         .withArgs(pa, 100n, ALICE, status("Confirmed"), 2, 200_00n, period);
       expect(await quota.usageOf(ALICE, period)).to.deep.equal([200_00n, 0n]);
       expect(await quota.offeringUsageOf(2, ALICE)).to.deep.equal([200_00n, 0n]);
-      await expect(a.confirmCommitted(100n, 100n, items[0], proof(0))).to.emit(quota, "QuotaSequenceReplayed").withArgs(pa, 100n, 1);
+      await expect(a.confirmCommitted(100n, 100n, items[0], proof(0)))
+        .to.emit(quota, "QuotaSequenceReplayed")
+        .withArgs(pa, 100n, 1);
       expect(await quota.sequenceStatusOf(pa, 100n)).to.deep.equal([BigInt(status("Confirmed")), 0n]);
     });
 
@@ -483,9 +489,7 @@ describe("QuotaRegistry committed batches", function () {
               if (expected.revert === "QuotaSequenceConflict") {
                 await expect(tx).to.be.revertedWithCustomError(quota, expected.revert).withArgs(pid, expected.at!);
               } else {
-                await expect(tx)
-                  .to.be.revertedWithCustomError(quota, expected.revert)
-                  .withArgs(expected.at!, result(expected.results[0]));
+                await expect(tx).to.be.revertedWithCustomError(quota, expected.revert).withArgs(expected.at!, result(expected.results[0]));
               }
               continue;
             }
@@ -495,7 +499,9 @@ describe("QuotaRegistry committed batches", function () {
               expect(logs.map((l) => l.name)).to.deep.equal(["QuotaBatchReplayed"]);
             } else {
               const ev = logs.find((l) => l.name === "QuotaBatchCommitted")!;
-              expect(unpackCommittedItems(call.firstRef, ev.args.items).map((x) => QUOTA_RESULTS[x.result])).to.deep.equal(expected.results);
+              expect(unpackCommittedItems(call.firstRef, ev.args.items).map((x) => QUOTA_RESULTS[x.result])).to.deep.equal(
+                expected.results,
+              );
               if (st.kind === "batch") sent.push(call);
             }
           }

@@ -77,7 +77,12 @@ describe("quota tasks", function () {
       expect((await runJson("quota:seq", { seq: "8", action: "confirm", from })).status).to.equal("Confirmed");
       expect((await runJson("quota:seq", { seq: "7", action: "refund", batchFirst: "7", from })).status).to.equal("Refunded");
       await time.increaseTo(f.expiry);
-      const expired = await runJson("quota:seq", { seq: "71", action: "expire", platform: String(f.ids.platformA), from: f.actors.stranger.address });
+      const expired = await runJson("quota:seq", {
+        seq: "71",
+        action: "expire",
+        platform: String(f.ids.platformA),
+        from: f.actors.stranger.address,
+      });
       expect(expired.status).to.equal("Expired");
       await expect(hre.run("quota:seq", { seq: "500", action: "show", from, json: true })).to.be.rejectedWith(/no committed batch/);
       await expect(hre.run("quota:seq", { seq: "8", action: "burn", from, json: true })).to.be.rejectedWith(/--action "burn"/);
