@@ -258,22 +258,8 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         if (uint256(firstRef) + n - 1 > type(uint64).max) revert QuotaInvalidSequenceRange(firstRef, n);
         (uint32 platformId, uint32 periodDays_) = _platform();
         bytes32 stored = _s().batches[platformId][firstRef].root;
-        if (stored != bytes32(0)) {
-            bytes32[] memory leaves = new bytes32[](n);
-            for (uint256 i; i < n; ++i) leaves[i] = _leaf(platformId, uint256(firstRef) + i, items[i]);
-            // The root commits to every item and to the count: equal roots mean an identical retry.
-            if (_rootOf(leaves) != stored) revert QuotaSequenceConflict(platformId, firstRef);
-            results = _committedResults(platformId, firstRef, n);
-            emit QuotaBatchReplayed(platformId, firstRef, n, stored);
-            return results;
-        }
-        uint32 period = _periodOf(block.timestamp, periodDays_);
-        Cursor memory c = _applyCommitted(platformId, firstRef, items, atomic, period);
-        bytes32 root = _rootOf(c.leaves);
-        // n ≤ MAX_BATCH < 2^16.
-        _s().batches[platformId][firstRef] = CommittedBatch(root, uint16(n), period);
-        emit QuotaBatchCommitted(platformId, firstRef, n, root, period, c.packed);
-        return c.results;
+        if (stored != bytes32(0)) return _replayCommitted(platformId, firstRef, items, stored);
+        return _commitBatch(platformId, firstRef, items, atomic, _periodOf(block.timestamp, periodDays_));
     }
 
     /// @inheritdoc IQuotaRegistry
@@ -610,6 +596,38 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         }
     }
 
+    /// @dev A batch under a used first reference: an identical retry (same root) returns the stored results.
+    function _replayCommitted(
+        uint32 platformId,
+        uint64 firstRef,
+        CommittedItem[] calldata items,
+        bytes32 stored
+    ) private returns (QuotaResult[] memory results) {
+        uint256 n = items.length;
+        bytes32[] memory leaves = new bytes32[](n);
+        for (uint256 i; i < n; ++i) leaves[i] = _leaf(platformId, uint256(firstRef) + i, items[i]);
+        // The root commits to every item and to the count: equal roots mean an identical retry.
+        if (_rootOf(leaves) != stored) revert QuotaSequenceConflict(platformId, firstRef);
+        results = _committedResults(platformId, firstRef, n);
+        emit QuotaBatchReplayed(platformId, firstRef, n, stored);
+    }
+
+    /// @dev A new batch: applies the items, stores the root, count and period, and emits the packed items.
+    function _commitBatch(
+        uint32 platformId,
+        uint64 firstRef,
+        CommittedItem[] calldata items,
+        bool atomic,
+        uint32 period
+    ) private returns (QuotaResult[] memory) {
+        Cursor memory c = _applyCommitted(platformId, firstRef, items, atomic, period);
+        bytes32 root = _rootOf(c.leaves);
+        // items.length ≤ MAX_BATCH < 2^16.
+        _s().batches[platformId][firstRef] = CommittedBatch(root, uint16(items.length), period);
+        emit QuotaBatchCommitted(platformId, firstRef, items.length, root, period, c.packed);
+        return c.results;
+    }
+
     /// @dev Applies the items of a new committed batch: results, leaves and packed event data in the cursor.
     /// Per item, in assembly to keep a batch item near its storage cost: the checks and counting of `_admit`
     /// on packed slots, the item's status nibble, result, leaf and event data. Slot layouts: Investor = limit
@@ -891,11 +909,11 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         if (!MerkleProof.verifyCalldata(proof, b.root, _leaf(platformId, seqRef, item))) {
             revert QuotaInvalidProof(platformId, seqRef);
         }
-        _settleSequence(
-            Args(platformId, op, 0, item.investorKey, item.offeringId, item.amount, item.expiry),
-            seqRef,
-            b.period
-        );
+        _settleSequence(_argsOf(platformId, op, item), seqRef, b.period);
+    }
+
+    function _argsOf(uint32 platformId, QuotaOp op, CommittedItem calldata item) private pure returns (Args memory) {
+        return Args(platformId, op, 0, item.investorKey, item.offeringId, item.amount, item.expiry);
     }
 
     /// @dev Status change and counter movement of a proven sequence reference.
