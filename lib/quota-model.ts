@@ -3,7 +3,7 @@
  * time. Property tests run random sequences through both and compare; the concurrency test replays the
  * chain's events in block order through it and compares the final state.
  */
-import { committedTree, type CommittedItem, type QuotaOpName, type QuotaResultName } from "./quota";
+import { committedTree, QUOTA_RESULTS, type CommittedItem, type QuotaOpName, type QuotaResultName } from "./quota";
 
 export interface ModelOp {
   platformId: number;
@@ -210,6 +210,21 @@ export class QuotaModel {
     const step = this.settle(op, seq.status, rec, now);
     if (step.outcome.result === "Ok" && !step.outcome.replay) seq.status = step.to;
     return step.outcome;
+  }
+
+  /**
+   * `settleCommittedBatch` on a committed batch (the caller resends exactly its items): per item of the batch
+   * the outcome byte of `QuotaSequencesSettled` (0 not selected, 1 applied, 2 replay, 0x80 | refusal result).
+   */
+  settleBatch(platformId: number, op: SequenceOpName, firstRef: bigint, mask: bigint, now: bigint): number[] {
+    const batch = this.batches.get(key(platformId, firstRef));
+    if (!batch) throw new Error(`no committed batch ${firstRef} of platform ${platformId}`);
+    return Array.from({ length: batch.count }, (_, i) => {
+      if (((mask >> BigInt(i)) & 1n) === 0n) return 0;
+      const seqRef = firstRef + BigInt(i);
+      const out = this.settleSequence(platformId, op, seqRef, this.sequenceOf(platformId, seqRef)!.item, now);
+      return out.replay ? 2 : out.result === "Ok" ? 1 : 0x80 | QUOTA_RESULTS.indexOf(out.result);
+    });
   }
 
   /** A sequence reference's committed item and status, if any. */

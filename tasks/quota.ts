@@ -433,3 +433,62 @@ task("quota:seq", "Shows, confirms, cancels, refunds or expires an item of a com
       );
     }),
   );
+
+/** Parses "all", "1000-1009,1020" into the batch's indexes (each reference must lie in the batch). */
+function selectSequences(text: string, firstRef: bigint, count: number): number[] {
+  if (text.trim() === "all") return Array.from({ length: count }, (_, i) => i);
+  const out = new Set<number>();
+  for (const part of text.split(",")) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+))?\s*$/.exec(part);
+    if (!m) throw new UserError(`--seqs part "${part}" is not a sequence reference or a range a-b`);
+    const from = BigInt(m[1]);
+    const to = BigInt(m[2] ?? m[1]);
+    for (let s = from; s <= to; s++) {
+      if (s < firstRef || s >= firstRef + BigInt(count))
+        throw new UserError(`sequence reference ${s} is not in batch ${firstRef} (${count} items)`);
+      out.add(Number(s - firstRef));
+    }
+  }
+  return [...out].sort((x, y) => x - y);
+}
+
+task("quota:seq-batch", "Confirms, cancels, refunds or expires many items of one committed batch in one transaction (platform)")
+  .addParam("batchFirst", "First sequence reference of the batch", undefined, types.string)
+  .addParam("action", "confirm | cancel | refund | expire (expire: items past their expiry)", undefined, types.string)
+  .addOptionalParam("seqs", 'Sequence references: "all", or a list of references and ranges, e.g. "1000-1009,1020"', "all", types.string)
+  .addOptionalParam("from", "Platform signer: account index or address", undefined, types.string)
+  .addFlag("json", "Print JSON")
+  .setAction(
+    action(async (a: { batchFirst: string; action: string; seqs: string; from?: string; json: boolean }, hre) => {
+      const Q = await import("../lib/quota");
+      const ops: Record<string, number> = { confirm: 1, cancel: 2, refund: 4, expire: 5 };
+      if (!(a.action in ops)) throw new UserError(`--action "${a.action}" is not one of ${Object.keys(ops).join(", ")}`);
+      const signer = await pickSigner(hre, a.from);
+      const q = await quotaAt(hre, signer);
+      const platformId = await platformIdOf(hre, q, await signer.getAddress());
+      const first = sequenceRef(a.batchFirst, "--batch-first");
+      const batch = await committedBatch(q, platformId, first, first);
+      const selected = selectSequences(a.seqs, first, batch.items.length);
+      const mask = selected.reduce((m, i) => m | (1n << BigInt(i)), 0n);
+      await dryRun(q, () => q.settleCommittedBatch.staticCall(ops[a.action], first, batch.items, mask));
+      const receipt = await (await q.settleCommittedBatch(ops[a.action], first, batch.items, mask)).wait();
+      const ev = receipt!.logs.map((l) => q.interface.parseLog(l)).find((l) => l?.name === "QuotaSequencesSettled")!;
+      const outcomes = [...hre.ethers.getBytes(ev.args.outcomes)];
+      const rows = selected.map((i) => {
+        const it = batch.items[i];
+        const o = outcomes[i];
+        return {
+          seqRef: String(first + BigInt(i)),
+          op: it.expiry === 0n ? "consume" : "reserve",
+          investor: `${it.investorKey.slice(0, 18)}…`,
+          offering: it.offeringId,
+          amount: Q.formatAmount(it.amount),
+          outcome: o === 1 ? a.action : o === 2 ? "replay (no change)" : `refused: ${Q.QUOTA_RESULTS[o & 0x7f]}`,
+        };
+      });
+      const applied = outcomes.filter((o) => o === 1).length;
+      output(a.json, { platformId, batchFirst: String(first), action: a.action, applied, txHash: receipt!.hash, items: rows }, () =>
+        printTable(rows, undefined, `${a.action}: ${applied} of ${selected.length} items of batch ${first} (tx ${receipt!.hash})`),
+      );
+    }),
+  );

@@ -53,6 +53,8 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
   const committedReplay = await gasOf(p.executeCommitted(0n, batchItems, false));
   const tree = committedTree(platformId, 200n, reserveItems);
   const followUp = await gasOf(p.confirmCommitted(200n + 37n, 200n, reserveItems[37], tree.proof(37)));
+  const allButOne = (1n << 100n) - 1n - (1n << 37n);
+  const bulkConfirm = await gasOf(p.settleCommittedBatch(1, 200n, reserveItems, allButOne));
   const refundTree = committedTree(platformId, 0n, batchItems);
   const refund = await gasOf(p.refundCommitted(5n, 0n, batchItems[5], refundTree.proof(5)));
 
@@ -107,6 +109,13 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
     { domain: "quota", operation: "committed batch identical retry (replay)", gas: Math.round(committedReplay / 100), items: 100 },
     { domain: "quota", operation: "confirm committed item with proof (7 hashes)", gas: followUp },
     { domain: "quota", operation: "refund committed item with proof (7 hashes)", gas: refund },
+    {
+      domain: "quota",
+      operation: "confirm committed items in bulk, all items resent",
+      gas: Math.round(bulkConfirm / 99),
+      items: 99,
+      note: "settleCommittedBatch: 99 of the 100 reservations",
+    },
   ];
 };
 export default bench;

@@ -220,6 +220,16 @@ interface IQuotaRegistry {
         uint128 amount,
         uint32 period
     );
+    /// @notice Emitted by {settleCommittedBatch}. `outcomes` holds one byte per item of the batch: 0 not
+    /// selected, 1 applied (the item moved to the status `op` leads to), 2 identical retry (no change), else
+    /// 0x80 | the {QuotaResult} it was refused with. The items' parameters are those of {QuotaBatchCommitted}.
+    event QuotaSequencesSettled(
+        uint32 indexed platformId,
+        uint64 indexed firstRef,
+        QuotaOp op,
+        uint32 period,
+        bytes outcomes
+    );
     /// @notice Emitted when an identical retry of a follow-up on a sequence reference changes nothing.
     event QuotaSequenceReplayed(uint32 indexed platformId, uint64 indexed seqRef, QuotaOp op);
 
@@ -280,6 +290,8 @@ interface IQuotaRegistry {
     error QuotaSequenceConflict(uint32 platformId, uint64 seqRef);
     /// @notice Thrown when a sequence reference is not in the named committed batch.
     error QuotaUnknownSequence(uint32 platformId, uint64 seqRef, uint64 batchFirstRef);
+    /// @notice Thrown when a follow-up names an operation that opens references (Reserve, Consume).
+    error QuotaInvalidFollowUp(QuotaOp op);
     /// @notice Thrown when an item's parameters and Merkle proof do not match the batch's root.
     error QuotaInvalidProof(uint32 platformId, uint64 seqRef);
     /// @notice Thrown when a sequence reference's status does not allow the follow-up.
@@ -405,6 +417,23 @@ interface IQuotaRegistry {
         CommittedItem calldata item,
         bytes32[] calldata proof
     ) external;
+
+    /// @notice Confirms, cancels, refunds or expires many items of one committed batch at once. The caller
+    /// sends all the batch's items (the registry rebuilds the root instead of checking one proof per item) and
+    /// selects the items to act on with a bit mask.
+    /// @dev Emits {QuotaSequencesSettled}. Items the status does not allow are reported, the others go on;
+    /// Expire items must be past their expiry. Requires the batch's own platform.
+    /// @param op Confirm, Cancel, Refund or Expire.
+    /// @param firstRef First sequence reference of the batch.
+    /// @param items All the batch's items, as committed.
+    /// @param mask Bit i selects item i.
+    /// @return results Per item: Ok (applied, replayed or not selected) or the refusal's result.
+    function settleCommittedBatch(
+        QuotaOp op,
+        uint64 firstRef,
+        CommittedItem[] calldata items,
+        uint256 mask
+    ) external returns (QuotaResult[] memory results);
 
     /* PUBLIC FUNCTIONS */
 

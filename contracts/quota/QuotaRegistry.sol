@@ -295,6 +295,46 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         _settleCommitted(platformId, QuotaOp.Refund, seqRef, batchFirstRef, item, proof);
     }
 
+    /// @inheritdoc IQuotaRegistry
+    function settleCommittedBatch(
+        QuotaOp op,
+        uint64 firstRef,
+        CommittedItem[] calldata items,
+        uint256 mask
+    ) external returns (QuotaResult[] memory results) {
+        (uint32 platformId, ) = _platform();
+        if (op == QuotaOp.Reserve || op == QuotaOp.Consume) revert QuotaInvalidFollowUp(op);
+        CommittedBatch memory b = _s().batches[platformId][firstRef];
+        if (b.root == bytes32(0)) revert QuotaUnknownSequence(platformId, firstRef, firstRef);
+        uint256 n = items.length;
+        {
+            bytes32[] memory leaves = new bytes32[](n);
+            for (uint256 i; i < n; ++i) leaves[i] = _leaf(platformId, uint256(firstRef) + i, items[i]);
+            // The root commits to the count as well: equal roots mean these are exactly the batch's items.
+            if (_rootOf(leaves) != b.root) revert QuotaInvalidProof(platformId, firstRef);
+        }
+        results = new QuotaResult[](n);
+        bytes memory outcomes = new bytes(n);
+        for (uint256 i; i < n; ++i) {
+            if ((mask >> i) & 1 == 0) continue;
+            (QuotaResult r, , bool replay) = _stepSequence(
+                _argsOf(platformId, op, items[i]),
+                firstRef + uint64(i),
+                b.period
+            );
+            results[i] = r;
+            // Per item: 0 = not selected, 1 = applied, 2 = replay, else 0x80 | the refusal's result.
+            outcomes[i] = bytes1(
+                replay
+                    ? 2
+                    : r == QuotaResult.Ok
+                        ? 1
+                        : 0x80 | uint8(r)
+            );
+        }
+        emit QuotaSequencesSettled(platformId, firstRef, op, b.period, outcomes);
+    }
+
     /* PUBLIC FUNCTIONS */
 
     /// @inheritdoc IQuotaRegistry
@@ -918,25 +958,37 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
 
     /// @dev Status change and counter movement of a proven sequence reference.
     function _settleSequence(Args memory a, uint64 seqRef, uint32 period) private {
+        (QuotaResult r, QuotaRecordStatus status, bool replay) = _stepSequence(a, seqRef, period);
+        if (replay) emit QuotaSequenceReplayed(a.platformId, seqRef, a.op);
+        else if (r == QuotaResult.Ok) _emitSequenceSettled(a, seqRef, status, period);
+        else if (r == QuotaResult.InvalidState) revert QuotaSequenceInvalidState(a.platformId, seqRef, status);
+        else if (r == QuotaResult.ReservationExpired) {
+            revert QuotaSequenceReservationExpired(a.platformId, seqRef, a.expiry);
+        } else revert QuotaSequenceReservationNotExpired(a.platformId, seqRef, a.expiry);
+    }
+
+    /// @dev One follow-up on a proven sequence reference: status change and counter movement. Returns Ok and
+    /// the new status; Ok, the unchanged status and `replay` for an identical retry; or a refusal (nothing
+    /// changed) and the current status.
+    function _stepSequence(
+        Args memory a,
+        uint64 seqRef,
+        uint32 period
+    ) private returns (QuotaResult, QuotaRecordStatus, bool) {
         (QuotaRecordStatus from, ) = _refusalOf(_nibbleOf(a.platformId, seqRef));
         (QuotaRecordStatus to, bool allowed, bool replay) = _transition(a.op, from, a.expiry != 0);
-        if (replay) {
-            emit QuotaSequenceReplayed(a.platformId, seqRef, a.op);
-            return;
-        }
-        if (!allowed) revert QuotaSequenceInvalidState(a.platformId, seqRef, from);
-        if (a.op == QuotaOp.Confirm && block.timestamp >= a.expiry) {
-            revert QuotaSequenceReservationExpired(a.platformId, seqRef, a.expiry);
-        }
-        if (a.op == QuotaOp.Expire && block.timestamp < a.expiry) {
-            revert QuotaSequenceReservationNotExpired(a.platformId, seqRef, a.expiry);
-        }
+        if (replay) return (QuotaResult.Ok, from, true);
+        if (!allowed) return (QuotaResult.InvalidState, from, false);
+        if (a.op == QuotaOp.Confirm && block.timestamp >= a.expiry)
+            return (QuotaResult.ReservationExpired, from, false);
+        if (a.op == QuotaOp.Expire && block.timestamp < a.expiry)
+            return (QuotaResult.ReservationNotExpired, from, false);
         _move(a, from, to, period);
         uint256 shift = (uint256(seqRef) & 63) << 2;
         mapping(uint256 => uint256) storage table = _s().seqStatus[a.platformId];
         // `from` was a status nibble below 8: clearing and setting it touches no other reference.
         table[seqRef >> 6] = (table[seqRef >> 6] & ~(uint256(0xf) << shift)) | (uint256(to) << shift);
-        _emitSequenceSettled(a, seqRef, to, period);
+        return (QuotaResult.Ok, to, false);
     }
 
     function _emitSequenceSettled(Args memory a, uint64 seqRef, QuotaRecordStatus to, uint32 period) private {

@@ -10,6 +10,7 @@ import {
   investorKey,
   labelBytes,
   periodOf,
+  QUOTA_OPS,
   QUOTA_RESULTS,
   QUOTA_STATUSES,
   QuotaResultName,
@@ -336,6 +337,84 @@ describe("QuotaRegistry committed batches", function () {
     });
   });
 
+  describe("settleCommittedBatch", function () {
+    async function bulkFixture() {
+      const f = await committedFixture();
+      const expiry = BigInt(await time.latest()) + 600n;
+      const items = [
+        reserve(ALICE, 1, 100_00n, expiry),
+        reserve(BOB, 2, 600_00n, expiry),
+        consume(CAROL, 1, 50_00n),
+        reserve(ALICE, 9, 1n, expiry),
+      ];
+      await f.a.executeCommitted(64n, items, false);
+      return { ...f, items, expiry };
+    }
+    const outcomesOf = async (quota: QuotaRegistry, tx: Promise<unknown>) => {
+      const receipt = await (await (tx as Promise<{ wait(): Promise<{ logs: never[] }> }>)).wait();
+      const ev = receipt.logs.map((l) => quota.interface.parseLog(l)).find((l) => l?.name === "QuotaSequencesSettled")!;
+      return [...ethers.getBytes(ev.args.outcomes)];
+    };
+
+    it("confirms the selected items of a batch at once, reporting the others", async function () {
+      const { quota, a, items, period, pa } = await loadFixture(bulkFixture);
+      const mask = 0b1111n;
+      expect((await a.settleCommittedBatch.staticCall(1, 64n, items, mask)).map(Number)).to.deep.equal([
+        0,
+        0,
+        result("InvalidState"),
+        result("InvalidState"),
+      ]);
+      expect(await outcomesOf(quota, a.settleCommittedBatch(1, 64n, items, mask))).to.deep.equal([1, 1, 0x80 | 11, 0x80 | 11]);
+      expect(await quota.usageOf(ALICE, period)).to.deep.equal([100_00n, 0n]);
+      expect(await quota.usageOf(BOB, period)).to.deep.equal([600_00n, 0n]);
+      expect(await quota.offeringUsageOf(2, BOB)).to.deep.equal([600_00n, 0n]);
+      expect(await quota.sequenceStatusOf(pa, 65n)).to.deep.equal([BigInt(status("Confirmed")), 0n]);
+      // A retry changes nothing; unselected items are left alone.
+      expect(await outcomesOf(quota, a.settleCommittedBatch(1, 64n, items, 0b0011n))).to.deep.equal([2, 2, 0, 0]);
+      expect(await outcomesOf(quota, a.settleCommittedBatch(4, 64n, items, 0b0101n))).to.deep.equal([1, 0, 1, 0]);
+      expect(await quota.usageOf(ALICE, period)).to.deep.equal([0n, 0n]);
+      expect(await quota.usageOf(CAROL, period)).to.deep.equal([0n, 0n]);
+    });
+
+    it("expires lapsed reservations of its own platform in bulk", async function () {
+      const { quota, a, items, expiry, period } = await loadFixture(bulkFixture);
+      const tooEarly = await outcomesOf(quota, a.settleCommittedBatch(5, 64n, items, 0b0001n));
+      expect(tooEarly).to.deep.equal([0x80 | result("ReservationNotExpired"), 0, 0, 0]);
+      await time.increaseTo(expiry);
+      expect(await outcomesOf(quota, a.settleCommittedBatch(5, 64n, items, 0b0011n))).to.deep.equal([1, 1, 0, 0]);
+      expect(await outcomesOf(quota, a.settleCommittedBatch(1, 64n, items, 0b0001n))).to.deep.equal([
+        0x80 | result("InvalidState"),
+        0,
+        0,
+        0,
+      ]);
+      expect(await quota.usageOf(BOB, period)).to.deep.equal([0n, 0n]);
+    });
+
+    it("refuses an opening operation, an unknown batch and items other than the batch's", async function () {
+      const { quota, a, b, items, pa, ids } = await loadFixture(bulkFixture);
+      await expect(a.settleCommittedBatch(0, 64n, items, 1n))
+        .to.be.revertedWithCustomError(quota, "QuotaInvalidFollowUp")
+        .withArgs(0);
+      await expect(a.settleCommittedBatch(3, 64n, items, 1n))
+        .to.be.revertedWithCustomError(quota, "QuotaInvalidFollowUp")
+        .withArgs(3);
+      await expect(a.settleCommittedBatch(1, 63n, items, 1n))
+        .to.be.revertedWithCustomError(quota, "QuotaUnknownSequence")
+        .withArgs(pa, 63n, 63n);
+      await expect(b.settleCommittedBatch(1, 64n, items, 1n))
+        .to.be.revertedWithCustomError(quota, "QuotaUnknownSequence")
+        .withArgs(ids.platformB, 64n, 64n);
+      await expect(a.settleCommittedBatch(1, 64n, items.slice(0, 3), 1n))
+        .to.be.revertedWithCustomError(quota, "QuotaInvalidProof")
+        .withArgs(pa, 64n);
+      await expect(a.settleCommittedBatch(1, 64n, [{ ...items[0], amount: 1n }, ...items.slice(1)], 1n))
+        .to.be.revertedWithCustomError(quota, "QuotaInvalidProof")
+        .withArgs(pa, 64n);
+    });
+  });
+
   describe("platform access", function () {
     it("refuses a stranger, a non-platform participant and a suspended platform", async function () {
       const { quota, registry, actors, ids, pa } = await loadFixture(committedFixture);
@@ -357,6 +436,7 @@ describe("QuotaRegistry committed batches", function () {
           () => q.confirmCommitted(0n, 0n, items[0], proof),
           () => q.cancelCommitted(0n, 0n, items[0], proof),
           () => q.refundCommitted(0n, 0n, items[0], proof),
+          () => q.settleCommittedBatch(1, 0n, items, 1n),
         ];
         for (const call of calls) {
           await expect(call()).to.be.revertedWithCustomError(quota, "QuotaNotActivePlatform").withArgs(who.address, kind, st);
@@ -389,6 +469,13 @@ describe("QuotaRegistry committed batches", function () {
       fc.record({
         kind: fc.constant("retry" as const),
         pick: fc.nat(),
+        advance: fc.integer({ min: 0, max: 20 }),
+      }),
+      fc.record({
+        kind: fc.constant("bulk" as const),
+        pick: fc.nat(),
+        mask: fc.bigInt({ min: 0n, max: 63n }),
+        op: fc.constantFrom<SequenceOpName>("Confirm", "Cancel", "Refund", "Expire"),
         advance: fc.integer({ min: 0, max: 20 }),
       }),
       fc.record({
@@ -429,6 +516,22 @@ describe("QuotaRegistry committed batches", function () {
             const now = BigInt(await time.latest()) + 1n;
             await time.setNextBlockTimestamp(now);
             const period = periodOf(now);
+            if (st.kind === "bulk") {
+              if (sent.length === 0) continue;
+              const batch = sent[st.pick % sent.length];
+              const pid = pids[batch.platform];
+              const expected = model.settleBatch(pid, st.op, batch.firstRef, st.mask, now);
+              count(`bulk ${st.op}`);
+              for (const o of expected) if (o === 1) count("bulk applied");
+              const receipt = await (
+                await quota
+                  .connect(signers[batch.platform])
+                  .settleCommittedBatch(QUOTA_OPS.indexOf(st.op), batch.firstRef, batch.items, st.mask)
+              ).wait();
+              const ev = receipt!.logs.map((l) => quota.interface.parseLog(l)!).find((l) => l.name === "QuotaSequencesSettled")!;
+              expect([...ethers.getBytes(ev.args.outcomes)], `bulk ${st.op}`).to.deep.equal(expected);
+              continue;
+            }
             if (st.kind === "follow") {
               if (sent.length === 0) continue;
               const batch = sent[st.pick % sent.length];
@@ -522,7 +625,7 @@ describe("QuotaRegistry committed batches", function () {
       for (const what of ["batch", "batch replay", "QuotaSequenceConflict", "QuotaBatchItemFailed"]) {
         expect(seen[what] ?? 0, `${what} in ${JSON.stringify(seen)}`).to.be.greaterThan(0);
       }
-      const settled = ["Confirm", "Cancel", "Refund", "Expire"].reduce((n, op) => n + (seen[`${op} Ok`] ?? 0), 0);
+      const settled = ["Confirm", "Cancel", "Refund", "Expire"].reduce((n, op) => n + (seen[`${op} Ok`] ?? 0), seen["bulk applied"] ?? 0);
       expect(settled, JSON.stringify(seen)).to.be.greaterThan(5);
     });
   });

@@ -85,6 +85,16 @@ describe("quota tasks", function () {
       });
       expect(expired.status).to.equal("Expired");
       await expect(hre.run("quota:seq", { seq: "500", action: "show", from, json: true })).to.be.rejectedWith(/no committed batch/);
+      const bulk = await runJson("quota:seq-batch", { batchFirst: "70", action: "refund", seqs: "70-71,72", from });
+      expect(bulk.items.map((r: { outcome: string }) => r.outcome)).to.deep.equal([
+        "refund",
+        "refused: InvalidState",
+        "refused: InvalidState",
+      ]);
+      expect(bulk.applied).to.equal(1);
+      await expect(hre.run("quota:seq-batch", { batchFirst: "70", action: "refund", seqs: "69", from, json: true })).to.be.rejectedWith(
+        /69 is not in batch 70/,
+      );
       await expect(hre.run("quota:seq", { seq: "8", action: "burn", from, json: true })).to.be.rejectedWith(/--action "burn"/);
     });
   });
