@@ -196,6 +196,7 @@ describe("QuotaRegistry committed batches", function () {
       await expect(a.executeCommitted(6n, [consume(BOB, 1, 1n)], false))
         .to.be.revertedWithCustomError(quota, "QuotaSequenceConflict")
         .withArgs(pa, 6n);
+      expect(await quota.usageOf(BOB, await quota.currentPeriod())).to.deep.equal([0n, 0n]); // the refusals changed nothing
       await expect(a.executeCommitted(7n, [consume(BOB, 1, 1n)], false)).to.emit(quota, "QuotaBatchCommitted");
     });
 
