@@ -3,7 +3,7 @@
  * time. Property tests run random sequences through both and compare; the concurrency test replays the
  * chain's events in block order through it and compares the final state.
  */
-import type { QuotaOpName, QuotaResultName } from "./quota";
+import { committedTree, QUOTA_RESULTS, type CommittedItem, type QuotaOpName, type QuotaResultName } from "./quota";
 
 export interface ModelOp {
   platformId: number;
@@ -24,6 +24,26 @@ export interface ModelOutcome {
 
 type Status = "Reserved" | "Confirmed" | "Cancelled" | "Expired" | "Consumed" | "Refunded";
 
+/** A sequence reference opened by a committed batch: the item, and its status or the result it was refused with. */
+export interface SequenceM {
+  item: CommittedItem;
+  status: Status | "Refused";
+  result: QuotaResultName;
+  period: number;
+}
+
+/** Outcome of a committed batch: `revert` names the error when the whole call is refused. */
+export interface BatchOutcome {
+  results: QuotaResultName[];
+  replay: boolean;
+  revert?: "QuotaSequenceConflict" | "QuotaBatchItemFailed";
+  /** Sequence reference named by a conflict, or index of the failing item of an atomic batch (whose result is `results[0]`). */
+  at?: bigint;
+}
+
+/** Follow-ups on a sequence reference (confirm, cancel, refund, expire). */
+export type SequenceOpName = "Confirm" | "Cancel" | "Refund" | "Expire";
+
 interface RecordM {
   investorKey: string;
   offeringId: number;
@@ -43,7 +63,7 @@ export interface OfferingM extends Usage {
   perInvestorLimit: bigint;
 }
 
-const key = (...parts: (string | number)[]) => parts.map(String).join(":").toLowerCase();
+const key = (...parts: (string | number | bigint)[]) => parts.map(String).join(":").toLowerCase();
 
 export class QuotaModel {
   readonly investors = new Map<string, { limit: bigint; category: number }>();
@@ -52,6 +72,9 @@ export class QuotaModel {
   readonly usage = new Map<string, Usage>();
   readonly offeringUsage = new Map<string, Usage>();
   readonly records = new Map<string, RecordM>();
+  /** Sequence references by (platform, seqRef), batches by (platform, firstRef). */
+  readonly sequences = new Map<string, SequenceM>();
+  readonly batches = new Map<string, { root: string; count: number; period: number }>();
 
   setQuota(investorKey: string, limit: bigint): void {
     this.investors.set(investorKey.toLowerCase(), { limit, category: 0 });
@@ -96,22 +119,8 @@ export class QuotaModel {
       const isReserve = o.op === "Reserve";
       const expiry = isReserve ? (o.expiry ?? 0n) : 0n;
       if (rec) return same && rec.expiry === expiry ? { result: "Ok", replay: true } : fail("ReferenceConflict");
-      if (isReserve && expiry <= now) return fail("InvalidExpiry");
-      const limit = this.limitOf(o.investorKey);
-      if (limit === undefined) return fail("UnknownInvestor");
-      const off = this.offerings.get(o.offeringId);
-      if (!off) return fail("UnknownOffering");
-      const u = this.usageOf(o.investorKey, period);
-      if (u.consumed + u.reserved + o.amount > limit) return fail("InvestorLimitExceeded");
-      if (off.consumed + off.reserved + o.amount > off.cap) return fail("OfferingCapExceeded");
-      const ou = this.offeringUsageOf(o.offeringId, o.investorKey);
-      if (off.perInvestorLimit !== 0n && ou.consumed + ou.reserved + o.amount > off.perInvestorLimit) {
-        return fail("OfferingInvestorLimitExceeded");
-      }
-      const field = isReserve ? "reserved" : "consumed";
-      this.usage.set(key(o.investorKey, period), { ...u, [field]: u[field] + o.amount });
-      off[field] += o.amount;
-      if (off.perInvestorLimit !== 0n) this.offeringUsage.set(key(o.offeringId, o.investorKey), { ...ou, [field]: ou[field] + o.amount });
+      const admitted = this.admit(o.investorKey, o.offeringId, o.amount, isReserve, expiry, now, period);
+      if (admitted !== "Ok") return fail(admitted);
       this.records.set(rk, {
         investorKey: o.investorKey.toLowerCase(),
         offeringId: o.offeringId,
@@ -125,27 +134,155 @@ export class QuotaModel {
 
     if (!rec) return fail("UnknownReference");
     if (!same) return fail("ReferenceConflict");
-    const from = rec.status;
+    const step = this.settle(o.op as SequenceOpName, rec.status, rec, now);
+    if (step.outcome.result === "Ok" && !step.outcome.replay) rec.status = step.to;
+    return step.outcome;
+  }
+
+  /**
+   * Commits a batch of sequence references `firstRef ..` exactly as `executeCommitted`: an identical retry
+   * (same root) is a replay with the stored results; a used sequence reference refuses the whole call.
+   */
+  commitBatch(platformId: number, firstRef: bigint, items: CommittedItem[], atomic: boolean, now: bigint, period: number): BatchOutcome {
+    const root = committedTree(platformId, firstRef, items).root;
+    const batch = this.batches.get(key(platformId, firstRef));
+    if (batch) {
+      if (batch.root !== root) return { results: [], replay: false, revert: "QuotaSequenceConflict", at: firstRef };
+      const results = items.map((_, i) => this.sequences.get(key(platformId, firstRef + BigInt(i)))!.result);
+      return { results, replay: true };
+    }
+    // Items in order, as the contract: a used sequence reference or (atomic) a refused item reverts the call.
+    const saved = this.saveCounters();
+    const results: QuotaResultName[] = [];
+    for (const [i, it] of items.entries()) {
+      const seq = firstRef + BigInt(i);
+      if (this.sequences.has(key(platformId, seq))) {
+        this.restoreCounters(saved);
+        return { results: [], replay: false, revert: "QuotaSequenceConflict", at: seq };
+      }
+      const isReserve = it.expiry !== 0n;
+      const r = this.admit(it.investorKey, it.offeringId, it.amount, isReserve, it.expiry, now, period);
+      if (r !== "Ok" && atomic) {
+        this.restoreCounters(saved);
+        return { results: [r], replay: false, revert: "QuotaBatchItemFailed", at: BigInt(i) };
+      }
+      results.push(r);
+    }
+    items.forEach((it, i) => {
+      const ok = results[i] === "Ok";
+      this.sequences.set(key(platformId, firstRef + BigInt(i)), {
+        item: { ...it, investorKey: it.investorKey.toLowerCase() },
+        status: ok ? (it.expiry !== 0n ? "Reserved" : "Consumed") : "Refused",
+        result: results[i],
+        period,
+      });
+    });
+    this.batches.set(key(platformId, firstRef), { root, count: items.length, period });
+    return { results, replay: false };
+  }
+
+  /**
+   * A follow-up on a sequence reference, as `confirmCommitted` etc. `item` is what the caller proves; a
+   * mismatch with the committed item is `ReferenceConflict` (the contract: QuotaInvalidProof), an unknown
+   * reference `UnknownReference` (QuotaUnknownSequence).
+   */
+  settleSequence(platformId: number, op: SequenceOpName, seqRef: bigint, item: CommittedItem, now: bigint): ModelOutcome {
+    const seq = this.sequences.get(key(platformId, seqRef));
+    if (!seq) return { result: "UnknownReference", replay: false };
+    const c = seq.item;
+    if (
+      c.investorKey !== item.investorKey.toLowerCase() ||
+      c.offeringId !== item.offeringId ||
+      c.amount !== item.amount ||
+      c.expiry !== item.expiry
+    ) {
+      return { result: "ReferenceConflict", replay: false };
+    }
+    if (seq.status === "Refused") return { result: "InvalidState", replay: false };
+    const rec: RecordM = {
+      investorKey: c.investorKey,
+      offeringId: c.offeringId,
+      amount: c.amount,
+      status: seq.status,
+      period: seq.period,
+      expiry: c.expiry,
+    };
+    const step = this.settle(op, seq.status, rec, now);
+    if (step.outcome.result === "Ok" && !step.outcome.replay) seq.status = step.to;
+    return step.outcome;
+  }
+
+  /**
+   * `settleCommittedBatch` on a committed batch (the caller resends exactly its items): per item of the batch
+   * the outcome byte of `QuotaSequencesSettled` (0 not selected, 1 applied, 2 replay, 0x80 | refusal result).
+   */
+  settleBatch(platformId: number, op: SequenceOpName, firstRef: bigint, mask: bigint, now: bigint): number[] {
+    const batch = this.batches.get(key(platformId, firstRef));
+    if (!batch) throw new Error(`no committed batch ${firstRef} of platform ${platformId}`);
+    return Array.from({ length: batch.count }, (_, i) => {
+      if (((mask >> BigInt(i)) & 1n) === 0n) return 0;
+      const seqRef = firstRef + BigInt(i);
+      const out = this.settleSequence(platformId, op, seqRef, this.sequenceOf(platformId, seqRef)!.item, now);
+      return out.replay ? 2 : out.result === "Ok" ? 1 : 0x80 | QUOTA_RESULTS.indexOf(out.result);
+    });
+  }
+
+  /** A sequence reference's committed item and status, if any. */
+  sequenceOf(platformId: number, seqRef: bigint): SequenceM | undefined {
+    return this.sequences.get(key(platformId, seqRef));
+  }
+
+  /** Checks an opening against every limit and counts it; refusals change nothing. */
+  private admit(
+    investorKey: string,
+    offeringId: number,
+    amount: bigint,
+    isReserve: boolean,
+    expiry: bigint,
+    now: bigint,
+    period: number,
+  ): QuotaResultName {
+    if (amount === 0n) return "ZeroAmount";
+    if (isReserve && expiry <= now) return "InvalidExpiry";
+    const limit = this.limitOf(investorKey);
+    if (limit === undefined) return "UnknownInvestor";
+    const off = this.offerings.get(offeringId);
+    if (!off) return "UnknownOffering";
+    const u = this.usageOf(investorKey, period);
+    if (u.consumed + u.reserved + amount > limit) return "InvestorLimitExceeded";
+    if (off.consumed + off.reserved + amount > off.cap) return "OfferingCapExceeded";
+    const ou = this.offeringUsageOf(offeringId, investorKey);
+    if (off.perInvestorLimit !== 0n && ou.consumed + ou.reserved + amount > off.perInvestorLimit) return "OfferingInvestorLimitExceeded";
+    const field = isReserve ? "reserved" : "consumed";
+    this.usage.set(key(investorKey, period), { ...u, [field]: u[field] + amount });
+    off[field] += amount;
+    if (off.perInvestorLimit !== 0n) this.offeringUsage.set(key(offeringId, investorKey), { ...ou, [field]: ou[field] + amount });
+    return "Ok";
+  }
+
+  /** The status change of a follow-up and, when it applies, the counter movement. */
+  private settle(op: SequenceOpName | QuotaOpName, from: Status, rec: RecordM, now: bigint): { outcome: ModelOutcome; to: Status } {
+    const fail = (result: QuotaResultName) => ({ outcome: { result, replay: false }, to: from });
     let to: Status;
     let allowed: boolean;
     let replay: boolean;
-    if (o.op === "Confirm") {
+    if (op === "Confirm") {
       to = "Confirmed";
       allowed = from === "Reserved";
       replay = from === to || (from === "Refunded" && rec.expiry !== 0n);
-    } else if (o.op === "Refund") {
+    } else if (op === "Refund") {
       to = "Refunded";
       allowed = from === "Consumed" || from === "Confirmed";
       replay = from === to;
     } else {
-      to = o.op === "Cancel" ? "Cancelled" : "Expired";
+      to = op === "Cancel" ? "Cancelled" : "Expired";
       allowed = from === "Reserved";
       replay = from === to;
     }
-    if (replay) return { result: "Ok", replay: true };
+    if (replay) return { outcome: { result: "Ok", replay: true }, to: from };
     if (!allowed) return fail("InvalidState");
-    if (o.op === "Confirm" && now >= rec.expiry) return fail("ReservationExpired");
-    if (o.op === "Expire" && now < rec.expiry) return fail("ReservationNotExpired");
+    if (op === "Confirm" && now >= rec.expiry) return fail("ReservationExpired");
+    if (op === "Expire" && now < rec.expiry) return fail("ReservationNotExpired");
 
     const move = (u: Usage): Usage =>
       from === "Reserved"
@@ -159,8 +296,26 @@ export class QuotaModel {
     if (off.perInvestorLimit !== 0n) {
       this.offeringUsage.set(key(rec.offeringId, rec.investorKey), move(this.offeringUsageOf(rec.offeringId, rec.investorKey)));
     }
-    rec.status = to;
-    return { result: "Ok", replay: false };
+    return { outcome: { result: "Ok", replay: false }, to };
+  }
+
+  private saveCounters() {
+    return {
+      usage: new Map([...this.usage].map(([k, v]) => [k, { ...v }])),
+      offeringUsage: new Map([...this.offeringUsage].map(([k, v]) => [k, { ...v }])),
+      offerings: new Map([...this.offerings].map(([k, v]) => [k, { ...v }])),
+    };
+  }
+
+  private restoreCounters(s: ReturnType<QuotaModel["saveCounters"]>): void {
+    for (const [name, m] of [
+      ["usage", s.usage],
+      ["offeringUsage", s.offeringUsage],
+    ] as const) {
+      this[name].clear();
+      for (const [k, v] of m) this[name].set(k, v);
+    }
+    for (const [id, o] of s.offerings) Object.assign(this.offerings.get(id)!, o);
   }
 
   /** Every (investor, period) and offering within its limit; throws naming the first breach. */

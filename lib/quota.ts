@@ -26,7 +26,7 @@ export const QUOTA_RESULTS = [
   "ReservationNotExpired",
 ] as const;
 /** Names of `QuotaRecordStatus`, in enum order. */
-export const QUOTA_STATUSES = ["None", "Reserved", "Confirmed", "Cancelled", "Expired", "Consumed", "Refunded"] as const;
+export const QUOTA_STATUSES = ["None", "Reserved", "Confirmed", "Cancelled", "Expired", "Consumed", "Refunded", "Refused"] as const;
 
 export type QuotaOpName = (typeof QUOTA_OPS)[number];
 export type QuotaResultName = (typeof QUOTA_RESULTS)[number];
@@ -165,4 +165,140 @@ export function resolveInvestor(investor: string, salt?: string): string {
   if (!s)
     throw new UserError(`"${investor}" is not an investor key: give the 32-byte key, or the real-name id with --salt (or QUOTA_SALT)`);
   return investorKey(s, investor);
+}
+
+/* COMMITTED BATCHES (sequence references) */
+
+/** One item of a committed batch, as `IQuotaRegistry.CommittedItem`: an expiry reserves until then, 0 consumes. */
+export interface CommittedItem {
+  investorKey: string;
+  offeringId: number;
+  amount: bigint;
+  expiry: bigint;
+}
+
+/** An item of a `QuotaBatchCommitted` event: the item and the result it got. */
+export interface CommittedOutcome extends CommittedItem {
+  seqRef: bigint;
+  result: number;
+}
+
+const coder = AbiCoder.defaultAbiCoder();
+
+/** The operation of a committed item: Reserve (0) when it has an expiry, else Consume (3). */
+export function committedOp(it: { expiry: bigint }): number {
+  return it.expiry === 0n ? QUOTA_OPS.indexOf("Consume") : QUOTA_OPS.indexOf("Reserve");
+}
+
+/** The Merkle leaf of an item: keccak256(abi.encode(platformId, seqRef, op, investorKey, offeringId, amount, expiry)). */
+export function committedLeaf(platformId: number | bigint, seqRef: bigint, it: CommittedItem): string {
+  return ethers.keccak256(
+    coder.encode(
+      ["uint32", "uint64", "uint8", "bytes32", "uint32", "uint128", "uint40"],
+      [platformId, seqRef, committedOp(it), it.investorKey, it.offeringId, it.amount, it.expiry],
+    ),
+  );
+}
+
+/** Hash of a pair of nodes in sorted order (OpenZeppelin `Hashes.commutativeKeccak256`). */
+function nodeHash(a: string, b: string): string {
+  return BigInt(a) < BigInt(b) ? ethers.keccak256(ethers.concat([a, b])) : ethers.keccak256(ethers.concat([b, a]));
+}
+
+/** The Merkle tree of a committed batch, as the registry builds it: pairs hashed in sorted order, an odd last node carried up. */
+export interface CommittedTree {
+  root: string;
+  leaves: string[];
+  /** Proof of the item at `index` (0-based in the batch). */
+  proof(index: number): string[];
+}
+
+export function committedTree(platformId: number | bigint, firstRef: bigint, items: CommittedItem[]): CommittedTree {
+  if (items.length === 0) throw new UserError("a committed batch needs at least one item");
+  const leaves = items.map((it, i) => committedLeaf(platformId, firstRef + BigInt(i), it));
+  const levels: string[][] = [leaves];
+  while (levels[levels.length - 1].length > 1) {
+    const cur = levels[levels.length - 1];
+    const next: string[] = [];
+    for (let j = 0; j + 1 < cur.length; j += 2) next.push(nodeHash(cur[j], cur[j + 1]));
+    if (cur.length % 2 === 1) next.push(cur[cur.length - 1]);
+    levels.push(next);
+  }
+  return {
+    root: levels[levels.length - 1][0],
+    leaves,
+    proof(index: number): string[] {
+      if (!Number.isInteger(index) || index < 0 || index >= leaves.length) throw new UserError(`item ${index} is not in the batch`);
+      const out: string[] = [];
+      let i = index;
+      for (const level of levels.slice(0, -1)) {
+        const sibling = i ^ 1;
+        if (sibling < level.length) out.push(level[sibling]);
+        i >>= 1;
+      }
+      return out;
+    },
+  };
+}
+
+/** Checks a proof the way the registry does (OpenZeppelin `MerkleProof.verify`). */
+export function verifyCommittedProof(leaf: string, proof: string[], root: string): boolean {
+  return proof.reduce((h, p) => nodeHash(h, p), leaf) === root;
+}
+
+/** Bytes per item in `QuotaBatchCommitted.items`. */
+export const PACKED_ITEM_BYTES = 58;
+
+/** Decodes `QuotaBatchCommitted.items`: per item result, investorKey, offeringId, amount, expiry (big-endian). */
+export function unpackCommittedItems(firstRef: bigint, packed: string): CommittedOutcome[] {
+  const b = ethers.getBytes(packed);
+  if (b.length % PACKED_ITEM_BYTES !== 0) throw new Error(`packed items of ${b.length} bytes are not a multiple of ${PACKED_ITEM_BYTES}`);
+  const out: CommittedOutcome[] = [];
+  for (let i = 0; i * PACKED_ITEM_BYTES < b.length; i++) {
+    const at = i * PACKED_ITEM_BYTES;
+    const num = (from: number, len: number) => BigInt(ethers.hexlify(b.slice(at + from, at + from + len)));
+    out.push({
+      seqRef: firstRef + BigInt(i),
+      result: b[at],
+      investorKey: ethers.hexlify(b.slice(at + 1, at + 33)),
+      offeringId: Number(num(33, 4)),
+      amount: num(37, 16),
+      expiry: num(53, 5),
+    });
+  }
+  return out;
+}
+
+/**
+ * Items of a committed batch from a JSON file: an array of `{ "investor", "offering", "amount", "expiry"? }`
+ * (investor: key or real-name id with the salt; amount in currency units; expiry in UNIX seconds for a
+ * reservation, absent or 0 for a direct consumption). Expiries are absolute so that a retry of the same
+ * file commits the same items (same root) and is recognised.
+ */
+export function parseCommittedItems(text: string, salt?: string): CommittedItem[] {
+  let rows: unknown;
+  try {
+    rows = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`the batch file is not JSON: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(rows) || rows.length === 0) throw new UserError("the batch file must hold a non-empty array of items");
+  return rows.map((row, i) => {
+    const r = row as Record<string, unknown>;
+    const where = `item ${i}`;
+    if (typeof r !== "object" || r === null) throw new UserError(`${where} is not an object`);
+    if (typeof r.investor !== "string") throw new UserError(`${where}: "investor" is missing`);
+    const offering = Number(r.offering);
+    if (!Number.isInteger(offering) || offering < 1 || offering > 0xffffffff)
+      throw new UserError(`${where}: "offering" is not an offering id`);
+    if (r.amount === undefined) throw new UserError(`${where}: "amount" is missing`);
+    const expiry = r.expiry === undefined ? 0n : BigInt(String(r.expiry));
+    if (expiry < 0n || expiry >= 1n << 40n) throw new UserError(`${where}: "expiry" is not a UNIX time in seconds`);
+    return {
+      investorKey: resolveInvestor(r.investor, salt),
+      offeringId: offering,
+      amount: parseAmount(String(r.amount), 2, `${where} amount`),
+      expiry,
+    };
+  });
 }

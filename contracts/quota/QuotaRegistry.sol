@@ -5,6 +5,7 @@ import {ConsortiumUpgradeable} from "../access/ConsortiumUpgradeable.sol";
 import {IParticipantRegistry, ParticipantKind, ParticipantStatus} from "../interfaces/IParticipantRegistry.sol";
 import {IQuotaRegistry, QuotaOp, QuotaResult, QuotaRecordStatus} from "../interfaces/IQuotaRegistry.sol";
 import {DateLib} from "../libraries/DateLib.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
 /**
  * @title QuotaRegistry
@@ -18,6 +19,12 @@ import {DateLib} from "../libraries/DateLib.sol";
  * Gas layout: investor (limit, category) one slot; usage per (investor, period) one slot; offering
  * (cap, per-investor limit, consumed, reserved) one slot; each platform reference one slot; the registry
  * address and the period rule one slot. One registry call per transaction, batches included.
+ *
+ * Committed batches: a platform numbers batch items with its own sequence references (uint64, a namespace
+ * apart from the bytes32 references). Their status is one nibble each in a per-platform table (64 per
+ * storage word: a {QuotaRecordStatus}, or a refused item's {QuotaResult}), and a batch stores one Merkle root
+ * of its items' parameters plus its count and period (two slots). Follow-ups prove an item's parameters
+ * against that root instead of reading a per-reference record.
  *
  * Periods: `periodDays == 0` (default) → calendar year (UTC) of the block, id = the year (e.g. 2026);
  * otherwise consecutive windows of `periodDays` days from 1970-01-01, id = 10000 + dayNumber / periodDays.
@@ -62,6 +69,30 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         uint40 expiry;
     }
 
+    /// @dev Running state of a committed batch, in memory (assembly reads it by field offset: keep the order).
+    /// The offering of consecutive items stays here (`offering` is its packed slot value) and is written back
+    /// when another offering comes or the batch ends; the same for the current status word.
+    struct Cursor {
+        uint256 platformId; // 0x000
+        uint256 period; // 0x020
+        bool atomic; // 0x040
+        uint256 offeringId; // 0x060
+        uint256 offering; // 0x080
+        uint256 offeringSlot; // 0x0a0
+        uint256 wordIndex; // 0x0c0
+        uint256 word; // 0x0e0
+        uint256 investorsBase; // 0x100
+        uint256 categoriesBase; // 0x120
+        uint256 usageBase; // 0x140
+        uint256 offeringsBase; // 0x160
+        uint256 offeringUsageBase; // 0x180
+        uint256 tableBase; // 0x1a0
+        bytes32[] leaves; // 0x1c0
+        QuotaResult[] results; // 0x1e0
+        bytes packed; // 0x200
+        uint256 errors; // 0x220: selectors of QuotaSequenceConflict (high) and QuotaBatchItemFailed (low)
+    }
+
     /* CONSTANTS */
 
     /// @notice Role of the regulator or depository staff who set quotas, categories and offerings.
@@ -73,6 +104,8 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
     /// @dev Offset of fixed-window period ids, so they never collide with calendar years.
     uint32 private constant WINDOW_PERIOD_BASE = 10_000;
     uint32 private constant MAX_PERIOD_DAYS = 3660;
+    /// @dev Bytes per item in {QuotaBatchCommitted}'s `items`.
+    uint256 private constant PACKED_ITEM = 58;
 
     /* STORAGE */
 
@@ -86,6 +119,8 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         mapping(uint32 offeringId => Offering) offerings;
         mapping(uint32 offeringId => mapping(bytes32 investorKey => Usage)) offeringUsage;
         mapping(uint32 platformId => mapping(bytes32 ref => Record)) records;
+        mapping(uint32 platformId => mapping(uint256 word => uint256 statuses)) seqStatus;
+        mapping(uint32 platformId => mapping(uint64 firstRef => CommittedBatch)) batches;
     }
 
     // keccak256(abi.encode(uint256(keccak256("csd.storage.QuotaRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -212,7 +247,106 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         }
     }
 
+    /// @inheritdoc IQuotaRegistry
+    function executeCommitted(
+        uint64 firstRef,
+        CommittedItem[] calldata items,
+        bool atomic
+    ) external returns (QuotaResult[] memory results) {
+        uint256 n = items.length;
+        if (n == 0 || n > MAX_BATCH) revert QuotaInvalidBatchSize(n, MAX_BATCH);
+        if (uint256(firstRef) + n - 1 > type(uint64).max) revert QuotaInvalidSequenceRange(firstRef, n);
+        (uint32 platformId, uint32 periodDays_) = _platform();
+        bytes32 stored = _s().batches[platformId][firstRef].root;
+        if (stored != bytes32(0)) return _replayCommitted(platformId, firstRef, items, stored);
+        return _commitBatch(platformId, firstRef, items, atomic, _periodOf(block.timestamp, periodDays_));
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function confirmCommitted(
+        uint64 seqRef,
+        uint64 batchFirstRef,
+        CommittedItem calldata item,
+        bytes32[] calldata proof
+    ) external {
+        (uint32 platformId, ) = _platform();
+        _settleCommitted(platformId, QuotaOp.Confirm, seqRef, batchFirstRef, item, proof);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function cancelCommitted(
+        uint64 seqRef,
+        uint64 batchFirstRef,
+        CommittedItem calldata item,
+        bytes32[] calldata proof
+    ) external {
+        (uint32 platformId, ) = _platform();
+        _settleCommitted(platformId, QuotaOp.Cancel, seqRef, batchFirstRef, item, proof);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function refundCommitted(
+        uint64 seqRef,
+        uint64 batchFirstRef,
+        CommittedItem calldata item,
+        bytes32[] calldata proof
+    ) external {
+        (uint32 platformId, ) = _platform();
+        _settleCommitted(platformId, QuotaOp.Refund, seqRef, batchFirstRef, item, proof);
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function settleCommittedBatch(
+        QuotaOp op,
+        uint64 firstRef,
+        CommittedItem[] calldata items,
+        uint256 mask
+    ) external returns (QuotaResult[] memory results) {
+        (uint32 platformId, ) = _platform();
+        if (op == QuotaOp.Reserve || op == QuotaOp.Consume) revert QuotaInvalidFollowUp(op);
+        CommittedBatch memory b = _s().batches[platformId][firstRef];
+        if (b.root == bytes32(0)) revert QuotaUnknownSequence(platformId, firstRef, firstRef);
+        uint256 n = items.length;
+        {
+            bytes32[] memory leaves = new bytes32[](n);
+            for (uint256 i; i < n; ++i) leaves[i] = _leaf(platformId, uint256(firstRef) + i, items[i]);
+            // The root commits to the count as well: equal roots mean these are exactly the batch's items.
+            if (_rootOf(leaves) != b.root) revert QuotaInvalidProof(platformId, firstRef);
+        }
+        results = new QuotaResult[](n);
+        bytes memory outcomes = new bytes(n);
+        for (uint256 i; i < n; ++i) {
+            if ((mask >> i) & 1 == 0) continue;
+            (QuotaResult r, , bool replay) = _stepSequence(
+                _argsOf(platformId, op, items[i]),
+                firstRef + uint64(i),
+                b.period
+            );
+            results[i] = r;
+            // Per item: 0 = not selected, 1 = applied, 2 = replay, else 0x80 | the refusal's result.
+            outcomes[i] = bytes1(
+                replay
+                    ? 2
+                    : r == QuotaResult.Ok
+                        ? 1
+                        : 0x80 | uint8(r)
+            );
+        }
+        emit QuotaSequencesSettled(platformId, firstRef, op, b.period, outcomes);
+    }
+
     /* PUBLIC FUNCTIONS */
+
+    /// @inheritdoc IQuotaRegistry
+    function expireCommitted(
+        uint32 platformId,
+        uint64 seqRef,
+        uint64 batchFirstRef,
+        CommittedItem calldata item,
+        bytes32[] calldata proof
+    ) external {
+        _settleCommitted(platformId, QuotaOp.Expire, seqRef, batchFirstRef, item, proof);
+    }
 
     /// @inheritdoc IQuotaRegistry
     function expire(uint32 platformId, bytes32 ref, bytes32 investorKey, uint32 offeringId, uint128 amount) external {
@@ -278,6 +412,28 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
     }
 
     /// @inheritdoc IQuotaRegistry
+    function sequenceStatusOf(
+        uint32 platformId,
+        uint64 seqRef
+    ) external view returns (QuotaRecordStatus status, QuotaResult refusal) {
+        return _refusalOf(_nibbleOf(platformId, seqRef));
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function committedBatchOf(uint32 platformId, uint64 firstRef) external view returns (CommittedBatch memory) {
+        return _s().batches[platformId][firstRef];
+    }
+
+    /// @inheritdoc IQuotaRegistry
+    function committedLeaf(
+        uint32 platformId,
+        uint64 seqRef,
+        CommittedItem calldata item
+    ) external pure returns (bytes32) {
+        return _leaf(platformId, seqRef, item);
+    }
+
+    /// @inheritdoc IQuotaRegistry
     function periodOf(uint256 timestamp) external view returns (uint32) {
         return _periodOf(timestamp, _s().config.periodDays);
     }
@@ -299,7 +455,7 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
 
     /// @notice Version of this implementation.
     function version() external pure virtual returns (string memory) {
-        return "1.0.0";
+        return "1.1.0";
     }
 
     /* INTERNAL */
@@ -357,13 +513,27 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
             }
             return (QuotaResult.ReferenceConflict, 0);
         }
-        if (isReserve && a.expiry <= block.timestamp) return (QuotaResult.InvalidExpiry, 0);
+        uint32 period = _periodOf(block.timestamp, periodDays_);
+        (QuotaResult r, uint256 detail) = _admit(a, period, isReserve);
+        if (r != QuotaResult.Ok) return (r, detail);
+        $.records[a.platformId][a.ref] = Record(
+            fp,
+            isReserve ? QuotaRecordStatus.Reserved : QuotaRecordStatus.Consumed,
+            period,
+            isReserve ? a.expiry : 0
+        );
+        _emitOpened(a, period);
+        return (QuotaResult.Ok, 0);
+    }
 
+    /// @dev Checks an opening (reserve or consume) against every limit and counts it. Refusals change nothing.
+    function _admit(Args memory a, uint32 period, bool isReserve) private returns (QuotaResult, uint256) {
+        if (isReserve && a.expiry <= block.timestamp) return (QuotaResult.InvalidExpiry, 0);
+        QuotaStorage storage $ = _s();
         Investor memory iv = $.investors[a.investorKey];
         if (!iv.known) return (QuotaResult.UnknownInvestor, 0);
         Offering memory o = $.offerings[a.offeringId];
         if (o.cap == 0) return (QuotaResult.UnknownOffering, 0);
-        uint32 period = _periodOf(block.timestamp, periodDays_);
         Usage memory u = $.usage[a.investorKey][period];
         uint256 amount = a.amount;
         {
@@ -376,7 +546,13 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         }
         // From here on every counter stays within a limit ≤ its type's maximum: the casts cannot truncate.
         if (o.perInvestorLimit != 0) {
-            (QuotaResult r, uint256 left) = _openOfferingInvestor(a, o.perInvestorLimit, isReserve);
+            (QuotaResult r, uint256 left) = _openOfferingInvestor(
+                a.offeringId,
+                a.investorKey,
+                amount,
+                o.perInvestorLimit,
+                isReserve
+            );
             if (r != QuotaResult.Ok) return (r, left);
         }
         if (isReserve) {
@@ -388,31 +564,26 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         }
         $.usage[a.investorKey][period] = u;
         $.offerings[a.offeringId] = o;
-        $.records[a.platformId][a.ref] = Record(
-            fp,
-            isReserve ? QuotaRecordStatus.Reserved : QuotaRecordStatus.Consumed,
-            period,
-            isReserve ? a.expiry : 0
-        );
-        _emitOpened(a, period);
         return (QuotaResult.Ok, 0);
     }
 
     /// @dev Checks and counts an opening against an offering's per-investor limit.
     function _openOfferingInvestor(
-        Args memory a,
+        uint32 offeringId,
+        bytes32 investorKey,
+        uint256 amount,
         uint64 perInvestorLimit,
         bool isReserve
     ) private returns (QuotaResult, uint256) {
-        Usage storage ou = _s().offeringUsage[a.offeringId][a.investorKey];
+        Usage storage ou = _s().offeringUsage[offeringId][investorKey];
         Usage memory m = ou;
         uint256 used = uint256(m.consumed) + m.reserved;
-        if (used + a.amount > perInvestorLimit) {
+        if (used + amount > perInvestorLimit) {
             return (QuotaResult.OfferingInvestorLimitExceeded, perInvestorLimit - used);
         }
         // used + amount ≤ perInvestorLimit < 2^64: the uint128 counters cannot overflow.
-        if (isReserve) ou.reserved = m.reserved + a.amount;
-        else ou.consumed = m.consumed + a.amount;
+        if (isReserve) ou.reserved = uint128(m.reserved + amount);
+        else ou.consumed = uint128(m.consumed + amount);
         return (QuotaResult.Ok, 0);
     }
 
@@ -424,23 +595,7 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         if (rec.fingerprint != fp) return (QuotaResult.ReferenceConflict, 0);
 
         QuotaRecordStatus from = rec.status;
-        QuotaRecordStatus to;
-        bool allowed;
-        bool replay;
-        if (a.op == QuotaOp.Confirm) {
-            to = QuotaRecordStatus.Confirmed;
-            allowed = from == QuotaRecordStatus.Reserved;
-            // A confirmed reservation that was later refunded was confirmed: a retry is still a replay.
-            replay = from == to || (from == QuotaRecordStatus.Refunded && rec.expiry != 0);
-        } else if (a.op == QuotaOp.Refund) {
-            to = QuotaRecordStatus.Refunded;
-            allowed = from == QuotaRecordStatus.Consumed || from == QuotaRecordStatus.Confirmed;
-            replay = from == to;
-        } else {
-            to = a.op == QuotaOp.Cancel ? QuotaRecordStatus.Cancelled : QuotaRecordStatus.Expired;
-            allowed = from == QuotaRecordStatus.Reserved;
-            replay = from == to;
-        }
+        (QuotaRecordStatus to, bool allowed, bool replay) = _transition(a.op, from, rec.expiry != 0);
         if (replay) {
             emit QuotaReplayed(a.platformId, a.ref, a.op);
             return (QuotaResult.Ok, 0);
@@ -457,6 +612,387 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         $.records[a.platformId][a.ref].status = to;
         _emitSettled(a, to, rec.period);
         return (QuotaResult.Ok, 0);
+    }
+
+    /// @dev Where a follow-up (confirm, cancel, expire, refund) takes a reference in status `from`.
+    function _transition(
+        QuotaOp op,
+        QuotaRecordStatus from,
+        bool wasReservation
+    ) private pure returns (QuotaRecordStatus to, bool allowed, bool replay) {
+        if (op == QuotaOp.Confirm) {
+            to = QuotaRecordStatus.Confirmed;
+            allowed = from == QuotaRecordStatus.Reserved;
+            // A confirmed reservation that was later refunded was confirmed: a retry is still a replay.
+            replay = from == to || (from == QuotaRecordStatus.Refunded && wasReservation);
+        } else if (op == QuotaOp.Refund) {
+            to = QuotaRecordStatus.Refunded;
+            allowed = from == QuotaRecordStatus.Consumed || from == QuotaRecordStatus.Confirmed;
+            replay = from == to;
+        } else {
+            to = op == QuotaOp.Cancel ? QuotaRecordStatus.Cancelled : QuotaRecordStatus.Expired;
+            allowed = from == QuotaRecordStatus.Reserved;
+            replay = from == to;
+        }
+    }
+
+    /// @dev A batch under a used first reference: an identical retry (same root) returns the stored results.
+    function _replayCommitted(
+        uint32 platformId,
+        uint64 firstRef,
+        CommittedItem[] calldata items,
+        bytes32 stored
+    ) private returns (QuotaResult[] memory results) {
+        uint256 n = items.length;
+        bytes32[] memory leaves = new bytes32[](n);
+        for (uint256 i; i < n; ++i) leaves[i] = _leaf(platformId, uint256(firstRef) + i, items[i]);
+        // The root commits to every item and to the count: equal roots mean an identical retry.
+        if (_rootOf(leaves) != stored) revert QuotaSequenceConflict(platformId, firstRef);
+        results = _committedResults(platformId, firstRef, n);
+        emit QuotaBatchReplayed(platformId, firstRef, n, stored);
+    }
+
+    /// @dev A new batch: applies the items, stores the root, count and period, and emits the packed items.
+    function _commitBatch(
+        uint32 platformId,
+        uint64 firstRef,
+        CommittedItem[] calldata items,
+        bool atomic,
+        uint32 period
+    ) private returns (QuotaResult[] memory) {
+        Cursor memory c = _applyCommitted(platformId, firstRef, items, atomic, period);
+        bytes32 root = _rootOf(c.leaves);
+        // items.length ≤ MAX_BATCH < 2^16.
+        _s().batches[platformId][firstRef] = CommittedBatch(root, uint16(items.length), period);
+        emit QuotaBatchCommitted(platformId, firstRef, items.length, root, period, c.packed);
+        return c.results;
+    }
+
+    /// @dev Applies the items of a new committed batch: results, leaves and packed event data in the cursor.
+    /// Per item, in assembly to keep a batch item near its storage cost: the checks and counting of `_admit`
+    /// on packed slots, the item's status nibble, result, leaf and event data. Slot layouts: Investor = limit
+    /// (bits 0..127), category (128..135), known (136); Category = limit (0..127); Usage = consumed (0..127),
+    /// reserved (128..255); Offering = cap, perInvestorLimit, consumed, reserved (64 bits each from bit 0).
+    /// Mapping slots are keccak256(key . base slot), as Solidity lays them out.
+    // One assembly block: its Yul functions cannot be split across Solidity functions.
+    // solhint-disable-next-line function-max-lines
+    function _applyCommitted(
+        uint32 platformId,
+        uint64 firstRef,
+        CommittedItem[] calldata items,
+        bool atomic,
+        uint32 period
+    ) private returns (Cursor memory c) {
+        c.platformId = platformId;
+        c.period = period;
+        c.atomic = atomic;
+        c.errors = (uint256(uint32(QuotaSequenceConflict.selector)) << 32) | uint32(QuotaBatchItemFailed.selector);
+        _setBases(c, _s(), platformId);
+        c.leaves = new bytes32[](items.length);
+        c.results = new QuotaResult[](items.length);
+        // 32 spare bytes: each item's last word is written whole and may run past the end.
+        c.packed = new bytes(items.length * PACKED_ITEM + 32);
+        assembly ("memory-safe") {
+            function slotOf(k, base) -> s {
+                mstore(0x00, k)
+                mstore(0x20, base)
+                s := keccak256(0x00, 0x40)
+            }
+            // Quotas are below 2^128 and offering caps below 2^64; once the checks pass, no addition carries
+            // into the next field, and the sums checked (three values below 2^128) cannot wrap.
+            function admit(cur, key, off, amount, expiry) -> res {
+                if iszero(amount) {
+                    res := 3 // ZeroAmount
+                    leave
+                }
+                let isReserve := iszero(iszero(expiry))
+                if and(isReserve, iszero(gt(expiry, timestamp()))) {
+                    res := 5 // InvalidExpiry
+                    leave
+                }
+                let iv := sload(slotOf(key, mload(add(cur, 0x100))))
+                if iszero(and(shr(136, iv), 1)) {
+                    res := 1 // UnknownInvestor
+                    leave
+                }
+                let limit := and(iv, 0xffffffffffffffffffffffffffffffff)
+                if and(shr(128, iv), 0xff) {
+                    limit := and(
+                        sload(slotOf(and(shr(128, iv), 0xff), mload(add(cur, 0x120)))),
+                        0xffffffffffffffffffffffffffffffff
+                    )
+                }
+                if iszero(eq(off, mload(add(cur, 0x60)))) {
+                    if mload(add(cur, 0x60)) {
+                        sstore(mload(add(cur, 0xa0)), mload(add(cur, 0x80)))
+                    }
+                    let os := slotOf(off, mload(add(cur, 0x160)))
+                    mstore(add(cur, 0x60), off)
+                    mstore(add(cur, 0xa0), os)
+                    mstore(add(cur, 0x80), sload(os))
+                }
+                let o := mload(add(cur, 0x80))
+                let cap := and(o, 0xffffffffffffffff)
+                if iszero(cap) {
+                    res := 2 // UnknownOffering
+                    leave
+                }
+                let us := slotOf(mload(add(cur, 0x20)), slotOf(key, mload(add(cur, 0x140))))
+                let u := sload(us)
+                if gt(add(add(and(u, 0xffffffffffffffffffffffffffffffff), shr(128, u)), amount), limit) {
+                    res := 6 // InvestorLimitExceeded
+                    leave
+                }
+                if gt(add(add(and(shr(128, o), 0xffffffffffffffff), shr(192, o)), amount), cap) {
+                    res := 7 // OfferingCapExceeded
+                    leave
+                }
+                let per := and(shr(64, o), 0xffffffffffffffff)
+                if per {
+                    let ous := slotOf(key, slotOf(off, mload(add(cur, 0x180))))
+                    let ou := sload(ous)
+                    if gt(add(add(and(ou, 0xffffffffffffffffffffffffffffffff), shr(128, ou)), amount), per) {
+                        res := 8 // OfferingInvestorLimitExceeded
+                        leave
+                    }
+                    sstore(ous, add(ou, shl(mul(isReserve, 128), amount)))
+                }
+                // A reservation adds to the high half (reserved), a consumption to the low half (consumed).
+                sstore(us, add(u, shl(mul(isReserve, 128), amount)))
+                mstore(add(cur, 0x80), add(o, shl(add(128, mul(isReserve, 64)), amount)))
+            }
+            // One item; returns its result, or 0xff when its sequence reference is already used.
+            function commit(cur, it, i, seq) -> res {
+                if iszero(eq(shr(6, seq), mload(add(cur, 0xc0)))) {
+                    sstore(slotOf(mload(add(cur, 0xc0)), mload(add(cur, 0x1a0))), mload(add(cur, 0xe0)))
+                    mstore(add(cur, 0xc0), shr(6, seq))
+                    mstore(add(cur, 0xe0), sload(slotOf(shr(6, seq), mload(add(cur, 0x1a0)))))
+                }
+                let shift := shl(2, and(seq, 63))
+                if and(shr(shift, mload(add(cur, 0xe0))), 0xf) {
+                    res := 0xff
+                    leave
+                }
+                let key := calldataload(it)
+                let off := calldataload(add(it, 0x20))
+                let amount := calldataload(add(it, 0x40))
+                let expiry := calldataload(add(it, 0x60))
+                // Values out of their types' range, as the ABI decoder refuses them.
+                if or(shr(32, off), or(shr(128, amount), shr(40, expiry))) {
+                    revert(0, 0)
+                }
+                // Leaf: keccak256(abi.encode(platformId, seqRef, op, investorKey, offeringId, amount, expiry)),
+                // op = Reserve (0) when there is an expiry, else Consume (3).
+                let m := mload(0x40)
+                mstore(m, mload(cur))
+                mstore(add(m, 0x20), seq)
+                mstore(add(m, 0x40), mul(3, iszero(expiry)))
+                mstore(add(m, 0x60), key)
+                mstore(add(m, 0x80), off)
+                mstore(add(m, 0xa0), amount)
+                mstore(add(m, 0xc0), expiry)
+                mstore(add(mload(add(cur, 0x1c0)), shl(5, add(i, 1))), keccak256(m, 0xe0))
+
+                res := admit(cur, key, off, amount, expiry)
+
+                // Status nibble: Reserved (1) or Consumed (5); a refusal 8 + its code (see `_refusalOf`).
+                let status := add(1, mul(4, iszero(expiry)))
+                if res {
+                    status := add(8, sub(res, add(1, gt(res, 3))))
+                }
+                mstore(add(cur, 0xe0), or(mload(add(cur, 0xe0)), shl(shift, status)))
+                mstore(add(mload(add(cur, 0x1e0)), shl(5, add(i, 1))), res)
+                // Event data: result, investorKey, offeringId, amount, expiry.
+                let p := add(add(mload(add(cur, 0x200)), 32), mul(i, 58))
+                mstore(p, shl(248, res))
+                mstore(add(p, 1), key)
+                mstore(add(p, 33), or(shl(224, off), or(shl(96, amount), shl(56, expiry))))
+            }
+
+            let n := items.length
+            mstore(add(c, 0xc0), shr(6, firstRef))
+            mstore(add(c, 0xe0), sload(slotOf(shr(6, firstRef), mload(add(c, 0x1a0)))))
+            for {
+                let i := 0
+            } lt(i, n) {
+                i := add(i, 1)
+            } {
+                let r := commit(c, add(items.offset, shl(7, i)), i, add(firstRef, i))
+                if r {
+                    let errors := mload(add(c, 0x220))
+                    if eq(r, 0xff) {
+                        mstore(0x00, shl(224, shr(32, errors)))
+                        mstore(0x04, platformId)
+                        mstore(0x24, add(firstRef, i))
+                        revert(0x00, 0x44)
+                    }
+                    if atomic {
+                        mstore(0x00, shl(224, and(errors, 0xffffffff)))
+                        mstore(0x04, i)
+                        mstore(0x24, r)
+                        revert(0x00, 0x44)
+                    }
+                }
+            }
+            sstore(slotOf(mload(add(c, 0xc0)), mload(add(c, 0x1a0))), mload(add(c, 0xe0)))
+            if mload(add(c, 0x60)) {
+                sstore(mload(add(c, 0xa0)), mload(add(c, 0x80)))
+            }
+            mstore(mload(add(c, 0x200)), mul(n, PACKED_ITEM))
+        }
+    }
+
+    /// @dev Writes the base slots of the mappings a committed item touches into the cursor.
+    function _setBases(Cursor memory c, QuotaStorage storage $, uint32 platformId) private view {
+        mapping(bytes32 => Investor) storage investors = $.investors;
+        mapping(uint8 => Category) storage categories = $.categories;
+        mapping(bytes32 => mapping(uint32 => Usage)) storage usage = $.usage;
+        mapping(uint32 => Offering) storage offerings = $.offerings;
+        mapping(uint32 => mapping(bytes32 => Usage)) storage offeringUsage = $.offeringUsage;
+        mapping(uint256 => uint256) storage table = $.seqStatus[platformId];
+        assembly ("memory-safe") {
+            mstore(add(c, 0x100), investors.slot)
+            mstore(add(c, 0x120), categories.slot)
+            mstore(add(c, 0x140), usage.slot)
+            mstore(add(c, 0x160), offerings.slot)
+            mstore(add(c, 0x180), offeringUsage.slot)
+            mstore(add(c, 0x1a0), table.slot)
+        }
+    }
+
+    /// @dev Status and result of a sequence reference's nibble: 0..6 a {QuotaRecordStatus} with result Ok;
+    /// 8 + k a refused item, k indexing the results a committed item can be refused with (1, 2, 3, 5, 6, 7, 8).
+    function _refusalOf(uint256 nibble) private pure returns (QuotaRecordStatus, QuotaResult) {
+        if (nibble < 8) return (QuotaRecordStatus(nibble), QuotaResult.Ok);
+        uint256 k = nibble - 8;
+        return (QuotaRecordStatus.Refused, QuotaResult(k < 3 ? k + 1 : k + 2));
+    }
+
+    function _nibbleOf(uint32 platformId, uint256 seq) private view returns (uint256) {
+        return (_s().seqStatus[platformId][seq >> 6] >> ((seq & 63) << 2)) & 0xf;
+    }
+
+    /// @dev Results of an applied committed batch, read back from the status table (for an identical retry).
+    function _committedResults(
+        uint32 platformId,
+        uint64 firstRef,
+        uint256 n
+    ) private view returns (QuotaResult[] memory results) {
+        results = new QuotaResult[](n);
+        for (uint256 i; i < n; ++i) (, results[i]) = _refusalOf(_nibbleOf(platformId, uint256(firstRef) + i));
+    }
+
+    /// @dev Merkle root of a batch's leaves (overwritten): pairs hashed in sorted order, as OpenZeppelin
+    /// `Hashes.commutativeKeccak256` (so `MerkleProof` verifies them), an odd last node carried up unchanged.
+    function _rootOf(bytes32[] memory nodes) private pure returns (bytes32 root) {
+        assembly ("memory-safe") {
+            let n := mload(nodes)
+            let base := add(nodes, 0x20)
+            for {} gt(n, 1) {} {
+                let half := shr(1, n)
+                for {
+                    let j := 0
+                } lt(j, half) {
+                    j := add(j, 1)
+                } {
+                    let x := mload(add(base, shl(6, j)))
+                    let y := mload(add(base, add(shl(6, j), 0x20)))
+                    if gt(x, y) {
+                        let t := x
+                        x := y
+                        y := t
+                    }
+                    mstore(0x00, x)
+                    mstore(0x20, y)
+                    mstore(add(base, shl(5, j)), keccak256(0x00, 0x40))
+                }
+                if and(n, 1) {
+                    mstore(add(base, shl(5, half)), mload(add(base, shl(5, sub(n, 1)))))
+                    half := add(half, 1)
+                }
+                n := half
+            }
+            root := mload(base)
+        }
+    }
+
+    /// @dev keccak256(abi.encode(platformId, seqRef, op, investorKey, offeringId, amount, expiry)), op = Reserve
+    /// when the item has an expiry, else Consume.
+    function _leaf(uint32 platformId, uint256 seqRef, CommittedItem calldata it) private pure returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(
+                    platformId,
+                    seqRef,
+                    it.expiry == 0 ? QuotaOp.Consume : QuotaOp.Reserve,
+                    it.investorKey,
+                    it.offeringId,
+                    it.amount,
+                    it.expiry
+                )
+            );
+    }
+
+    /// @dev Confirm, cancel, expire or refund an item of a committed batch, proven against the batch root.
+    /// The leaf names its sequence reference and the root was built from `firstRef .. firstRef + count - 1`,
+    /// so a valid proof also shows the reference belongs to the batch.
+    function _settleCommitted(
+        uint32 platformId,
+        QuotaOp op,
+        uint64 seqRef,
+        uint64 batchFirstRef,
+        CommittedItem calldata item,
+        bytes32[] calldata proof
+    ) private {
+        CommittedBatch memory b = _s().batches[platformId][batchFirstRef];
+        if (b.root == bytes32(0)) revert QuotaUnknownSequence(platformId, seqRef, batchFirstRef);
+        if (!MerkleProof.verifyCalldata(proof, b.root, _leaf(platformId, seqRef, item))) {
+            revert QuotaInvalidProof(platformId, seqRef);
+        }
+        _settleSequence(_argsOf(platformId, op, item), seqRef, b.period);
+    }
+
+    function _argsOf(uint32 platformId, QuotaOp op, CommittedItem calldata item) private pure returns (Args memory) {
+        return Args(platformId, op, 0, item.investorKey, item.offeringId, item.amount, item.expiry);
+    }
+
+    /// @dev Status change and counter movement of a proven sequence reference.
+    function _settleSequence(Args memory a, uint64 seqRef, uint32 period) private {
+        (QuotaResult r, QuotaRecordStatus status, bool replay) = _stepSequence(a, seqRef, period);
+        if (replay) emit QuotaSequenceReplayed(a.platformId, seqRef, a.op);
+        else if (r == QuotaResult.Ok) _emitSequenceSettled(a, seqRef, status, period);
+        else if (r == QuotaResult.InvalidState) revert QuotaSequenceInvalidState(a.platformId, seqRef, status);
+        else if (r == QuotaResult.ReservationExpired) {
+            revert QuotaSequenceReservationExpired(a.platformId, seqRef, a.expiry);
+        } else revert QuotaSequenceReservationNotExpired(a.platformId, seqRef, a.expiry);
+    }
+
+    /// @dev One follow-up on a proven sequence reference: status change and counter movement. Returns Ok and
+    /// the new status; Ok, the unchanged status and `replay` for an identical retry; or a refusal (nothing
+    /// changed) and the current status.
+    function _stepSequence(
+        Args memory a,
+        uint64 seqRef,
+        uint32 period
+    ) private returns (QuotaResult, QuotaRecordStatus, bool) {
+        (QuotaRecordStatus from, ) = _refusalOf(_nibbleOf(a.platformId, seqRef));
+        (QuotaRecordStatus to, bool allowed, bool replay) = _transition(a.op, from, a.expiry != 0);
+        if (replay) return (QuotaResult.Ok, from, true);
+        if (!allowed) return (QuotaResult.InvalidState, from, false);
+        if (a.op == QuotaOp.Confirm && block.timestamp >= a.expiry)
+            return (QuotaResult.ReservationExpired, from, false);
+        if (a.op == QuotaOp.Expire && block.timestamp < a.expiry)
+            return (QuotaResult.ReservationNotExpired, from, false);
+        _move(a, from, to, period);
+        uint256 shift = (uint256(seqRef) & 63) << 2;
+        mapping(uint256 => uint256) storage table = _s().seqStatus[a.platformId];
+        // `from` was a status nibble below 8: clearing and setting it touches no other reference.
+        table[seqRef >> 6] = (table[seqRef >> 6] & ~(uint256(0xf) << shift)) | (uint256(to) << shift);
+        return (QuotaResult.Ok, to, false);
+    }
+
+    function _emitSequenceSettled(Args memory a, uint64 seqRef, QuotaRecordStatus to, uint32 period) private {
+        emit QuotaSequenceSettled(a.platformId, seqRef, a.investorKey, to, a.offeringId, a.amount, period);
     }
 
     /// @dev Moves a settled reference's amount between the counters of its investor period and offering.

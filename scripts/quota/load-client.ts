@@ -5,13 +5,20 @@
  * same references and parameters, so the registry recognises what was already applied and nothing counts
  * twice.
  *
+ * Besides the stream, a window may carry a committed batch (`executeCommitted`) of fresh reservations and
+ * consumptions under the client's sequence references, an identical retry of an earlier one, or a follow-up
+ * (confirm, cancel, refund, expire) on one of its items with a Merkle proof. These are extra operations:
+ * OPS counts the stream only.
+ *
  * Usage (environment): RPC_URL, PRIVATE_KEY, QUOTA_ADDRESS, STATE_FILE, CLIENT_SEED, OPS, INVESTOR_KEYS
- * (comma-separated), OFFERINGS (comma-separated ids), WINDOW (default 25).
+ * (comma-separated), OFFERINGS (comma-separated ids), WINDOW (default 25), COMMITTED (share of windows
+ * that carry committed-batch work, default 0).
  * Run: node -r ts-node/register/transpile-only scripts/quota/load-client.ts
  */
 import fs from "node:fs";
 import path from "node:path";
 import { ethers } from "ethers";
+import { committedTree, type CommittedItem } from "../../lib/quota";
 
 interface Item {
   op: number;
@@ -21,12 +28,23 @@ interface Item {
   amount: string;
   expiry: string;
 }
+/** A committed batch as kept in the state file (amounts and expiries as strings). */
+interface Committed {
+  firstRef: string;
+  items: { investorKey: string; offeringId: number; amount: string; expiry: string }[];
+}
+/** One transaction of a window: a batch of stream items, a committed batch, or a follow-up with a proof. */
+type Tx = Item[] | { committed: Committed } | { follow: { op: string; seqRef: string; batch: Committed } };
+
 interface State {
   next: number;
-  pending: Item[][] | null;
+  pending: Tx[] | null;
   sent: number;
   /** Reservation expiries already chosen, so a retry after a restart repeats them exactly. */
   expiries: Record<string, string>;
+  /** Committed batches sent so far and the next free sequence reference. */
+  batches?: Committed[];
+  nextSeq?: string;
 }
 
 const OP = { Reserve: 0, Confirm: 1, Cancel: 2, Consume: 3, Refund: 4, Expire: 5 };
@@ -114,29 +132,85 @@ async function main(): Promise<void> {
     fs.renameSync(tmp, stateFile);
   };
 
-  const sendWindow = async (txs: Item[][]) => {
+  const platformId = Number(env("PLATFORM_ID"));
+  const itemsOf = (c: Committed): CommittedItem[] => c.items.map((x) => ({ ...x, amount: BigInt(x.amount), expiry: BigInt(x.expiry) }));
+  const sendWindow = async (txs: Tx[]) => {
     let nonce = await provider.getTransactionCount(wallet.address, "pending");
     const sent = [];
-    for (const items of txs) {
-      const data = quota.interface.encodeFunctionData("execute", [items, false]);
-      sent.push(
-        await wallet.sendTransaction({ to: quota.target, data, nonce: nonce++, gasLimit: 300_000n + 120_000n * BigInt(items.length) }),
-      );
+    for (const t of txs) {
+      let data: string;
+      let gasLimit = 400_000n;
+      if (Array.isArray(t)) {
+        data = quota.interface.encodeFunctionData("execute", [t, false]);
+        gasLimit = 300_000n + 120_000n * BigInt(t.length);
+      } else if ("committed" in t) {
+        data = quota.interface.encodeFunctionData("executeCommitted", [BigInt(t.committed.firstRef), itemsOf(t.committed), false]);
+      } else {
+        const items = itemsOf(t.follow.batch);
+        const first = BigInt(t.follow.batch.firstRef);
+        const index = Number(BigInt(t.follow.seqRef) - first);
+        const proof = committedTree(platformId, first, items).proof(index);
+        const args = [BigInt(t.follow.seqRef), first, items[index], proof];
+        data =
+          t.follow.op === "expire"
+            ? quota.interface.encodeFunctionData("expireCommitted", [platformId, ...args])
+            : quota.interface.encodeFunctionData(`${t.follow.op}Committed`, args);
+      }
+      sent.push({
+        tx: await wallet.sendTransaction({ to: quota.target, data, nonce: nonce++, gasLimit }),
+        follow: !Array.isArray(t) && "follow" in t,
+      });
     }
-    for (const tx of sent) await tx.wait();
+    for (const { tx, follow } of sent) {
+      // A follow-up the item's status does not allow (e.g. confirming a lapsed reservation) reverts: that is fine.
+      await tx.wait().catch((err) => {
+        if (!follow) throw err;
+      });
+    }
   };
 
   if (state.pending) {
     console.log(`client ${seed}: resuming, re-sending pending window at op ${state.next}`);
     await sendWindow(state.pending);
-    state.next += state.pending.reduce((n, t) => n + t.length, 0);
-    state.sent += state.pending.reduce((n, t) => n + t.length, 0);
+    const streamed = state.pending.reduce((n, t) => n + (Array.isArray(t) ? t.length : 0), 0);
+    state.next += streamed;
+    state.sent += streamed;
     state.pending = null;
     save();
   }
+  const committedShare = Number(process.env.COMMITTED ?? 0);
+  const extra = rng(seed + 1000);
+  state.batches ??= [];
+  state.nextSeq ??= "0";
   while (state.next < total) {
     const now = BigInt((await provider.getBlock("latest"))!.timestamp);
-    const txs: Item[][] = [];
+    const txs: Tx[] = [];
+    if (extra() < committedShare) {
+      const r = extra();
+      if (r < 0.5 || state.batches.length === 0) {
+        const size = 2 + Math.floor(extra() * 5);
+        const c: Committed = {
+          firstRef: state.nextSeq,
+          items: Array.from({ length: size }, () => ({
+            investorKey: pick(investors),
+            offeringId: pick(offerings),
+            amount: String(50 + Math.floor(extra() * 350)),
+            expiry: extra() < 0.5 ? "0" : String(now + (extra() < 0.3 ? 2n : 60n)),
+          })),
+        };
+        state.nextSeq = String(BigInt(state.nextSeq) + BigInt(size));
+        state.batches.push(c);
+        txs.push({ committed: c });
+      } else if (r < 0.6) {
+        txs.push({ committed: state.batches[Math.floor(extra() * state.batches.length)] }); // an identical retry
+      } else {
+        const batch = state.batches[Math.floor(extra() * state.batches.length)];
+        const index = Math.floor(extra() * batch.items.length);
+        const reserved = batch.items[index].expiry !== "0";
+        const op = reserved ? (["confirm", "confirm", "cancel", "expire"] as const)[Math.floor(extra() * 4)] : "refund";
+        txs.push({ follow: { op, seqRef: String(BigInt(batch.firstRef) + BigInt(index)), batch } });
+      }
+    }
     let i = state.next;
     while (i < total && txs.length < windowSize) {
       // One transaction in five carries a batch of up to 5 operations.
@@ -155,7 +229,7 @@ async function main(): Promise<void> {
     save();
     await sendWindow(txs);
     state.next = i;
-    state.sent += txs.reduce((n, t) => n + t.length, 0);
+    state.sent += txs.reduce((n, t) => n + (Array.isArray(t) ? t.length : 0), 0);
     state.pending = null;
     save();
   }

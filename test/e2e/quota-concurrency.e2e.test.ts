@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ethers } from "ethers";
-import { investorKey, periodOf, QUOTA_OPS, UNLIMITED } from "../../lib/quota";
+import { investorKey, periodOf, QUOTA_OPS, QUOTA_RESULTS, UNLIMITED, unpackCommittedItems } from "../../lib/quota";
 import { QuotaModel } from "../../lib/quota-model";
 import { StandaloneNode, startNode } from "../helpers/node";
 
@@ -106,6 +106,8 @@ describe("QuotaRegistry concurrency against a standalone node", function () {
           INVESTOR_KEYS: keys.join(","),
           OFFERINGS: "1,2,3",
           WINDOW: "25",
+          PLATFORM_ID: String(platformIds.get(w.address)),
+          COMMITTED: "0.6",
         },
         stdio: ["ignore", "inherit", "inherit"],
       });
@@ -144,6 +146,13 @@ describe("QuotaRegistry concurrency against a standalone node", function () {
     const times = new Map<number, bigint>();
     const counts: Record<string, number> = {};
     let items = 0;
+    let committedItems = 0;
+    const settledOp: Record<string, "Confirm" | "Cancel" | "Expire" | "Refund"> = {
+      "2": "Confirm",
+      "3": "Cancel",
+      "4": "Expire",
+      "6": "Refund",
+    };
     for (const log of logs) {
       const ev = iface.parseLog(log)!;
       counts[ev.name] = (counts[ev.name] ?? 0) + 1;
@@ -158,6 +167,41 @@ describe("QuotaRegistry concurrency against a standalone node", function () {
         Expired: "Expire",
         Refunded: "Refund",
       };
+      if (ev.name === "QuotaBatchCommitted") {
+        // A committed batch: the model applies the packed items and must give every item the same result.
+        const outcomes = unpackCommittedItems(ev.args.firstRef, ev.args.items);
+        expect(Number(ev.args.period)).to.equal(periodOf(now));
+        const got = model.commitBatch(
+          Number(ev.args.platformId),
+          ev.args.firstRef,
+          outcomes.map(({ investorKey, offeringId, amount, expiry }) => ({ investorKey, offeringId, amount, expiry })),
+          false,
+          now,
+          Number(ev.args.period),
+        );
+        expect(got, `batch ${ev.args.firstRef} in block ${log.blockNumber}`).to.deep.equal({
+          results: outcomes.map((o) => QUOTA_RESULTS[o.result]),
+          replay: false,
+        });
+        committedItems += outcomes.length;
+        continue;
+      }
+      if (ev.name === "QuotaSequenceSettled") {
+        const pid = Number(ev.args.platformId);
+        const known = model.sequenceOf(pid, ev.args.seqRef);
+        expect(known, `sequence ${ev.args.seqRef} was committed before`).to.not.equal(undefined);
+        const outcome = model.settleSequence(
+          pid,
+          settledOp[String(ev.args.status)],
+          ev.args.seqRef,
+          { investorKey: ev.args.investorKey, offeringId: Number(ev.args.offeringId), amount: ev.args.amount, expiry: known!.item.expiry },
+          now,
+        );
+        expect(outcome, `${ev.name} ${ev.args.seqRef} in block ${log.blockNumber}`).to.deep.equal({ result: "Ok", replay: false });
+        committedItems++;
+        continue;
+      }
+      if (ev.name === "QuotaBatchReplayed" || ev.name === "QuotaSequenceReplayed") continue;
       if (ev.name === "QuotaReplayed" || ev.name === "QuotaItemRejected") {
         items++;
         continue;
@@ -207,10 +251,12 @@ describe("QuotaRegistry concurrency against a standalone node", function () {
     expect(counts.QuotaReplayed ?? 0, "identical retries recognised").to.be.greaterThan(0);
     expect(counts.QuotaItemRejected ?? 0, "contended operations refused").to.be.greaterThan(0);
     expect(counts.QuotaExpired ?? 0, "reservations expired").to.be.greaterThan(0);
+    expect(counts.QuotaBatchCommitted ?? 0, "committed batches").to.be.greaterThan(0);
     console.log(
       `      ${items} operations in ${seconds.toFixed(1)} s (${(items / seconds).toFixed(1)} ops/s) over ${endBlock - startBlock} blocks; ` +
         `client 2 killed after ${progressAtKill} operations ` +
-        `with a window in flight, ${resent} operations re-sent after its restart; events: ${JSON.stringify(counts)}`,
+        `with a window in flight, ${resent} operations re-sent after its restart; ${committedItems} committed items and ` +
+        `follow-ups besides; events: ${JSON.stringify(counts)}`,
     );
     provider.destroy();
   });

@@ -66,7 +66,7 @@ describe("QuotaRegistry", function () {
 
     it("reports its implementation version", async function () {
       const { quota } = await loadFixture(quotaFixture);
-      expect(await quota.version()).to.equal("1.0.0");
+      expect(await quota.version()).to.equal("1.1.0");
     });
   });
 

@@ -1,0 +1,101 @@
+import { expect } from "chai";
+import hre, { ethers } from "hardhat";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { suiteFixture } from "../helpers/suite";
+import { runJson } from "../helpers/tasks";
+import { investorKey, labelBytes } from "../../lib/quota";
+import type { QuotaRegistry } from "../../typechain-types";
+
+const SALT = ethers.id("task-salt");
+const ALICE = investorKey(SALT, "passport 1");
+
+async function taskFixture() {
+  const suite = await suiteFixture();
+  const deploymentsDir = process.env.DEPLOYMENTS_DIR!;
+  const quota = (await ethers.getContractAt("QuotaRegistry", suite.contracts.QuotaRegistry)) as unknown as QuotaRegistry;
+  await quota.setQuota(ALICE, 1_000_00n);
+  await quota.registerOffering(10_000_00n, 0, labelBytes("seed"));
+  const expiry = BigInt(await time.latest()) + 600n;
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "csd-quota-batch-")), "ops.json");
+  fs.writeFileSync(
+    file,
+    JSON.stringify([
+      { investor: "passport 1", offering: 1, amount: "250.00" },
+      { investor: ALICE, offering: 1, amount: "100", expiry: String(expiry) },
+      { investor: "passport 1", offering: 1, amount: "5,000" },
+    ]),
+  );
+  return { ...suite, quota, file, expiry, deploymentsDir };
+}
+
+describe("quota tasks", function () {
+  describe("quota:batch", function () {
+    it("commits a batch, reports each item's result, and recognises a retry", async function () {
+      const f = await loadFixture(taskFixture);
+      process.env.DEPLOYMENTS_DIR = f.deploymentsDir;
+      const args = { file: f.file, firstRef: "40", atomic: false, salt: SALT, from: f.actors.platformA.address };
+      const out = await runJson("quota:batch", args);
+      expect(out.replay).to.equal(false);
+      expect(out.items.map((r: { seqRef: string; op: string; result: string }) => [r.seqRef, r.op, r.result])).to.deep.equal([
+        ["40", "consume", "Ok"],
+        ["41", "reserve", "Ok"],
+        ["42", "consume", "InvestorLimitExceeded"],
+      ]);
+      const again = await runJson("quota:batch", args);
+      expect(again.replay).to.equal(true);
+      expect(again.items.map((r: { result: string }) => r.result)).to.deep.equal(["Ok", "Ok", "InvestorLimitExceeded"]);
+      expect(await f.quota.usageOf(ALICE, await f.quota.currentPeriod())).to.deep.equal([250_00n, 100_00n]);
+    });
+
+    it("refuses a conflicting reuse with one clear line and a bad file with its item", async function () {
+      const f = await loadFixture(taskFixture);
+      process.env.DEPLOYMENTS_DIR = f.deploymentsDir;
+      await runJson("quota:batch", { file: f.file, firstRef: "0", atomic: false, salt: SALT, from: f.actors.platformA.address });
+      await expect(
+        hre.run("quota:batch", { file: f.file, firstRef: "1", atomic: false, salt: SALT, from: f.actors.platformA.address, json: true }),
+      ).to.be.rejectedWith(/QuotaSequenceConflict\(\d+, 1\)/);
+      const bad = path.join(path.dirname(f.file), "bad.json");
+      fs.writeFileSync(bad, JSON.stringify([{ investor: "passport 1", offering: 0, amount: "1" }]));
+      await expect(
+        hre.run("quota:batch", { file: bad, firstRef: "9", atomic: false, salt: SALT, from: f.actors.platformA.address, json: true }),
+      ).to.be.rejectedWith(/item 0: "offering" is not an offering id/);
+    });
+  });
+
+  describe("quota:seq", function () {
+    it("shows, confirms and refunds an item with its proof; anyone expires after the expiry", async function () {
+      const f = await loadFixture(taskFixture);
+      process.env.DEPLOYMENTS_DIR = f.deploymentsDir;
+      const from = f.actors.platformA.address;
+      await runJson("quota:batch", { file: f.file, firstRef: "7", atomic: false, salt: SALT, from });
+      await runJson("quota:batch", { file: f.file, firstRef: "70", atomic: false, salt: SALT, from });
+      const shown = await runJson("quota:seq", { seq: "9", action: "show", from });
+      expect([shown.status, shown.batch, shown.op]).to.deep.equal(["Refused (InvestorLimitExceeded)", "7", "consume"]);
+      expect((await runJson("quota:seq", { seq: "8", action: "confirm", from })).status).to.equal("Confirmed");
+      expect((await runJson("quota:seq", { seq: "7", action: "refund", batchFirst: "7", from })).status).to.equal("Refunded");
+      await time.increaseTo(f.expiry);
+      const expired = await runJson("quota:seq", {
+        seq: "71",
+        action: "expire",
+        platform: String(f.ids.platformA),
+        from: f.actors.stranger.address,
+      });
+      expect(expired.status).to.equal("Expired");
+      await expect(hre.run("quota:seq", { seq: "500", action: "show", from, json: true })).to.be.rejectedWith(/no committed batch/);
+      const bulk = await runJson("quota:seq-batch", { batchFirst: "70", action: "refund", seqs: "70-71,72", from });
+      expect(bulk.items.map((r: { outcome: string }) => r.outcome)).to.deep.equal([
+        "refund",
+        "refused: InvalidState",
+        "refused: InvalidState",
+      ]);
+      expect(bulk.applied).to.equal(1);
+      await expect(hre.run("quota:seq-batch", { batchFirst: "70", action: "refund", seqs: "69", from, json: true })).to.be.rejectedWith(
+        /69 is not in batch 70/,
+      );
+      await expect(hre.run("quota:seq", { seq: "8", action: "burn", from, json: true })).to.be.rejectedWith(/--action "burn"/);
+    });
+  });
+});
