@@ -95,6 +95,24 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
 
     /* CONSTANTS */
 
+    /// @dev Byte offsets of the {Cursor} fields the committed-batch assembly reads and writes.
+    uint256 private constant CUR_PERIOD = 0x20;
+    uint256 private constant CUR_OFFERING_ID = 0x60;
+    uint256 private constant CUR_OFFERING = 0x80;
+    uint256 private constant CUR_OFFERING_SLOT = 0xa0;
+    uint256 private constant CUR_WORD_INDEX = 0xc0;
+    uint256 private constant CUR_WORD = 0xe0;
+    uint256 private constant CUR_INVESTORS = 0x100;
+    uint256 private constant CUR_CATEGORIES = 0x120;
+    uint256 private constant CUR_USAGE = 0x140;
+    uint256 private constant CUR_OFFERINGS = 0x160;
+    uint256 private constant CUR_OFFERING_USAGE = 0x180;
+    uint256 private constant CUR_TABLE = 0x1a0;
+    uint256 private constant CUR_LEAVES = 0x1c0;
+    uint256 private constant CUR_RESULTS = 0x1e0;
+    uint256 private constant CUR_PACKED = 0x200;
+    uint256 private constant CUR_ERRORS = 0x220;
+
     /// @notice Role of the regulator or depository staff who set quotas, categories and offerings.
     bytes32 public constant QUOTA_ADMIN_ROLE = keccak256("QUOTA_ADMIN_ROLE");
     /// @notice Maximum operations per batch.
@@ -710,7 +728,7 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
                     res := 5 // InvalidExpiry
                     leave
                 }
-                let iv := sload(slotOf(key, mload(add(cur, 0x100))))
+                let iv := sload(slotOf(key, mload(add(cur, CUR_INVESTORS))))
                 if iszero(and(shr(136, iv), 1)) {
                     res := 1 // UnknownInvestor
                     leave
@@ -718,26 +736,26 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
                 let limit := and(iv, 0xffffffffffffffffffffffffffffffff)
                 if and(shr(128, iv), 0xff) {
                     limit := and(
-                        sload(slotOf(and(shr(128, iv), 0xff), mload(add(cur, 0x120)))),
+                        sload(slotOf(and(shr(128, iv), 0xff), mload(add(cur, CUR_CATEGORIES)))),
                         0xffffffffffffffffffffffffffffffff
                     )
                 }
-                if iszero(eq(off, mload(add(cur, 0x60)))) {
-                    if mload(add(cur, 0x60)) {
-                        sstore(mload(add(cur, 0xa0)), mload(add(cur, 0x80)))
+                if iszero(eq(off, mload(add(cur, CUR_OFFERING_ID)))) {
+                    if mload(add(cur, CUR_OFFERING_ID)) {
+                        sstore(mload(add(cur, CUR_OFFERING_SLOT)), mload(add(cur, CUR_OFFERING)))
                     }
-                    let os := slotOf(off, mload(add(cur, 0x160)))
-                    mstore(add(cur, 0x60), off)
-                    mstore(add(cur, 0xa0), os)
-                    mstore(add(cur, 0x80), sload(os))
+                    let os := slotOf(off, mload(add(cur, CUR_OFFERINGS)))
+                    mstore(add(cur, CUR_OFFERING_ID), off)
+                    mstore(add(cur, CUR_OFFERING_SLOT), os)
+                    mstore(add(cur, CUR_OFFERING), sload(os))
                 }
-                let o := mload(add(cur, 0x80))
+                let o := mload(add(cur, CUR_OFFERING))
                 let cap := and(o, 0xffffffffffffffff)
                 if iszero(cap) {
                     res := 2 // UnknownOffering
                     leave
                 }
-                let us := slotOf(mload(add(cur, 0x20)), slotOf(key, mload(add(cur, 0x140))))
+                let us := slotOf(mload(add(cur, CUR_PERIOD)), slotOf(key, mload(add(cur, CUR_USAGE))))
                 let u := sload(us)
                 if gt(add(add(and(u, 0xffffffffffffffffffffffffffffffff), shr(128, u)), amount), limit) {
                     res := 6 // InvestorLimitExceeded
@@ -749,7 +767,7 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
                 }
                 let per := and(shr(64, o), 0xffffffffffffffff)
                 if per {
-                    let ous := slotOf(key, slotOf(off, mload(add(cur, 0x180))))
+                    let ous := slotOf(key, slotOf(off, mload(add(cur, CUR_OFFERING_USAGE))))
                     let ou := sload(ous)
                     if gt(add(add(and(ou, 0xffffffffffffffffffffffffffffffff), shr(128, ou)), amount), per) {
                         res := 8 // OfferingInvestorLimitExceeded
@@ -759,17 +777,20 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
                 }
                 // A reservation adds to the high half (reserved), a consumption to the low half (consumed).
                 sstore(us, add(u, shl(mul(isReserve, 128), amount)))
-                mstore(add(cur, 0x80), add(o, shl(add(128, mul(isReserve, 64)), amount)))
+                mstore(add(cur, CUR_OFFERING), add(o, shl(add(128, mul(isReserve, 64)), amount)))
             }
             // One item; returns its result, or 0xff when its sequence reference is already used.
             function commit(cur, it, i, seq) -> res {
-                if iszero(eq(shr(6, seq), mload(add(cur, 0xc0)))) {
-                    sstore(slotOf(mload(add(cur, 0xc0)), mload(add(cur, 0x1a0))), mload(add(cur, 0xe0)))
-                    mstore(add(cur, 0xc0), shr(6, seq))
-                    mstore(add(cur, 0xe0), sload(slotOf(shr(6, seq), mload(add(cur, 0x1a0)))))
+                if iszero(eq(shr(6, seq), mload(add(cur, CUR_WORD_INDEX)))) {
+                    sstore(
+                        slotOf(mload(add(cur, CUR_WORD_INDEX)), mload(add(cur, CUR_TABLE))),
+                        mload(add(cur, CUR_WORD))
+                    )
+                    mstore(add(cur, CUR_WORD_INDEX), shr(6, seq))
+                    mstore(add(cur, CUR_WORD), sload(slotOf(shr(6, seq), mload(add(cur, CUR_TABLE)))))
                 }
                 let shift := shl(2, and(seq, 63))
-                if and(shr(shift, mload(add(cur, 0xe0))), 0xf) {
+                if and(shr(shift, mload(add(cur, CUR_WORD))), 0xf) {
                     res := 0xff
                     leave
                 }
@@ -791,7 +812,7 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
                 mstore(add(m, 0x80), off)
                 mstore(add(m, 0xa0), amount)
                 mstore(add(m, 0xc0), expiry)
-                mstore(add(mload(add(cur, 0x1c0)), shl(5, add(i, 1))), keccak256(m, 0xe0))
+                mstore(add(mload(add(cur, CUR_LEAVES)), shl(5, add(i, 1))), keccak256(m, 0xe0))
 
                 res := admit(cur, key, off, amount, expiry)
 
@@ -800,18 +821,18 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
                 if res {
                     status := add(8, sub(res, add(1, gt(res, 3))))
                 }
-                mstore(add(cur, 0xe0), or(mload(add(cur, 0xe0)), shl(shift, status)))
-                mstore(add(mload(add(cur, 0x1e0)), shl(5, add(i, 1))), res)
+                mstore(add(cur, CUR_WORD), or(mload(add(cur, CUR_WORD)), shl(shift, status)))
+                mstore(add(mload(add(cur, CUR_RESULTS)), shl(5, add(i, 1))), res)
                 // Event data: result, investorKey, offeringId, amount, expiry.
-                let p := add(add(mload(add(cur, 0x200)), 32), mul(i, 58))
+                let p := add(add(mload(add(cur, CUR_PACKED)), 32), mul(i, 58))
                 mstore(p, shl(248, res))
                 mstore(add(p, 1), key)
                 mstore(add(p, 33), or(shl(224, off), or(shl(96, amount), shl(56, expiry))))
             }
 
             let n := items.length
-            mstore(add(c, 0xc0), shr(6, firstRef))
-            mstore(add(c, 0xe0), sload(slotOf(shr(6, firstRef), mload(add(c, 0x1a0)))))
+            mstore(add(c, CUR_WORD_INDEX), shr(6, firstRef))
+            mstore(add(c, CUR_WORD), sload(slotOf(shr(6, firstRef), mload(add(c, CUR_TABLE)))))
             for {
                 let i := 0
             } lt(i, n) {
@@ -819,7 +840,7 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
             } {
                 let r := commit(c, add(items.offset, shl(7, i)), i, add(firstRef, i))
                 if r {
-                    let errors := mload(add(c, 0x220))
+                    let errors := mload(add(c, CUR_ERRORS))
                     if eq(r, 0xff) {
                         mstore(0x00, shl(224, shr(32, errors)))
                         mstore(0x04, platformId)
@@ -834,11 +855,11 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
                     }
                 }
             }
-            sstore(slotOf(mload(add(c, 0xc0)), mload(add(c, 0x1a0))), mload(add(c, 0xe0)))
-            if mload(add(c, 0x60)) {
-                sstore(mload(add(c, 0xa0)), mload(add(c, 0x80)))
+            sstore(slotOf(mload(add(c, CUR_WORD_INDEX)), mload(add(c, CUR_TABLE))), mload(add(c, CUR_WORD)))
+            if mload(add(c, CUR_OFFERING_ID)) {
+                sstore(mload(add(c, CUR_OFFERING_SLOT)), mload(add(c, CUR_OFFERING)))
             }
-            mstore(mload(add(c, 0x200)), mul(n, PACKED_ITEM))
+            mstore(mload(add(c, CUR_PACKED)), mul(n, PACKED_ITEM))
         }
     }
 
@@ -851,12 +872,12 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         mapping(uint32 => mapping(bytes32 => Usage)) storage offeringUsage = $.offeringUsage;
         mapping(uint256 => uint256) storage table = $.seqStatus[platformId];
         assembly ("memory-safe") {
-            mstore(add(c, 0x100), investors.slot)
-            mstore(add(c, 0x120), categories.slot)
-            mstore(add(c, 0x140), usage.slot)
-            mstore(add(c, 0x160), offerings.slot)
-            mstore(add(c, 0x180), offeringUsage.slot)
-            mstore(add(c, 0x1a0), table.slot)
+            mstore(add(c, CUR_INVESTORS), investors.slot)
+            mstore(add(c, CUR_CATEGORIES), categories.slot)
+            mstore(add(c, CUR_USAGE), usage.slot)
+            mstore(add(c, CUR_OFFERINGS), offerings.slot)
+            mstore(add(c, CUR_OFFERING_USAGE), offeringUsage.slot)
+            mstore(add(c, CUR_TABLE), table.slot)
         }
     }
 
