@@ -499,6 +499,19 @@ describe("PledgeBook", function () {
         .withArgs(f.id, f.today, f.today + 2, f.start + 365);
     });
 
+    it("refuses after maturity when nothing is owed any more", async function () {
+      const f = await loadFixture(pledgeFixture);
+      const start = f.today - 30;
+      await pushPrice(f, start, "25");
+      const id = await openPledge(f, termsFor(f, start, { maturityDate: f.today - 10 }));
+      await pushPrice(f, f.today, "25");
+      const [owed] = await f.book.preview(id, f.today);
+      await (await f.book.connect(f.pledgee).repay(id, owed.amountPayable, f.today)).wait();
+      await expect(f.book.enforce(id, f.today))
+        .to.be.revertedWithCustomError(f.book, "PledgeNotInDefault")
+        .withArgs(id, f.today, 0n, f.today - 10);
+    });
+
     it("refuses a stranger and the pledgee", async function () {
       const f = await loadFixture(defaultedFixture);
       await expect(f.book.connect(f.actors.stranger).enforce(f.id, f.today)).to.be.revertedWithCustomError(

@@ -322,6 +322,12 @@ describe("RepoBook", function () {
         .withArgs(f.id, STATUS.Proposed);
     });
 
+    it("refuse an unknown deal", async function () {
+      const f = await loadFixture(proposedFixture);
+      await expect(f.book.connect(f.agent).settleOpening(99n)).to.be.revertedWithCustomError(f.book, "RepoUnknownDeal").withArgs(99n);
+      await expect(f.book.connect(f.agent).confirmOpening(99n, REF)).to.be.revertedWithCustomError(f.book, "RepoUnknownDeal").withArgs(99n);
+    });
+
     it("confirmOpening refuses a stranger", async function () {
       const f = await loadFixture(proposedFixture);
       await expect(f.book.connect(f.stranger).confirmOpening(f.id, REF)).to.be.revertedWithCustomError(
