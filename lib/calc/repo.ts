@@ -24,6 +24,22 @@ export interface RepoTerms {
   cashDecimals: number;
 }
 
+/** The calculator's terms: a deal's terms (as stored, proposed or replayed) and its cash token's decimals. */
+export function repoCalcTerms(t: Omit<RepoTerms, "cashDecimals">, cashDecimals: number): RepoTerms {
+  return {
+    purchasePrice: t.purchasePrice,
+    repoRate: t.repoRate,
+    basis: t.basis,
+    startDate: t.startDate,
+    initialLtv: t.initialLtv,
+    lowerTrigger: t.lowerTrigger,
+    upperTrigger: t.upperTrigger,
+    minimumTransfer: t.minimumTransfer,
+    cashMarginRate: t.cashMarginRate,
+    cashDecimals,
+  };
+}
+
 export interface CashMargin {
   amount: bigint;
   postedOn: number;

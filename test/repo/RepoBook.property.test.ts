@@ -3,27 +3,15 @@ import fc from "fast-check";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { activeFixture, pushEquity, SIDE, STATUS, WAD, XMOS } from "./fixtures";
 import { decodeRevaluation, REPO_ACTION_NAMES } from "../../lib/repo";
-import { repoOutputFromContract, revalueRepo, RepoInput } from "../../lib/calc";
+import { repoCalcTerms, repoOutputFromContract, revalueRepo, RepoInput } from "../../lib/calc";
 import { toDate } from "../../lib/dates";
 
 /** The calculator's input for the fixture deal at `date`, from the book's state before the revaluation. */
 async function calculatorInput(f: Awaited<ReturnType<typeof activeFixture>>, date: number, price: bigint): Promise<RepoInput> {
   const s = await f.book.dealState(f.id);
   const margins = await f.book.cashMargins(f.id);
-  const t = f.terms;
   return {
-    terms: {
-      purchasePrice: t.purchasePrice,
-      repoRate: t.repoRate,
-      basis: t.basis,
-      startDate: t.startDate,
-      initialLtv: t.initialLtv,
-      lowerTrigger: t.lowerTrigger,
-      upperTrigger: t.upperTrigger,
-      minimumTransfer: t.minimumTransfer,
-      cashMarginRate: t.cashMarginRate,
-      cashDecimals: 2,
-    },
+    terms: repoCalcTerms(f.terms, 2),
     isBond: false,
     bond: { faceValue: 0n, couponRate: 0n, frequency: 0, issueDate: 0, maturityDate: 0, dayCount: "Thirty360BondBasis" },
     valuationDate: date,

@@ -10,7 +10,16 @@
  * - the clean price, FX rate and quantity valued from the event's inputs.
  */
 import { Contract } from "ethers";
-import { DAY_COUNT_CONVENTIONS, REPO_ACTIONS, accrueExact, revalueRepo, type Bond, type CashMargin, type RepoTerms } from "../../calc";
+import {
+  DAY_COUNT_CONVENTIONS,
+  REPO_ACTIONS,
+  accrueExact,
+  repoCalcTerms,
+  revalueRepo,
+  type Bond,
+  type CashMargin,
+  type RepoTerms,
+} from "../../calc";
 import type { SuiteEvent } from "../../events";
 import type { Expected, Replayer, ReplayContext } from "../replay";
 
@@ -162,18 +171,7 @@ const replayer: Replayer = {
       }
       return d;
     };
-    const calcTerms = async (t: DealTerms): Promise<RepoTerms> => ({
-      purchasePrice: t.purchasePrice,
-      repoRate: t.repoRate,
-      basis: t.basis,
-      startDate: t.startDate,
-      initialLtv: t.initialLtv,
-      lowerTrigger: t.lowerTrigger,
-      upperTrigger: t.upperTrigger,
-      minimumTransfer: t.minimumTransfer,
-      cashMarginRate: t.cashMarginRate,
-      cashDecimals: await chain.cashDecimals(t.currency),
-    });
+    const calcTerms = async (t: DealTerms): Promise<RepoTerms> => repoCalcTerms(t, await chain.cashDecimals(t.currency));
     return {
       async observe(ev) {
         const a = ev.parsed.args;
