@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import hre, { ethers } from "hardhat";
-import type { Log } from "ethers";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { activePledgeFixture, pushPrice } from "../pledge/fixtures";
 import { auditReplay, compareFields, registerReplayer, replayEvents, replayers, unregisterReplayer } from "../../lib/audit/replay";
-import { decodeLog, deploymentContracts, discoverTokens, fetchEvents, type SuiteEvent } from "../../lib/events";
+import type { FollowedContract, SuiteEvent } from "../../lib/events";
+import { reencoded, suiteEvents } from "../helpers/audit";
 import { readDeployment } from "../../lib/deployments";
 
 /** An active pledge valued at four dates (down to the liquidation line, so top-ups are computed), with a repayment between. */
@@ -28,31 +28,11 @@ async function valuedPledgeFixture() {
   return f;
 }
 
-async function suiteEvents(): Promise<SuiteEvent[]> {
-  const d = readDeployment(hre.network.name)!;
-  const head = await ethers.provider.getBlockNumber();
-  const followed = await deploymentContracts(hre, d);
-  await discoverTokens(hre, ethers.provider, d.contracts.TokenFactory, followed, d.block, head);
-  (suiteEvents as unknown as { followed: typeof followed }).followed = followed;
-  return fetchEvents(ethers.provider, followed, d.block, head);
-}
-
-/** The same log with one field of `out` changed, decoded as the replay would see it. */
-function tamper(ev: SuiteEvent, followed: Awaited<ReturnType<typeof deploymentContracts>>, field: string): SuiteEvent {
-  const c = followed.get(ev.address.toLowerCase())!;
+/** The same PledgeValued log with one output field changed. */
+function tamper(ev: SuiteEvent, followed: Map<string, FollowedContract>, field: string): SuiteEvent {
   const a = ev.parsed.args;
   const out = { ...a.out.toObject(), [field]: a.out[field] + 1n };
-  const { topics, data } = c.iface.encodeEventLog(ev.parsed.fragment, [a.id, a.date, a.closePrice, a.shares, a.pledgedCash, out]);
-  const log = {
-    address: ev.address,
-    topics,
-    data,
-    blockNumber: ev.blockNumber,
-    blockHash: ev.blockHash,
-    transactionHash: ev.txHash,
-    index: ev.logIndex,
-  };
-  return decodeLog(followed, log as unknown as Log)!;
+  return reencoded(ev, followed, [a.id, a.date, a.closePrice, a.shares, a.pledgedCash, out]);
 }
 
 describe("audit replay", function () {
@@ -71,7 +51,7 @@ describe("audit replay", function () {
 
     it("checks only events from --from-block, still reading the history before it", async function () {
       const f = await loadFixture(valuedPledgeFixture);
-      const events = (await suiteEvents()).filter((e) => e.event === "PledgeValued");
+      const events = (await suiteEvents()).events.filter((e) => e.event === "PledgeValued");
       const report = await auditReplay(hre, { fromBlock: events[2].blockNumber });
       expect(report.mismatches).to.deep.equal([]);
       expect(report.counts.find((c) => c.event === "PledgeValued")?.replayed).to.equal(2);
@@ -82,8 +62,7 @@ describe("audit replay", function () {
   describe("replayEvents", function () {
     it("reports a tampered valuation as a mismatch naming the field, block, transaction and log index", async function () {
       await loadFixture(valuedPledgeFixture);
-      const events = await suiteEvents();
-      const followed = (suiteEvents as unknown as { followed: Awaited<ReturnType<typeof deploymentContracts>> }).followed;
+      const { events, followed } = await suiteEvents();
       const i = events.findIndex((e) => e.event === "PledgeValued" && e.args.out && (e.args.out as { level: string }).level === "2");
       expect(i, "a liquidation-level valuation").to.be.greaterThan(-1);
       events[i] = tamper(events[i], followed, "topUpShares");
@@ -103,7 +82,7 @@ describe("audit replay", function () {
 
     it("reports a valuation of a pledge whose history is missing as a failed replay", async function () {
       await loadFixture(valuedPledgeFixture);
-      const events = (await suiteEvents()).filter((e) => e.event !== "PledgeRequested");
+      const events = (await suiteEvents()).events.filter((e) => e.event !== "PledgeRequested");
       const { mismatches } = await replayEvents(events, { provider: ethers.provider, deployment: readDeployment(hre.network.name)! });
       expect(mismatches.length).to.be.greaterThan(0);
       expect(mismatches[0].field).to.equal("(replay failed)");
@@ -116,7 +95,7 @@ describe("audit replay", function () {
       await loadFixture(valuedPledgeFixture);
       registerReplayer("PledgeLevelChanged", (ev) => ({ to: ev.args.to as string, from: "9" }));
       try {
-        const { mismatches, counts } = await replayEvents(await suiteEvents(), {
+        const { mismatches, counts } = await replayEvents((await suiteEvents()).events, {
           provider: ethers.provider,
           deployment: readDeployment(hre.network.name)!,
         });

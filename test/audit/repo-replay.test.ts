@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import hre, { ethers } from "hardhat";
-import type { Log } from "ethers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { offChainFixture, openDeal, pushEquity, RUB, SIDE, WAD, XMOS } from "../repo/fixtures";
 import { BOND_ISIN } from "../token/fixtures";
 import { auditReplay, replayEvents, replayers } from "../../lib/audit/replay";
-import { decodeLog, deploymentContracts, discoverTokens, fetchEvents, type FollowedContract, type SuiteEvent } from "../../lib/events";
+import type { FollowedContract, SuiteEvent } from "../../lib/events";
+import { reencoded, suiteEvents } from "../helpers/audit";
 import { readDeployment } from "../../lib/deployments";
 import { assetFeedId } from "../../lib/oracle/ids";
 import { propose } from "../../lib/repo";
@@ -66,30 +66,11 @@ async function repoHistoryFixture() {
   return { ...f, bondId };
 }
 
-async function suiteEvents(): Promise<{ events: SuiteEvent[]; followed: Map<string, FollowedContract> }> {
-  const d = readDeployment(hre.network.name)!;
-  const head = await ethers.provider.getBlockNumber();
-  const followed = await deploymentContracts(hre, d);
-  await discoverTokens(hre, ethers.provider, d.contracts.TokenFactory, followed, d.block, head);
-  return { events: await fetchEvents(ethers.provider, followed, d.block, head), followed };
-}
-
-/** The same RepoRevalued log with one output field changed, decoded as the replay would see it. */
+/** The same RepoRevalued log with one output field changed. */
 function tamper(ev: SuiteEvent, followed: Map<string, FollowedContract>, field: string): SuiteEvent {
-  const c = followed.get(ev.address.toLowerCase())!;
   const a = ev.parsed.args;
   const output = { ...a.output.toObject(), [field]: a.output[field] + 1n };
-  const { topics, data } = c.iface.encodeEventLog(ev.parsed.fragment, [a.dealId, a.date, a.inputs.toObject(), output]);
-  const log = {
-    address: ev.address,
-    topics,
-    data,
-    blockNumber: ev.blockNumber,
-    blockHash: ev.blockHash,
-    transactionHash: ev.txHash,
-    index: ev.logIndex,
-  };
-  return decodeLog(followed, log as unknown as Log)!;
+  return reencoded(ev, followed, [a.dealId, a.date, a.inputs.toObject(), output]);
 }
 
 describe("audit replay: repo book", function () {
