@@ -11,24 +11,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { dayToIso, isoToDay, weekday } from "../../lib/dates";
 import { isinCheckDigit } from "../../lib/isin";
+import { seededRandom } from "../../lib/random";
 
 const OUT = path.resolve(__dirname, "../../data");
 /** Last business date of the sample period. */
 const END = "2026-11-13";
 const DAYS = 60;
 
-/** Mulberry32: a small deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(20260101);
+const random = seededRandom(20260101);
 /** Standard normal (Box–Muller). */
 function gauss(): number {
   return Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());

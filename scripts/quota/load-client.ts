@@ -18,7 +18,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ethers } from "ethers";
-import { committedTree, type CommittedItem } from "../../lib/quota";
+import { committedTree, QUOTA_OPS, type CommittedItem, type QuotaOpName } from "../../lib/quota";
+import { seededRandom } from "../../lib/random";
 
 interface Item {
   op: number;
@@ -47,18 +48,8 @@ interface State {
   nextSeq?: string;
 }
 
-const OP = { Reserve: 0, Confirm: 1, Cancel: 2, Consume: 3, Refund: 4, Expire: 5 };
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Index of a `QuotaOp` by name. */
+const opIndex = (name: QuotaOpName): number => QUOTA_OPS.indexOf(name);
 
 async function main(): Promise<void> {
   const env = (k: string) => {
@@ -80,7 +71,7 @@ async function main(): Promise<void> {
   const offerings = env("OFFERINGS").split(",").map(Number);
 
   // Operations are generated from the seed alone, so a restarted client regenerates the same stream.
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
   const history: Item[] = [];
   const reservations: Item[] = [];
@@ -99,20 +90,20 @@ async function main(): Promise<void> {
       expiry: "0",
     });
     if (r < 0.3 || reservations.length === 0) {
-      item = fresh(OP.Reserve);
+      item = fresh(opIndex("Reserve"));
       ttl = random() < 0.3 ? 2 : 60; // short reservations lapse and get expired
       reservations.push(item);
     } else if (r < 0.5) {
-      item = fresh(OP.Consume);
+      item = fresh(opIndex("Consume"));
       consumptions.push(item);
     } else if (r < 0.65) {
-      item = { ...pick(reservations), op: OP.Confirm };
+      item = { ...pick(reservations), op: opIndex("Confirm") };
     } else if (r < 0.72) {
-      item = { ...pick(reservations), op: OP.Cancel };
+      item = { ...pick(reservations), op: opIndex("Cancel") };
     } else if (r < 0.8) {
-      item = { ...pick(reservations), op: OP.Expire };
+      item = { ...pick(reservations), op: opIndex("Expire") };
     } else if (r < 0.85 && consumptions.length > 0) {
-      item = { ...pick(consumptions), op: OP.Refund };
+      item = { ...pick(consumptions), op: opIndex("Refund") };
     } else if (r < 0.95 && history.length > 0) {
       item = { ...pick(history) }; // an identical retry of an earlier operation
     } else {
@@ -179,7 +170,7 @@ async function main(): Promise<void> {
     save();
   }
   const committedShare = Number(process.env.COMMITTED ?? 0);
-  const extra = rng(seed + 1000);
+  const extra = seededRandom(seed + 1000);
   state.batches ??= [];
   state.nextSeq ??= "0";
   while (state.next < total) {
@@ -216,7 +207,7 @@ async function main(): Promise<void> {
       // One transaction in five carries a batch of up to 5 operations.
       const size = random() < 0.2 ? Math.min(5, total - i) : 1;
       const items = stream.slice(i, i + size).map(({ item, ttl }) => {
-        if (item.op !== OP.Reserve) return { ...item, expiry: state.expiries[item.ref] ?? item.expiry };
+        if (item.op !== opIndex("Reserve")) return { ...item, expiry: state.expiries[item.ref] ?? item.expiry };
         const known = state.expiries[item.ref];
         const expiry = known ?? String(now + BigInt(ttl));
         if (!known) state.expiries[item.ref] = expiry;
