@@ -128,25 +128,55 @@ library PledgeMath {
         out.level = levelOf(out.collateralValue, out.amountPayable, t.warningLine, t.liquidationLine);
 
         if (out.level == Level.Liquidation) {
-            out.topUpShares = topUpSharesUp(
+            (out.topUpShares, out.topUpCash, out.topUpRepayment) = topUps(
                 out.collateralValue,
                 out.amountPayable,
                 t.restoreTarget,
                 input.closePrice,
                 t.cashDecimals
             );
-            out.topUpCash = topUpCashUp(out.collateralValue, out.amountPayable, t.restoreTarget);
-            out.topUpRepayment = topUpRepaymentUp(out.collateralValue, out.amountPayable, t.restoreTarget);
         }
+        (out.enforcementCash, out.enforcementShares, out.enforcementShortfall) = enforcementAmounts(
+            input.pledgedCash,
+            input.shares,
+            out.shareValue,
+            out.amountPayable,
+            input.closePrice,
+            t.cashDecimals
+        );
+    }
 
-        out.enforcementCash = input.pledgedCash < out.amountPayable ? input.pledgedCash : out.amountPayable;
-        uint256 rest = out.amountPayable - out.enforcementCash;
-        uint256 needed = sharesForAmountUp(rest, input.closePrice, t.cashDecimals);
-        if (needed <= input.shares) {
-            out.enforcementShares = needed;
-        } else {
-            out.enforcementShares = input.shares;
-            out.enforcementShortfall = rest - out.shareValue;
+    /// @notice The three ways back to `target` from a Liquidation-level valuation, each rounded up: extra
+    /// shares, extra pledged cash, or an early repayment.
+    function topUps(
+        uint256 collateralValue,
+        uint256 payable_,
+        uint256 target,
+        uint256 closePrice,
+        uint8 cashDecimals
+    ) internal pure returns (uint256 shares, uint256 cash, uint256 repayment) {
+        shares = topUpSharesUp(collateralValue, payable_, target, closePrice, cashDecimals);
+        cash = topUpCashUp(collateralValue, payable_, target);
+        repayment = topUpRepaymentUp(collateralValue, payable_, target);
+    }
+
+    /// @notice What an enforcement takes for `payable_`: pledged cash first, then the shares worth the rest at
+    /// the close (rounded up), at most every pledged share; `shortfall` is what the shares cannot cover.
+    /// @param shareValue Value of all `shares` at the close (rounded down), as in the valuation.
+    function enforcementAmounts(
+        uint256 pledgedCash,
+        uint256 shares,
+        uint256 shareValue,
+        uint256 payable_,
+        uint256 closePrice,
+        uint8 cashDecimals
+    ) internal pure returns (uint256 cashTaken, uint256 sharesTaken, uint256 shortfall) {
+        cashTaken = pledgedCash < payable_ ? pledgedCash : payable_;
+        uint256 rest = payable_ - cashTaken;
+        sharesTaken = sharesForAmountUp(rest, closePrice, cashDecimals);
+        if (sharesTaken > shares) {
+            sharesTaken = shares;
+            shortfall = rest - shareValue;
         }
     }
 

@@ -374,21 +374,23 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         }
         out.level = PledgeMath.levelOf(out.collateralValue, out.amountPayable, p.warningLine, p.liquidationLine);
         if (parts & WITH_TOP_UPS != 0 && out.level == PledgeMath.Level.Liquidation) {
-            uint256 target = p.restoreTarget;
-            out.topUpShares = PledgeMath.topUpSharesUp(out.collateralValue, out.amountPayable, target, price, d);
-            out.topUpCash = PledgeMath.topUpCashUp(out.collateralValue, out.amountPayable, target);
-            out.topUpRepayment = PledgeMath.topUpRepaymentUp(out.collateralValue, out.amountPayable, target);
+            (out.topUpShares, out.topUpCash, out.topUpRepayment) = PledgeMath.topUps(
+                out.collateralValue,
+                out.amountPayable,
+                p.restoreTarget,
+                price,
+                d
+            );
         }
         if (parts & WITH_ENFORCEMENT != 0) {
-            out.enforcementCash = cash < out.amountPayable ? cash : out.amountPayable;
-            uint256 rest = out.amountPayable - out.enforcementCash;
-            uint256 needed = PledgeMath.sharesForAmountUp(rest, price, d);
-            if (needed <= shares) {
-                out.enforcementShares = needed;
-            } else {
-                out.enforcementShares = shares;
-                out.enforcementShortfall = rest - out.shareValue;
-            }
+            (out.enforcementCash, out.enforcementShares, out.enforcementShortfall) = PledgeMath.enforcementAmounts(
+                cash,
+                shares,
+                out.shareValue,
+                out.amountPayable,
+                price,
+                d
+            );
         }
     }
 
