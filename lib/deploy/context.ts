@@ -11,12 +11,18 @@ export interface DeployContext {
   log: (message: string) => void;
   /** Address of an already deployed contract of the suite (throws if missing). */
   address(name: string): string;
-  /** Deploys (or reuses) a UUPS proxy named `name` of `contract`, initialised with `initArgs`. */
-  proxy(name: string, contract: string, initArgs: unknown[]): Promise<string>;
+  /**
+   * Deploys (or reuses) a UUPS proxy named `name` of `contract`, initialised with `initArgs`. `libraries`
+   * names the stateless libraries the implementation links: each is deployed (or reused) under its own name
+   * first and linked.
+   */
+  proxy(name: string, contract: string, initArgs: unknown[], libraries?: readonly string[]): Promise<string>;
   /** Deploys (or reuses) a plain contract. */
   plain(name: string, contract: string, ctorArgs: unknown[]): Promise<string>;
   /** Deploys (or reuses) an upgradeable beacon for `contract`. */
   beacon(name: string, contract: string): Promise<string>;
+  /** Adds `role` for `account` to the token factory's standing roles (granted on every token) if missing. */
+  standingRole(role: string, account: string): Promise<void>;
   /** Grants `role` on an AccessControl contract if not granted yet. */
   grantRole(contractName: string, role: string, account: string): Promise<void>;
   /** Sends a transaction and waits for it, logging the call. */
@@ -64,15 +70,26 @@ export async function createContext(hre: HardhatRuntimeEnvironment, deployer: Si
       if (!a) throw new Error(`${name} is not deployed on ${network}; run suite:deploy first`);
       return a;
     },
-    async proxy(name, contract, initArgs) {
+    async proxy(name, contract, initArgs, libraries = []) {
+      const linked: Record<string, string> = {};
+      for (const lib of libraries) linked[lib] = await ctx.plain(lib, lib, []);
       if (await hasCode(file.contracts[name])) {
         log(`  reuse   ${name.padEnd(22)} ${file.contracts[name]}`);
         return file.contracts[name];
       }
-      const proxy = (await hre.upgrades.deployProxy(await factory(contract), initArgs, {
-        kind: "uups",
-        initializer: "initialize",
-      })) as unknown as BaseContract;
+      const linking = libraries.length > 0;
+      // Linked libraries are stateless and hold no upgrade-unsafe code (no selfdestruct, no delegatecall of their
+      // own); the plugin's generic warning about library linking is silenced after this review.
+      if (linking) hre.upgrades.silenceWarnings();
+      const proxy = (await hre.upgrades.deployProxy(
+        await hre.ethers.getContractFactory(contract, { signer: deployer, libraries: linked }),
+        initArgs,
+        {
+          kind: "uups",
+          initializer: "initialize",
+          ...(linking ? { unsafeAllow: ["external-library-linking" as const] } : {}),
+        },
+      )) as unknown as BaseContract;
       await proxy.waitForDeployment();
       const address = await proxy.getAddress();
       const impl = await hre.upgrades.erc1967.getImplementationAddress(address);
@@ -104,6 +121,13 @@ export async function createContext(hre: HardhatRuntimeEnvironment, deployer: Si
       await record(name, address, impl);
       log(`  deploy  ${name.padEnd(22)} ${address} (beacon, implementation ${impl})`);
       return address;
+    },
+    async standingRole(role, account) {
+      const tokenFactory = await hre.ethers.getContractAt("TokenFactory", ctx.address("TokenFactory"), deployer);
+      const id = hre.ethers.id(role);
+      const standing = await tokenFactory.standingRoles();
+      if (standing.some((r) => r.role === id && r.account.toLowerCase() === account.toLowerCase())) return;
+      await ctx.send(`TokenFactory.addStandingRole(${role}, ${account})`, tokenFactory.addStandingRole(id, account));
     },
     async grantRole(contractName, role, account) {
       const c = await hre.ethers.getContractAt("AccessControlUpgradeable", ctx.address(contractName), deployer);
