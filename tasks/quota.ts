@@ -461,7 +461,9 @@ task("quota:seq-batch", "Confirms, cancels, refunds or expires many items of one
   .setAction(
     action(async (a: { batchFirst: string; action: string; seqs: string; from?: string; json: boolean }, hre) => {
       const Q = await import("../lib/quota");
-      const ops: Record<string, number> = { confirm: 1, cancel: 2, refund: 4, expire: 5 };
+      const ops: Record<string, number> = Object.fromEntries(
+        (["Confirm", "Cancel", "Refund", "Expire"] as const).map((name) => [name.toLowerCase(), Q.QUOTA_OPS.indexOf(name)]),
+      );
       if (!(a.action in ops)) throw new UserError(`--action "${a.action}" is not one of ${Object.keys(ops).join(", ")}`);
       const signer = await pickSigner(hre, a.from);
       const q = await quotaAt(hre, signer);

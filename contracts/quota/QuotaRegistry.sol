@@ -900,7 +900,18 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         uint256 n
     ) private view returns (QuotaResult[] memory results) {
         results = new QuotaResult[](n);
-        for (uint256 i; i < n; ++i) (, results[i]) = _refusalOf(_nibbleOf(platformId, uint256(firstRef) + i));
+        mapping(uint256 => uint256) storage table = _s().seqStatus[platformId];
+        uint256 wordIndex = type(uint256).max;
+        uint256 word;
+        for (uint256 i; i < n; ++i) {
+            uint256 seq = uint256(firstRef) + i;
+            // One storage read per word of 64 references.
+            if (seq >> 6 != wordIndex) {
+                wordIndex = seq >> 6;
+                word = table[wordIndex];
+            }
+            (, results[i]) = _refusalOf((word >> ((seq & 63) << 2)) & 0xf);
+        }
     }
 
     /// @dev Merkle root of a batch's leaves (overwritten): pairs hashed in sorted order, as OpenZeppelin
