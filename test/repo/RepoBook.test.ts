@@ -332,6 +332,24 @@ describe("RepoBook", function () {
       expect(margins[0].byLender).to.equal(false);
     });
 
+    it("returns securities from the deal's encumbrance to the borrower when the lender owes", async function () {
+      const f = await loadFixture(activeFixture);
+      await pushEquity(f, f.days[5], 300n * WAD);
+      await f.book.revalue([f.id], f.days[5]);
+      const o = await f.book.obligation(f.id, SIDE.Lender);
+      expect(o.quantity > 0n).to.equal(true);
+      const book = await f.book.getAddress();
+      const borrowerFree = await f.equity.freeBalance(f.borrower.address);
+      await expect(f.book.connect(f.lender).settleObligation(f.id, SIDE.Lender, true))
+        .to.emit(f.book, "MarginCallSettled")
+        .and.to.emit(f.equity, "Transfer")
+        .withArgs(f.lender.address, f.borrower.address, o.quantity);
+      expect(await f.equity.encumbered(f.lender.address, book, f.id)).to.equal(1000n - o.quantity);
+      expect((await f.equity.freeBalance(f.borrower.address)) - borrowerFree).to.equal(o.quantity);
+      expect((await f.book.dealState(f.id)).quantity).to.equal(1000n - o.quantity);
+      expect((await f.book.obligation(f.id, SIDE.Lender)).status).to.equal(2n);
+    });
+
     it("refuses the party that does not owe", async function () {
       const f = await loadFixture(called);
       await expect(f.book.connect(f.lender).settleObligation(f.id, SIDE.Borrower, true))
