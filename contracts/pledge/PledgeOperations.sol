@@ -45,9 +45,9 @@ library PledgeOperations {
         IPledgeBook.Pledge storage p = PledgeTypes.requireStatus($, id, PledgeStatus.Requested);
         (address pledger, address pledgee) = _parties($, p);
         bool pledgerSide;
-        if (PledgeTypes.isPledgerSide($, pledger, PledgeTypes.participantOf($, pledger), msg.sender)) {
+        if (PledgeTypes.actsForPledger($, pledger, msg.sender)) {
             pledgerSide = true;
-        } else if (!PledgeTypes.isPledgeeSide($, PledgeTypes.participantOf($, pledgee), msg.sender)) {
+        } else if (!PledgeTypes.actsForPledgee($, pledgee, msg.sender)) {
             revert IPledgeBook.PledgeNotPledgeeSide(pledgee, msg.sender);
         }
         uint8 bit = pledgerSide ? PledgeTypes.PLEDGER_CONSENT : PledgeTypes.PLEDGEE_CONSENT;
@@ -65,8 +65,8 @@ library PledgeOperations {
         (address pledger, address pledgee) = _parties($, p);
         if (
             !depository &&
-            !PledgeTypes.isPledgerSide($, pledger, PledgeTypes.participantOf($, pledger), msg.sender) &&
-            !PledgeTypes.isPledgeeSide($, PledgeTypes.participantOf($, pledgee), msg.sender)
+            !PledgeTypes.actsForPledger($, pledger, msg.sender) &&
+            !PledgeTypes.actsForPledgee($, pledgee, msg.sender)
         ) revert IPledgeBook.PledgeNotPledgerSide(pledger, msg.sender);
         p.status = PledgeStatus.Cancelled;
         emit IPledgeBook.PledgeCancelled(id, msg.sender);
@@ -81,7 +81,7 @@ library PledgeOperations {
         PledgeTypes.PledgeBookStorage storage $ = PledgeTypes.layout();
         IPledgeBook.Pledge storage p = PledgeTypes.requireStatus($, id, PledgeStatus.Active);
         address pledger = $.accounts[p.pledger];
-        if (!depository && !PledgeTypes.isPledgerSide($, pledger, PledgeTypes.participantOf($, pledger), msg.sender)) {
+        if (!depository && !PledgeTypes.actsForPledger($, pledger, msg.sender)) {
             revert IPledgeBook.PledgeNotPledgerSide(pledger, msg.sender);
         }
         if (shares == 0 && cash == 0) revert IPledgeBook.PledgeZeroAmount();
@@ -160,7 +160,7 @@ library PledgeOperations {
     /// @dev Reverts unless the caller is a signer of the pledge's pledgee.
     function _requirePledgeeSide(PledgeTypes.PledgeBookStorage storage $, IPledgeBook.Pledge storage p) private view {
         address pledgee = $.accounts[p.pledgee];
-        if (!PledgeTypes.isPledgeeSide($, PledgeTypes.participantOf($, pledgee), msg.sender)) {
+        if (!PledgeTypes.actsForPledgee($, pledgee, msg.sender)) {
             revert IPledgeBook.PledgeNotPledgeeSide(pledgee, msg.sender);
         }
     }

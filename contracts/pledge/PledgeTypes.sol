@@ -99,6 +99,24 @@ library PledgeTypes {
         return pledgeeId != 0 && $.registry.isAuthorisedSigner(pledgeeId, account);
     }
 
+    /// @dev {isPledgerSide} for a stored pledge, whose pledger is kept as an account only.
+    function actsForPledger(
+        PledgeBookStorage storage $,
+        address pledger,
+        address account
+    ) internal view returns (bool) {
+        return isPledgerSide($, pledger, participantOf($, pledger), account);
+    }
+
+    /// @dev {isPledgeeSide} for a stored pledge, whose pledgee is kept as an account only.
+    function actsForPledgee(
+        PledgeBookStorage storage $,
+        address pledgee,
+        address account
+    ) internal view returns (bool) {
+        return isPledgeeSide($, participantOf($, pledgee), account);
+    }
+
     /// @dev Participant id of `account` (0 when it is no signer).
     function participantOf(PledgeBookStorage storage $, address account) internal view returns (uint32 id) {
         (id, , ) = $.registry.signerOf(account);

@@ -324,13 +324,9 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         if (op == QuotaOp.Reserve || op == QuotaOp.Consume) revert QuotaInvalidFollowUp(op);
         CommittedBatch memory b = _s().batches[platformId][firstRef];
         if (b.root == bytes32(0)) revert QuotaUnknownSequence(platformId, firstRef, firstRef);
+        // The root commits to the count as well: equal roots mean these are exactly the batch's items.
+        if (_rootOfItems(platformId, firstRef, items) != b.root) revert QuotaInvalidProof(platformId, firstRef);
         uint256 n = items.length;
-        {
-            bytes32[] memory leaves = new bytes32[](n);
-            for (uint256 i; i < n; ++i) leaves[i] = _leaf(platformId, uint256(firstRef) + i, items[i]);
-            // The root commits to the count as well: equal roots mean these are exactly the batch's items.
-            if (_rootOf(leaves) != b.root) revert QuotaInvalidProof(platformId, firstRef);
-        }
         results = new QuotaResult[](n);
         bytes memory outcomes = new bytes(n);
         for (uint256 i; i < n; ++i) {
@@ -613,18 +609,13 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         if (rec.fingerprint != fp) return (QuotaResult.ReferenceConflict, 0);
 
         QuotaRecordStatus from = rec.status;
-        (QuotaRecordStatus to, bool allowed, bool replay) = _transition(a.op, from, rec.expiry != 0);
+        (QuotaRecordStatus to, QuotaResult r, bool replay) = _transition(a.op, from, rec.expiry);
         if (replay) {
             emit QuotaReplayed(a.platformId, a.ref, a.op);
             return (QuotaResult.Ok, 0);
         }
-        if (!allowed) return (QuotaResult.InvalidState, uint256(from));
-        if (a.op == QuotaOp.Confirm && block.timestamp >= rec.expiry) {
-            return (QuotaResult.ReservationExpired, rec.expiry);
-        }
-        if (a.op == QuotaOp.Expire && block.timestamp < rec.expiry) {
-            return (QuotaResult.ReservationNotExpired, rec.expiry);
-        }
+        if (r == QuotaResult.InvalidState) return (r, uint256(from));
+        if (r != QuotaResult.Ok) return (r, rec.expiry);
 
         _move(a, from, to, rec.period);
         $.records[a.platformId][a.ref].status = to;
@@ -632,17 +623,20 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         return (QuotaResult.Ok, 0);
     }
 
-    /// @dev Where a follow-up (confirm, cancel, expire, refund) takes a reference in status `from`.
+    /// @dev Where a follow-up (confirm, cancel, expire, refund) takes a reference in status `from` whose
+    /// reservation expires at `expiry` (0 for a consumption): the new status and Ok, `replay` for an identical
+    /// retry, or the refusal (InvalidState, ReservationExpired, ReservationNotExpired).
     function _transition(
         QuotaOp op,
         QuotaRecordStatus from,
-        bool wasReservation
-    ) private pure returns (QuotaRecordStatus to, bool allowed, bool replay) {
+        uint256 expiry
+    ) private view returns (QuotaRecordStatus to, QuotaResult r, bool replay) {
+        bool allowed;
         if (op == QuotaOp.Confirm) {
             to = QuotaRecordStatus.Confirmed;
             allowed = from == QuotaRecordStatus.Reserved;
             // A confirmed reservation that was later refunded was confirmed: a retry is still a replay.
-            replay = from == to || (from == QuotaRecordStatus.Refunded && wasReservation);
+            replay = from == to || (from == QuotaRecordStatus.Refunded && expiry != 0);
         } else if (op == QuotaOp.Refund) {
             to = QuotaRecordStatus.Refunded;
             allowed = from == QuotaRecordStatus.Consumed || from == QuotaRecordStatus.Confirmed;
@@ -652,6 +646,10 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
             allowed = from == QuotaRecordStatus.Reserved;
             replay = from == to;
         }
+        if (replay) r = QuotaResult.Ok;
+        else if (!allowed) r = QuotaResult.InvalidState;
+        else if (op == QuotaOp.Confirm && block.timestamp >= expiry) r = QuotaResult.ReservationExpired;
+        else if (op == QuotaOp.Expire && block.timestamp < expiry) r = QuotaResult.ReservationNotExpired;
     }
 
     /// @dev A batch under a used first reference: an identical retry (same root) returns the stored results.
@@ -661,11 +659,9 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         CommittedItem[] calldata items,
         bytes32 stored
     ) private returns (QuotaResult[] memory results) {
-        uint256 n = items.length;
-        bytes32[] memory leaves = new bytes32[](n);
-        for (uint256 i; i < n; ++i) leaves[i] = _leaf(platformId, uint256(firstRef) + i, items[i]);
         // The root commits to every item and to the count: equal roots mean an identical retry.
-        if (_rootOf(leaves) != stored) revert QuotaSequenceConflict(platformId, firstRef);
+        if (_rootOfItems(platformId, firstRef, items) != stored) revert QuotaSequenceConflict(platformId, firstRef);
+        uint256 n = items.length;
         results = _committedResults(platformId, firstRef, n);
         emit QuotaBatchReplayed(platformId, firstRef, n, stored);
     }
@@ -948,6 +944,18 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         }
     }
 
+    /// @dev Merkle root of the leaves of `items` numbered from `firstRef` (see {_rootOf}).
+    function _rootOfItems(
+        uint32 platformId,
+        uint64 firstRef,
+        CommittedItem[] calldata items
+    ) private pure returns (bytes32) {
+        uint256 n = items.length;
+        bytes32[] memory leaves = new bytes32[](n);
+        for (uint256 i; i < n; ++i) leaves[i] = _leaf(platformId, uint256(firstRef) + i, items[i]);
+        return _rootOf(leaves);
+    }
+
     /// @dev keccak256(abi.encode(platformId, seqRef, op, investorKey, offeringId, amount, expiry)), op = Reserve
     /// when the item has an expiry, else Consume.
     function _leaf(uint32 platformId, uint256 seqRef, CommittedItem calldata it) private pure returns (bytes32) {
@@ -1008,13 +1016,8 @@ contract QuotaRegistry is ConsortiumUpgradeable, IQuotaRegistry {
         uint32 period
     ) private returns (QuotaResult, QuotaRecordStatus, bool) {
         (QuotaRecordStatus from, ) = _refusalOf(_nibbleOf(a.platformId, seqRef));
-        (QuotaRecordStatus to, bool allowed, bool replay) = _transition(a.op, from, a.expiry != 0);
-        if (replay) return (QuotaResult.Ok, from, true);
-        if (!allowed) return (QuotaResult.InvalidState, from, false);
-        if (a.op == QuotaOp.Confirm && block.timestamp >= a.expiry)
-            return (QuotaResult.ReservationExpired, from, false);
-        if (a.op == QuotaOp.Expire && block.timestamp < a.expiry)
-            return (QuotaResult.ReservationNotExpired, from, false);
+        (QuotaRecordStatus to, QuotaResult r, bool replay) = _transition(a.op, from, a.expiry);
+        if (replay || r != QuotaResult.Ok) return (r, from, replay);
         _move(a, from, to, period);
         uint256 shift = (uint256(seqRef) & 63) << 2;
         mapping(uint256 => uint256) storage table = _s().seqStatus[a.platformId];
