@@ -22,6 +22,8 @@ export interface OracleSuite extends Suite {
   calendar: HolidayCalendar;
   /** A Friday: today − 1 … today − 4 are Thursday … Monday, today − 7 the Friday before. */
   today: number;
+  /** Deployment files of this suite (point DEPLOYMENTS_DIR here before running a task). */
+  deploymentsDir: string;
 }
 
 /** Saturday–Sunday weekends. */
@@ -52,7 +54,7 @@ export async function oracleBaseFixture(): Promise<OracleSuite> {
   await oracle.configureAsset(EQUITY_ID, GBP, XLON, (WAD * 15n) / 100n, 5);
   await oracle.configureFxPair(GBP, RUB, XMOS, WAD / 20n, 7);
   const today = Math.floor((await time.latest()) / 86400);
-  return { ...suite, oracle, calendar, today };
+  return { ...suite, oracle, calendar, today, deploymentsDir: process.env.DEPLOYMENTS_DIR! };
 }
 
 /**
