@@ -1,7 +1,7 @@
 /**
  * The oracle operator's price push as a plain script (same logic as `npx hardhat oracle:push`):
  *   HARDHAT_NETWORK=besu npx ts-node scripts/price-push.ts --prices data/prices.csv --fx data/fx.csv \
- *     --calendar data/calendars.json [--dry-run] [--batch-size N] [--keystore key.json] [--no-revalue]
+ *     --calendar data/calendars.json [--dry-run] [--batch-size N] [--keystore key.json] [--no-close] [--no-revalue]
  * or, through Hardhat's runner: PRICE_PUSH_ARGS="--prices data/prices.csv" npx hardhat run scripts/price-push.ts
  * Exit code 1 on rejected lines or failure.
  */
@@ -20,7 +20,12 @@ const VALUE_FLAGS: Record<string, keyof PushArgs> = {
   "--from": "from",
   "--pause-ms": "pauseMs",
 };
-const BOOLEAN_FLAGS: Record<string, keyof PushArgs> = { "--dry-run": "dryRun", "--no-revalue": "noRevalue", "--json": "json" };
+const BOOLEAN_FLAGS: Record<string, keyof PushArgs> = {
+  "--dry-run": "dryRun",
+  "--no-close": "noClose",
+  "--no-revalue": "noRevalue",
+  "--json": "json",
+};
 const NUMERIC = new Set<keyof PushArgs>(["batchSize", "gasBudget", "pauseMs"]);
 
 export function parseArgs(argv: string[]): PushArgs {

@@ -19,6 +19,7 @@ task("oracle:push", "Validates price/FX files and pushes what the chain lacks, i
   .addOptionalParam("from", "Operator: account index or address (when no keystore / ORACLE_PRIVATE_KEY)", undefined, types.string)
   .addOptionalParam("pauseMs", "Pause between transactions in ms, to spare a busy node", 0, types.int)
   .addFlag("dryRun", "Validate and report what would be pushed; send nothing")
+  .addFlag("noClose", "Do not close the pushed business dates (revaluation then skips them until oracle:close)")
   .addFlag("noRevalue", "Skip the revaluation of repos and pledges holding the updated securities")
   .addFlag("json", "Print the summary as JSON")
   .setAction(
@@ -26,6 +27,25 @@ task("oracle:push", "Validates price/FX files and pushes what the chain lacks, i
       const { runPushCommand } = await import("../lib/oracle/cli");
       const { code } = await runPushCommand(hre, a as never);
       if (code !== 0) process.exitCode = code;
+    }),
+  );
+
+task("oracle:close", "Closes a business date for an exchange calendar once its prices and FX rates are in (oracle operator)")
+  .addParam("calendar", "Calendar id (MIC), e.g. XMOS", undefined, types.string)
+  .addParam("date", "Business date (YYYY-MM-DD)", undefined, types.string)
+  .addOptionalParam(
+    "keystore",
+    "Encrypted JSON keystore of the operator (password: ORACLE_KEYSTORE_PASSWORD or prompt)",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam("from", "Operator: account index or address", undefined, types.string)
+  .addFlag("json", "Print JSON")
+  .setAction(
+    action(async (a: { calendar: string; date: string; keystore?: string; from?: string; json: boolean }, hre) => {
+      const { runCloseCommand } = await import("../lib/oracle/close-command");
+      const r = await runCloseCommand(hre, a);
+      output(a.json, r, () => console.log(`closed ${r.calendar} ${r.iso} (tx ${r.txHash}, gas ${r.gasUsed})`));
     }),
   );
 

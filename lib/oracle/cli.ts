@@ -22,6 +22,8 @@ export interface PushArgs {
   from?: string;
   pauseMs?: number;
   noRevalue?: boolean;
+  /** Do not close the pushed dates (the books then skip them as not closed until `oracle:close`). */
+  noClose?: boolean;
   json?: boolean;
 }
 
@@ -54,6 +56,7 @@ export async function runPushCommand(hre: HardhatRuntimeEnvironment, a: PushArgs
       pauseMs: a.pauseMs,
       fromBlock: readDeployment(hre.network.name)?.block ?? 0,
       progress: a.json ? false : undefined,
+      close: !a.noClose,
       log,
     });
   } catch (err) {

@@ -2,7 +2,8 @@
  * The oracle operator's price push: validate the input files line by line, skip what the chain already
  * holds, send the rest in batches under a gas budget, keep a journal so a killed run resumes without
  * double-pushing, and return a summary plus the (feed, date) pairs updated — the input of the
- * revaluation step that follows a push (see lib/oracle/revalue.ts).
+ * revaluation step that follows a push (see lib/oracle/revalue.ts). Its last step closes the business dates
+ * of the file per calendar (lib/oracle/close.ts), so that revaluation runs on closed dates.
  *
  * What is "already on chain" comes from the oracle's events (PriceAccepted, PriceQuarantined) since the
  * suite's deployment block, so the answer is exact even though the contract stores only the latest value.
@@ -18,6 +19,7 @@ import { CalendarSpec, LineIssue, readCalendars, readTable, SourceRecord } from 
 import { assetFeedId, feedLabel, formatPrice, fxFeedId, isCurrency, parsePrice } from "./ids";
 import { Journal, readJournal, sha256File, writeJournal } from "./journal";
 import { ProgressBar } from "./progress";
+import { closeDates, CloseOutcome, closeSummaryRows, lastClosedDates } from "./close";
 
 export interface PushOptions {
   /** The oracle, connected to the operator's signer. */
@@ -42,6 +44,8 @@ export interface PushOptions {
   /** Draw a progress bar (default: when stdout is a terminal). */
   progress?: boolean;
   log?: (message: string) => void;
+  /** Close the pushed dates per calendar as the last step (default true; false: `--no-close`). */
+  close?: boolean;
 }
 
 /** One (feed, date) the push changed: what revaluation needs. */
@@ -71,6 +75,8 @@ export interface PushSummary {
   resumedTransactions: number;
   calendarsLoaded: string[];
   updated: UpdatedFeed[];
+  /** Close of business of the file's dates, per calendar (empty with `close: false`). */
+  closed: CloseOutcome[];
   journal: string;
   durationMs: number;
 }
@@ -271,6 +277,10 @@ export async function pushPrices(opts: PushOptions): Promise<PushSummary> {
   }
   const toPush: Candidate[] = [];
   let skipped = 0;
+  const closedUntil = await lastClosedDates(
+    oracle,
+    [...feeds.values()].map((v) => v.calendar),
+  );
   for (const c of candidates) {
     const held = onChain.get(key(c.feedId, c.date));
     const v = feeds.get(c.feedId)!;
@@ -282,6 +292,14 @@ export async function pushPrices(opts: PushOptions): Promise<PushSummary> {
           line: c.line,
           message: `${feedLabel(c.feedId)} on ${dayToIso(c.date)}: the chain holds ${formatPrice(held, 18)}, the file says ${formatPrice(c.price, 18)}`,
         });
+      continue;
+    }
+    if (c.date <= (closedUntil.get(v.calendar) ?? 0)) {
+      rejected.push({
+        file: c.file,
+        line: c.line,
+        message: `${feedLabel(c.feedId)} on ${dayToIso(c.date)}: ${v.calendar} is closed until ${dayToIso(closedUntil.get(v.calendar)!)}`,
+      });
       continue;
     }
     if (c.date <= v.date) {
@@ -311,10 +329,14 @@ export async function pushPrices(opts: PushOptions): Promise<PushSummary> {
     resumedTransactions,
     calendarsLoaded,
     updated: [],
+    closed: [],
     journal: journalPath,
     durationMs: 0,
   };
+  // The (calendar, date) pairs of the valid values: closed as the last step (lib/oracle/close.ts).
+  const closeItems = () => candidates.map((c) => ({ calendar: feeds.get(c.feedId)!.calendar, date: c.date }));
   if (opts.dryRun) {
+    if (opts.close !== false) summary.closed = await closeDates(oracle, closeItems(), { dryRun: true });
     summary.pushed = toPush.length;
     summary.durationMs = Date.now() - started;
     return summary;
@@ -377,6 +399,8 @@ export async function pushPrices(opts: PushOptions): Promise<PushSummary> {
   bar.finish();
   journal.status = "completed";
   writeJournal(journalPath, journal);
+  // 6. Close of business for the file's dates, per calendar: the last step before revaluation.
+  if (opts.close !== false) summary.closed = await closeDates(oracle, closeItems(), { log });
   summary.durationMs = Date.now() - started;
   return summary;
 }
@@ -399,6 +423,7 @@ export function summaryRows(
     ["gas used", s.gasUsed.toLocaleString("en-US")],
   ];
   if (s.resumedTransactions) rows.push(["settled from the interrupted run", s.resumedTransactions]);
+  rows.push(...closeSummaryRows(s.closed, s.dryRun));
   if (s.calendarsLoaded.length) rows.push([s.dryRun ? "calendars to load" : "calendars loaded", s.calendarsLoaded.join(", ")]);
   if (revaluation) {
     rows.push(["revalued", revaluation.revalued], ["margin calls raised", revaluation.marginCalls]);

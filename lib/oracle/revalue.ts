@@ -1,6 +1,8 @@
 /**
- * The revaluation step of the daily cycle (SPEC §4): after a push, every open repo and pledge holding an
- * updated security is revalued for the pushed business dates. The books register their revaluation here
+ * The revaluation step of the daily cycle (SPEC §4: push → close → revalue): after a push has closed its
+ * business dates (lib/oracle/close.ts), every open repo and pledge holding an updated security is revalued
+ * for the pushed dates. The books value a date only once it is closed for the item's calendar; a date left
+ * open (a quarantined value, `--no-close`) is skipped with its reason and revalued after `oracle:close`. The books register their revaluation here
  * when they are deployed; until then the step reports that there is nothing to revalue.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";

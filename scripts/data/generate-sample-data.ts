@@ -6,6 +6,7 @@
  * - data/prices.csv: 60 business days of clean prices per security (its exchange's calendar), with an
  *   equity drawdown of about 23 % over three weeks (and a milder fall in bonds) then a partial recovery;
  * - data/fx.csv: FX rates of the pairs on their calendar's business days over the same period.
+ * Prices and rates fall only on business days of the feed's calendar: the oracle refuses any other date.
  */
 import fs from "node:fs";
 import path from "node:path";

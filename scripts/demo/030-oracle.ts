@@ -6,6 +6,7 @@ import { configureFeeds, feedRow, feedView, loadCalendars } from "../../lib/orac
 import { readCalendars, readSecurities } from "../../lib/oracle/files";
 import { assetFeedId, formatPrice, fxFeedId } from "../../lib/oracle/ids";
 import { pushPrices } from "../../lib/oracle/push";
+import { closeBusinessDate, closeSummaryRows } from "../../lib/oracle/close";
 import { deployAdapter } from "../../lib/oracle/feeds";
 import { dayToIso, isoToDay } from "../../lib/dates";
 import { describeError } from "../../lib/task";
@@ -13,7 +14,7 @@ import { describeError } from "../../lib/task";
 const DATA = path.resolve(__dirname, "../../data");
 
 const chapter: Chapter = {
-  title: "Market data: calendars, prices, FX and a quarantined move",
+  title: "Market data: calendars, prices, FX, a quarantined move and the close of business",
   async run(story) {
     const { hre, actors } = story;
     const oracle = (await hre.ethers.getContractAt(
@@ -50,16 +51,22 @@ const chapter: Chapter = {
       `(${cals.loaded.length} calendar items loaded, ${cals.gasUsed.toLocaleString("en-US")} gas; ${securities.length} securities and ${fxPairs.length} FX pairs registered)`,
     );
 
-    // Sixty business days of history, pushed by operator 1 with the same library as `oracle:push`.
+    // Sixty business days of history, pushed by operator 1 with the same library as `oracle:push`: push, then
+    // close each calendar's dates.
     const lines = fs.readFileSync(path.join(DATA, "prices.csv"), "utf8").trim().split("\n");
+    const fxLines = fs.readFileSync(path.join(DATA, "fx.csv"), "utf8").trim().split("\n");
     const lastDate = lines[lines.length - 1].split(",")[0];
     const history = path.join(story.outDir, "prices-history.csv");
     fs.writeFileSync(history, [lines[0], ...lines.slice(1).filter((l) => !l.startsWith(lastDate))].join("\n") + "\n");
+    const fxHistory = path.join(story.outDir, "fx-history.csv");
+    fs.writeFileSync(fxHistory, [fxLines[0], ...fxLines.slice(1).filter((l) => !l.startsWith(lastDate))].join("\n") + "\n");
+    const fxDay = path.join(story.outDir, `fx-${lastDate}.csv`);
+    fs.writeFileSync(fxDay, [fxLines[0], ...fxLines.slice(1).filter((l) => l.startsWith(lastDate))].join("\n") + "\n");
     const h = await pushPrices({
       oracle: oracle.connect(actors.oracle1),
       calendar,
       prices: history,
-      fx: path.join(DATA, "fx.csv"),
+      fx: fxHistory,
       journal: path.join(story.outDir, "push-history.journal.json"),
       progress: false,
     });
@@ -67,6 +74,9 @@ const chapter: Chapter = {
     story.say(
       `${h.gasUsed.toLocaleString("en-US")} gas (${Math.round(Number(h.gasUsed) / h.pushed).toLocaleString("en-US")} per value). Equities fell by about a quarter over three weeks.`,
     );
+    story.say("As its last step the push closes the business dates of each calendar: nothing dated on or before them can be");
+    story.say("pushed or confirmed any more, and revaluations read them as of their close:\n");
+    story.table(closeSummaryRows(h.closed).map(([item, value]) => ({ item, value })));
 
     // The last day: one equity is printed 18 % lower than the day before — beyond its 15 % guard rail.
     const lastLines = lines.slice(1).filter((l) => l.startsWith(lastDate));
@@ -84,12 +94,15 @@ const chapter: Chapter = {
       oracle: oracle.connect(actors.oracle1),
       calendar,
       prices: day,
+      fx: fxDay,
       journal: path.join(story.outDir, "push-day.journal.json"),
       progress: false,
     });
     story.say(`\nOn ${lastDate} operator 1 pushes ${d.pushed} prices: ${d.accepted} accepted, ${d.quarantined} quarantined —`);
     story.say(`${victim.name} (${victim.isin}) moved −18 % against a 15 % limit, so readers still see the previous price:\n`);
     story.table([feedRow(await feedView(oracle, assetFeedId(victim.isin)))]);
+    story.say(`\nThe push closes ${lastDate} where it can; ${victim.calendar} waits for the quarantined value:\n`);
+    story.table(closeSummaryRows(d.closed).map(([item, value]) => ({ item, value })));
 
     const v = await feedView(oracle, assetFeedId(victim.isin));
     try {
@@ -102,7 +115,11 @@ const chapter: Chapter = {
       );
     }
     await (await oracle.connect(actors.oracle2).confirmPrice(assetFeedId(victim.isin), v.pendingDate, v.pendingPrice)).wait();
-    story.say("Operator 2 checks the exchange's closing print and confirms it; it becomes the latest price.\n");
+    story.say("Operator 2 checks the exchange's closing print and confirms it; it becomes the latest price.");
+    const closed = await closeBusinessDate(oracle.connect(actors.oracle2), victim.calendar, isoToDay(lastDate));
+    story.say(
+      `Operator 2 then closes ${victim.calendar} for ${lastDate} (oracle:close, ${closed.gasUsed!.toLocaleString("en-US")} gas).\n`,
+    );
 
     const rows = [];
     for (const s of securities) {

@@ -2,6 +2,7 @@ import type { Chapter } from "./story";
 import type { CashToken, PriceOracle, RepoBook, SecurityToken } from "../../typechain-types";
 import { pct, propose, RepoTerms, repoHistory, REPO_STATUSES, revalueInBatches, signTerms } from "../../lib/repo";
 import { revalueUpdated } from "../../lib/repo-cycle";
+import { closeBusinessDate } from "../../lib/oracle/close";
 import { assetFeedId, calendarToBytes4, currencyToBytes3 } from "../../lib/oracle/ids";
 import { dayToIso, isoToDay } from "../../lib/dates";
 import { formatAmount } from "../../lib/tokens";
@@ -78,17 +79,19 @@ const chapter: Chapter = {
       `\nBank B now holds ${await ofz.encumbered(actors.bankB.address, bookAddress, id)} OFZ encumbered under the deal; bank A received the cash.\n`,
     );
 
-    // Daily cycle: price pushes, then the open deals holding the security are revalued.
+    // Daily cycle: the price push, the close of business of XMOS for the day, then the open deals holding the
+    // security are revalued (XMOS is closed up to the sample data's last date, so the deal's prices start after it).
     const signer = actors.csd;
     const day = async (iso: string, price: string) => {
       const date = isoToDay(iso);
       await (await oracle.pushPrices([{ feedId: isin, date, price: ethers.parseUnits(price, 18) }])).wait();
+      await closeBusinessDate(oracle, "XMOS", date);
       return revalueUpdated(hre, signer, [{ feedId: assetFeedId(ethers.toUtf8String(isin)), feed: ethers.toUtf8String(isin), date }]);
     };
-    const d1 = await day("2026-11-12", "980");
-    story.say(`2026-11-12: clean price 980.00 → ${d1.revalued} deal revalued, ${d1.marginCalls} margin call.`);
-    const d2 = await day("2026-11-13", "900");
-    story.say(`2026-11-13: the OFZ falls to 900.00 → ${d2.revalued} deal revalued, ${d2.marginCalls} margin call raised:`);
+    const d1 = await day("2026-11-16", "980");
+    story.say(`2026-11-16: clean price 980.00, XMOS closed → ${d1.revalued} deal revalued, ${d1.marginCalls} margin call.`);
+    const d2 = await day("2026-11-17", "900");
+    story.say(`2026-11-17: the OFZ falls to 900.00, XMOS closed → ${d2.revalued} deal revalued, ${d2.marginCalls} margin call raised:`);
     const o = await book.obligation(id, 0);
     story.table(
       [
@@ -107,10 +110,10 @@ const chapter: Chapter = {
     story.say(
       `\nBank A delivers ${o.quantity} OFZ (${settle.gasUsed.toLocaleString("en-US")} gas): they move to bank B, still encumbered under the deal.`,
     );
-    const d3 = await day("2026-11-16", "905");
-    story.say(`2026-11-16: clean price 905.00 → ${d3.revalued} deal revalued, ${d3.marginCalls} margin call.`);
-    const again = await revalueInBatches(book, [id], isoToDay("2026-11-16"));
-    story.say(`Running the 2026-11-16 revaluation again changes nothing (${again.rows.length} events): it is idempotent per date.\n`);
+    const d3 = await day("2026-11-18", "905");
+    story.say(`2026-11-18: clean price 905.00, XMOS closed → ${d3.revalued} deal revalued, ${d3.marginCalls} margin call.`);
+    const again = await revalueInBatches(book, [id], isoToDay("2026-11-18"));
+    story.say(`Running the 2026-11-18 revaluation again changes nothing (${again.rows.length} events): it is idempotent per date.\n`);
 
     const history = await repoHistory(book, id, 2, story.deployment.block);
     story.table(

@@ -1,12 +1,13 @@
 import type { Chapter } from "./story";
 import { buildInstrument, issueSecurity } from "../../lib/tokens";
 import { isoToDay } from "../../lib/dates";
+import { closeBusinessDate } from "../../lib/oracle/close";
 import { buildTerms, describeValuation, readPledge, requestedId, signPledgeRequest, valuationsOf } from "../../lib/pledge";
 import type { PledgeBook, PriceOracle, SecurityToken, TokenFactory } from "../../typechain-types";
 
 const ISIN = "RU000ACSC847"; // Baltic Retail ord., priced by the sample data
 const LAST_CLOSE_DATE = "2026-11-13"; // last business date of the sample data
-const NEXT_DATE = "2026-11-16"; // the next XMOS business date
+const NEXT_DATE = "2026-11-19"; // the next XMOS business date after the repo chapter's closes
 
 const chapter: Chapter = {
   title: "Securities pledge: a share-backed loan crosses its warning line",
@@ -76,12 +77,14 @@ const chapter: Chapter = {
     const rows: Record<string, unknown>[] = [];
     const v1 = valuationsOf(book, await (await book.value([id], start)).wait());
     rows.push(describeValuation(v1[0], 2));
-    story.say(`\nOn ${NEXT_DATE} the oracle operator pushes a close 7 % lower, and the daily valuation runs again.`);
+    story.say(`\nOn ${NEXT_DATE} the oracle operator pushes a close 7 % lower, closes XMOS for the day, and the daily valuation`);
+    story.say("runs again.");
     await (
       await oracle.pushPrices([
         { feedId: ethers.hexlify(ethers.toUtf8Bytes(ISIN)), date: isoToDay(NEXT_DATE), price: ethers.parseUnits("401.05", 18) },
       ])
     ).wait();
+    await closeBusinessDate(oracle, "XMOS", isoToDay(NEXT_DATE));
     const receipt = await (await book.value([id], isoToDay(NEXT_DATE))).wait();
     rows.push(describeValuation(valuationsOf(book, receipt)[0], 2));
     story.table(

@@ -12,7 +12,7 @@ import { JsonRpcProvider } from "ethers";
 import { HolidayCalendar__factory, PriceOracle__factory } from "../../typechain-types";
 import { configureFeeds, loadCalendars } from "../../lib/oracle/admin";
 import { readCalendars, readSecurities, readTable } from "../../lib/oracle/files";
-import { assetFeedId, fxFeedId, parsePrice } from "../../lib/oracle/ids";
+import { assetFeedId, calendarToBytes4, fxFeedId, parsePrice } from "../../lib/oracle/ids";
 import { readJournal } from "../../lib/oracle/journal";
 import { isoToDay } from "../../lib/dates";
 import { StandaloneNode, startNode } from "../helpers/node";
@@ -148,12 +148,18 @@ describe("price push end to end (standalone node, SIGKILL, resume)", function ()
       expect([raw.price, `${id}:${raw.date}`]).to.deep.equal([last[1], last[0]]);
     }
     expect(readJournal(journal)!.status).to.equal("completed");
+    // Its last step closed every calendar up to the files' last date.
+    expect(summary.closed.map((c: { status: string }) => c.status)).to.satisfy(
+      (l: string[]) => l.length > 0 && l.every((x) => x === "closed"),
+    );
+    for (const mic of ["XMOS", "XLON", "XSHG"]) expect(await oracle.lastClosedDate(calendarToBytes4(mic))).to.equal(isoToDay("2026-11-13"));
 
     // Run 3: nothing left to do.
     const run3 = await hardhat([...args, "--json"]).done;
     expect(run3.code, run3.stderr).to.equal(0);
     const s3 = JSON.parse(run3.stdout.slice(run3.stdout.indexOf("{")));
     expect([s3.pushed, s3.skipped, s3.transactions]).to.deep.equal([0, expected.size, 0]);
+    expect(s3.closed.every((c: { status: string }) => c.status === "already closed")).to.equal(true);
     provider.destroy();
   });
 });

@@ -8,12 +8,14 @@ import { activePledgeFixture } from "../pledge/fixtures";
 import { EQUITY_ISIN } from "../token/fixtures";
 import { dayToIso } from "../../lib/dates";
 import { runJson } from "../helpers/tasks";
+import { calendarToBytes4 } from "../../lib/oracle/ids";
 
 /**
- * The daily cycle as the oracle operator runs it: `oracle:push` pushes the closes, then revalues the open
- * deals holding an updated security and reports the margin calls raised.
+ * The daily cycle as the oracle operator runs it: `oracle:push` pushes the prices, closes the pushed business
+ * date of each calendar, then revalues the open deals holding an updated security and reports the margin
+ * calls raised.
  */
-describe("daily cycle (oracle:push, then revaluation)", function () {
+describe("daily cycle (oracle:push: push, close, revalue)", function () {
   let dir: string;
   before(function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "daily-cycle-"));
@@ -33,6 +35,10 @@ describe("daily cycle (oracle:push, then revaluation)", function () {
     const { file, date } = dropFile(f, "drop.csv");
     const out = await runJson("oracle:push", { prices: file, from: f.actors.csd.address, journal: path.join(dir, "j1.json") });
     expect(out.accepted).to.equal(1);
+    expect(out.closed).to.deep.equal([
+      { calendar: "XMOS", date, iso: dayToIso(date), status: "closed", txHash: out.closed[0].txHash, gasUsed: out.closed[0].gasUsed },
+    ]);
+    expect(await f.oracle.lastClosedDate(calendarToBytes4("XMOS"))).to.equal(BigInt(date));
     expect(out.revaluation.revalued).to.be.greaterThanOrEqual(1);
     expect(out.revaluation.marginCalls).to.equal(1);
     const call = await f.book.obligation(f.id, SIDE.Borrower);
@@ -69,7 +75,25 @@ describe("daily cycle (oracle:push, then revaluation)", function () {
     });
     expect(out.accepted).to.equal(1);
     expect(out.revaluation).to.deep.equal({ revalued: 0, marginCalls: 0, note: "skipped (--no-revalue)" });
+    expect(out.closed.map((c: { status: string }) => c.status)).to.deep.equal(["closed"]);
     expect((await f.book.obligation(f.id, SIDE.Borrower)).status).to.equal(0n);
     expect((await f.book.dealState(f.id)).lastRevaluedDate).to.equal(0n);
+  });
+
+  it("leaves the pushed date open under --no-close", async function () {
+    const f = await loadFixture(activeFixture);
+    process.env.DEPLOYMENTS_DIR = f.deploymentsDir;
+    const { file } = dropFile(f, "drop-open.csv");
+    const before = await f.oracle.lastClosedDate(calendarToBytes4("XMOS"));
+    const out = await runJson("oracle:push", {
+      prices: file,
+      from: f.actors.csd.address,
+      journal: path.join(dir, "j4.json"),
+      noClose: true,
+      noRevalue: true,
+    });
+    expect(out.accepted).to.equal(1);
+    expect(out.closed).to.deep.equal([]);
+    expect(await f.oracle.lastClosedDate(calendarToBytes4("XMOS"))).to.equal(before);
   });
 });

@@ -9,6 +9,8 @@ import { formatIssue, readCalendars, readSecurities } from "../../lib/oracle/fil
 import { pushPrices } from "../../lib/oracle/push";
 import { readJournal } from "../../lib/oracle/journal";
 import { parseArgs } from "../../scripts/price-push";
+import { dayToIso, isoToDay } from "../../lib/dates";
+import { calendarToBytes4 } from "../../lib/oracle/ids";
 
 const DATA = path.resolve(__dirname, "../../data");
 
@@ -132,12 +134,88 @@ describe("price push (lib/oracle/push)", function () {
     });
   });
 
+  describe("close of business", function () {
+    /** The latest date per calendar of some sample lines. */
+    function latestPerCalendar(lines: string[], securities: { isin: string; calendar: string }[]): Map<string, string> {
+      const out = new Map<string, string>();
+      for (const l of lines) {
+        const [date, isin] = l.split(",");
+        const cal = securities.find((x) => x.isin === isin)!.calendar;
+        if (!out.has(cal) || out.get(cal)! < date) out.set(cal, date);
+      }
+      return out;
+    }
+
+    it("closes each calendar up to its latest pushed date as the last step", async function () {
+      const { oracle, calendar, securities, header, priceLines } = await loadFixture(sampleFixture);
+      const lines = priceLines.slice(0, 90);
+      const file = write("close.csv", [header, ...lines].join("\n") + "\n");
+      const s = await pushPrices({ oracle, calendar, prices: file, journal: path.join(dir, "j6.json") });
+      const latest = latestPerCalendar(lines, securities);
+      for (const [mic, date] of latest) expect(dayToIso(Number(await oracle.lastClosedDate(calendarToBytes4(mic))))).to.equal(date);
+      expect(s.closed.every((c) => c.status === "closed")).to.equal(true);
+      expect(await oracle.queryFilter(oracle.filters.BusinessDateClosed())).to.have.length(latest.size);
+      // The close comes after the last push.
+      const pushes = await oracle.queryFilter(oracle.filters.PriceAccepted());
+      const closes = await oracle.queryFilter(oracle.filters.BusinessDateClosed());
+      expect(Math.min(...closes.map((e) => e.blockNumber))).to.be.greaterThan(Math.max(...pushes.map((e) => e.blockNumber)));
+    });
+
+    it("a rerun finds its dates closed and sends nothing", async function () {
+      const { oracle, calendar, header, priceLines } = await loadFixture(sampleFixture);
+      const file = write("rerun.csv", [header, ...priceLines.slice(0, 30)].join("\n") + "\n");
+      const journal = path.join(dir, "j7.json");
+      await pushPrices({ oracle, calendar, prices: file, journal });
+      const second = await pushPrices({ oracle, calendar, prices: file, journal });
+      expect([second.pushed, second.skipped, second.transactions]).to.deep.equal([0, 30, 0]);
+      expect(second.closed.every((c) => c.status === "already closed")).to.equal(true);
+    });
+
+    it("leaves the dates open with close: false (--no-close) and plans them in a dry run", async function () {
+      const { oracle, calendar, header, priceLines } = await loadFixture(sampleFixture);
+      const file = write("noclose.csv", [header, ...priceLines.slice(0, 30)].join("\n") + "\n");
+      const dry = await pushPrices({ oracle, calendar, prices: file, dryRun: true });
+      expect(dry.closed.length).to.be.greaterThan(0);
+      expect(dry.closed.every((c) => c.status === "would close")).to.equal(true);
+      const s = await pushPrices({ oracle, calendar, prices: file, journal: path.join(dir, "j8.json"), close: false });
+      expect(s.accepted).to.equal(30);
+      expect(s.closed).to.deep.equal([]);
+      expect(await oracle.queryFilter(oracle.filters.BusinessDateClosed())).to.have.length(0);
+    });
+
+    it("does not close a date whose value waits in quarantine, and says why", async function () {
+      const { oracle, calendar, securities, header, priceLines } = await loadFixture(sampleFixture);
+      const bond = securities.find((x) => x.calendar === "XMOS" && x.kind === "bond")!.isin;
+      const [first, second] = [...new Set(priceLines.map((l) => l.split(",")[0]))];
+      const f1 = write("q1.csv", `${header}\n${first},${bond},1000\n`);
+      await pushPrices({ oracle, calendar, prices: f1, journal: path.join(dir, "j9.json") });
+      const f2 = write("q2.csv", `${header}\n${second},${bond},1500\n`);
+      const s = await pushPrices({ oracle, calendar, prices: f2, journal: path.join(dir, "j10.json") });
+      expect(s.quarantined).to.equal(1);
+      expect(s.closed).to.have.length(1);
+      expect(s.closed[0]).to.include({ calendar: "XMOS", iso: second, status: "refused" });
+      expect(s.closed[0].reason).to.match(/^OracleQuarantinePending\(XMOS, \d+, 1\)$/);
+      expect(dayToIso(Number(await oracle.lastClosedDate(calendarToBytes4("XMOS"))))).to.equal(first);
+    });
+
+    it("rejects a line dated on or before its calendar's last close", async function () {
+      const { oracle, calendar, securities, header, actors } = await loadFixture(sampleFixture);
+      const bond = securities.find((x) => x.calendar === "XMOS" && x.kind === "bond")!.isin;
+      await oracle.connect(actors.oracle1).closeBusinessDate(calendarToBytes4("XMOS"), isoToDay("2026-11-13"));
+      const file = write("late.csv", `${header}\n2026-11-12,${bond},1000\n`);
+      const s = await pushPrices({ oracle, calendar, prices: file, journal: path.join(dir, "j11.json") });
+      expect(s.pushed).to.equal(0);
+      expect(s.rejected.map((i) => i.message)).to.deep.equal([`${bond} on 2026-11-12: XMOS is closed until 2026-11-13`]);
+    });
+  });
+
   describe("scripts/price-push.ts arguments", function () {
     it("parses flags like the task", function () {
-      expect(parseArgs(["--prices", "p.csv", "--batch-size", "50", "--dry-run", "--no-revalue"])).to.deep.equal({
+      expect(parseArgs(["--prices", "p.csv", "--batch-size", "50", "--dry-run", "--no-close", "--no-revalue"])).to.deep.equal({
         prices: "p.csv",
         batchSize: 50,
         dryRun: true,
+        noClose: true,
         noRevalue: true,
       });
       expect(() => parseArgs(["--bogus"])).to.throw(/unknown argument/);
