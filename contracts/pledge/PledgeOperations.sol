@@ -45,7 +45,7 @@ library PledgeOperations {
         IPledgeBook.Pledge storage p = PledgeTypes.requireStatus($, id, PledgeStatus.Requested);
         (address pledger, address pledgee) = _parties($, p);
         bool pledgerSide;
-        if (PledgeTypes.actsForPledger($, pledger, msg.sender)) {
+        if (PledgeTypes.actsForPledger($, pledger, pledgee, msg.sender)) {
             pledgerSide = true;
         } else if (!PledgeTypes.actsForPledgee($, pledgee, msg.sender)) {
             revert IPledgeBook.PledgeNotPledgeeSide(pledgee, msg.sender);
@@ -65,7 +65,7 @@ library PledgeOperations {
         (address pledger, address pledgee) = _parties($, p);
         if (
             !depository &&
-            !PledgeTypes.actsForPledger($, pledger, msg.sender) &&
+            !PledgeTypes.actsForPledger($, pledger, pledgee, msg.sender) &&
             !PledgeTypes.actsForPledgee($, pledgee, msg.sender)
         ) revert IPledgeBook.PledgeNotPledgerSide(pledger, msg.sender);
         p.status = PledgeStatus.Cancelled;
@@ -80,14 +80,16 @@ library PledgeOperations {
     function topUp(uint256 id, uint256 shares, uint256 cash, bool depository) external {
         PledgeTypes.PledgeBookStorage storage $ = PledgeTypes.layout();
         IPledgeBook.Pledge storage p = PledgeTypes.requireStatus($, id, PledgeStatus.Active);
-        address pledger = $.accounts[p.pledger];
-        if (!depository && !PledgeTypes.actsForPledger($, pledger, msg.sender)) {
+        (address pledger, address pledgee) = _parties($, p);
+        if (!depository && !PledgeTypes.actsForPledger($, pledger, pledgee, msg.sender)) {
             revert IPledgeBook.PledgeNotPledgerSide(pledger, msg.sender);
         }
         if (shares == 0 && cash == 0) revert IPledgeBook.PledgeZeroAmount();
         uint256 sharesAfter = p.shares + shares;
         uint256 cashAfter = p.pledgedCash + cash;
-        if (sharesAfter > type(uint96).max) revert IPledgeBook.PledgeTermInvalid("quantity", sharesAfter);
+        if (sharesAfter > PledgeTypes.maxShares(p.cashDecimals)) {
+            revert IPledgeBook.PledgeTermInvalid("quantity", sharesAfter);
+        }
         if (cashAfter > type(uint128).max) revert IPledgeBook.PledgeTermInvalid("pledgedCash", cashAfter);
         p.shares = uint96(sharesAfter);
         p.flags |= PledgeTypes.INPUTS_CHANGED;
