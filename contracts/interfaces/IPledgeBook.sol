@@ -76,7 +76,7 @@ interface IPledgeBook {
     /// @param status Lifecycle status.
     /// @param level Level of the last valuation.
     /// @param flags Bit 0 pledger consent, bit 1 pledgee consent, bit 2 inputs changed since the last valuation,
-    /// bit 3 balances recorded (slot 4 in use).
+    /// bit 3 balances recorded (slot 4 in use), bit 4 a calendar named (slot 3 read by valuations).
     /// @param valuedDate Date of the last valuation (0 = never).
     /// @param topUpDue Due date of the open top-up obligation (0 = none).
     /// @param topUpDays Top-up deadline in business days.
@@ -440,8 +440,8 @@ interface IPledgeBook {
 
     /// @notice Enforces a pledge in default: pledged cash first, then the shares that cover the rest of the
     /// debt at the close (rounded up), move to the pledgee; everything else is released to the pledger.
-    /// @dev Requires DEPOSITORY_ROLE, status Active, max(valuedDate, accruedTo) ≤ date ≤ today, a price readable
-    /// at the date's close (`closedPriceAt`; otherwise {PledgeNoPrice}),
+    /// @dev Requires DEPOSITORY_ROLE, status Active, max(valuedDate, accruedTo) ≤ date ≤ today, a readable price
+    /// for the date (the oracle's `priceAt`, as the depository decides; otherwise {PledgeNoPrice}),
     /// and a default at `date`: an open top-up past its due date with the level still Liquidation, or debt
     /// left after maturity. Emits {PledgeEnforced}.
     /// @param id Pledge id.

@@ -61,9 +61,9 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         "uint256 warningLine,uint256 liquidationLine,uint256 restoreTarget,uint256 topUpDays,bytes4 calendarId)"
     );
     /// @notice Default warning line, 160%.
-    uint256 public constant DEFAULT_WARNING_LINE = 1.6e18;
+    uint256 public constant DEFAULT_WARNING_LINE = PledgeTypes.DEFAULT_WARNING_LINE;
     /// @notice Default liquidation line, 140%.
-    uint256 public constant DEFAULT_LIQUIDATION_LINE = 1.4e18;
+    uint256 public constant DEFAULT_LIQUIDATION_LINE = PledgeTypes.DEFAULT_LIQUIDATION_LINE;
 
     /* STORAGE */
 
@@ -116,7 +116,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
 
     /// @inheritdoc IPledgeBook
     function request(Terms calldata terms) external returns (uint256 id) {
-        (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) = _checkTerms(terms);
+        (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) = PledgeOperations.checkTerms(terms);
         PledgeTypes.PledgeBookStorage storage $ = _s();
         uint8 flags;
         uint32 via = PledgeTypes.pledgerSideOf($, terms.pledger, pledgerId, msg.sender);
@@ -279,7 +279,8 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         uint256 earliest = valued > accrued ? valued : accrued;
         if (date < earliest || date > today) revert PledgeDateInvalid(date, earliest, today);
         address security = p.security;
-        (price, ) = PledgeTypes.closedPrice(_s().oracle, security, date);
+        // The depository's decision, like registration: the price as it stands for the date.
+        price = _tryPrice(_s().oracle, security, date);
         if (price == 0) revert PledgeNoPrice(security, date);
         out = PledgeTypes.compute(p, date, price, PledgeTypes.WITH_ENFORCEMENT);
         uint256 due = p.topUpDue;
@@ -298,61 +299,6 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         }
     }
 
-    /// @dev Validates terms and parties; returns the parties' participant ids and the cash token's data.
-    function _checkTerms(
-        Terms calldata t
-    ) private returns (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) {
-        PledgeTypes.PledgeBookStorage storage $ = _s();
-        {
-            ParticipantKind kind;
-            ParticipantStatus status;
-            (pledgerId, kind, status) = $.registry.signerOf(t.pledger);
-            if (kind != ParticipantKind.Investor || status != ParticipantStatus.Active) {
-                revert PledgePartyInvalid(t.pledger, uint8(kind), uint8(status));
-            }
-            (pledgeeId, kind, status) = $.registry.signerOf(t.pledgee);
-            if ((kind != ParticipantKind.Bank && kind != ParticipantKind.Broker) || status != ParticipantStatus.Active) {
-                revert PledgePartyInvalid(t.pledgee, uint8(kind), uint8(status));
-            }
-        }
-        if (t.principal == 0 || t.principal > type(uint112).max) revert PledgeTermInvalid("principal", t.principal);
-        if (t.interestRate > type(uint64).max) revert PledgeTermInvalid("interestRate", t.interestRate);
-        if (t.dayCount == DayCountConvention.ActActIcma) revert PledgeTermInvalid("dayCount", uint8(t.dayCount));
-        if (t.startDate == 0 || t.startDate > type(uint32).max) revert PledgeTermInvalid("startDate", t.startDate);
-        if (t.maturityDate <= t.startDate || t.maturityDate > type(uint32).max) {
-            revert PledgeTermInvalid("maturityDate", t.maturityDate);
-        }
-        if (t.topUpDays > type(uint8).max) revert PledgeTermInvalid("topUpDays", t.topUpDays);
-        uint256 warning = t.warningLine == 0 ? DEFAULT_WARNING_LINE : t.warningLine;
-        uint256 liquidation = t.liquidationLine == 0 ? DEFAULT_LIQUIDATION_LINE : t.liquidationLine;
-        if (warning > type(uint64).max) revert PledgeTermInvalid("warningLine", warning);
-        if (liquidation > warning) revert PledgeTermInvalid("liquidationLine", liquidation);
-        if (t.restoreTarget != 0 && (t.restoreTarget < warning || t.restoreTarget > type(uint64).max)) {
-            revert PledgeTermInvalid("restoreTarget", t.restoreTarget);
-        }
-        cashInfo = _checkAssets($, t);
-    }
-
-    /// @dev Validates the calendar, the tokens (vouched for by the factory, same currency) and the quantity;
-    /// returns the cash token's data.
-    function _checkAssets(
-        PledgeTypes.PledgeBookStorage storage $,
-        Terms calldata t
-    ) private returns (PledgeTypes.CashTokenInfo memory cashInfo) {
-        bytes4 calendarId = t.calendarId;
-        if (calendarId != bytes4(0) && !$.knownCalendars[calendarId]) {
-            (bool exists, ) = $.calendar.calendarInfo(calendarId);
-            if (!exists) revert PledgeCalendarUnknown(calendarId);
-            $.knownCalendars[calendarId] = true;
-        }
-        bytes3 sc = _securityCurrency($, t.security);
-        cashInfo = _cashToken($, t.cashToken);
-        if (t.quantity == 0 || t.quantity > PledgeTypes.maxShares(cashInfo.decimals)) {
-            revert PledgeTermInvalid("quantity", t.quantity);
-        }
-        if (sc != cashInfo.currency) revert PledgeCurrencyMismatch(sc, cashInfo.currency);
-    }
-
     /// @dev Writes a new pledge in status Requested (four words; the balances word stays zero) and emits
     /// {PledgeRequested}.
     function _store(
@@ -365,7 +311,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         Pledge storage p = $.pledges[id];
         p.security = t.security;
         p.status = PledgeStatus.Requested;
-        p.flags = flags;
+        p.flags = t.calendarId == bytes4(0) ? flags : flags | PledgeTypes.CALENDAR;
         p.topUpDays = uint8(t.topUpDays);
         p.shares = uint96(t.quantity);
         p.principal = uint112(t.principal);
@@ -394,16 +340,18 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         bytes calldata pledgeeSignature
     ) private returns (uint256 id) {
         if (block.timestamp > deadline) revert PledgeSignatureExpired(deadline, block.timestamp);
-        (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) = _checkTerms(terms);
+        (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) = PledgeOperations.checkTerms(terms);
         bytes32 digest = _digest(terms, _useNonce(terms.pledger), deadline);
         PledgeTypes.PledgeBookStorage storage $ = _s();
         address a = ECDSA.recover(digest, pledgerSignature);
-        uint32 via = PledgeTypes.pledgerSideOf($, terms.pledger, pledgerId, a);
+        // The pledger and pledgee accounts themselves were found active signers of their participants by the
+        // terms check: only another signer is looked up.
+        uint32 via = a == terms.pledger ? pledgerId : PledgeTypes.pledgerSideOf($, terms.pledger, pledgerId, a);
         if (via == 0) revert PledgeNotPledgerSide(terms.pledger, a);
         // An investor is never the pledgee: only a broker signer can meet this.
         if (via == pledgeeId) revert PledgeBrokerIsPledgee(via, a);
         address b = ECDSA.recover(digest, pledgeeSignature);
-        if (!PledgeTypes.isPledgeeSide($, pledgeeId, b)) revert PledgeNotPledgeeSide(terms.pledgee, b);
+        if (b != terms.pledgee && !PledgeTypes.isPledgeeSide($, pledgeeId, b)) revert PledgeNotPledgeeSide(terms.pledgee, b);
         id = _store(terms, PledgeTypes.PLEDGER_CONSENT | PledgeTypes.PLEDGEE_CONSENT, cashInfo);
         emit PledgeConsented(id, true, a);
         emit PledgeConsented(id, false, b);
@@ -425,36 +373,6 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         p.status = PledgeStatus.Active;
         IEncumberableToken(p.security).encumber(pledger, id, p.shares);
         emit PledgeRegistered(id, p.shares, target, msg.sender);
-    }
-
-    /// @dev The kept price currency of `security`; at its first pledge the factory must vouch for it as a
-    /// security token, and its currency is read and kept (an instrument's currency is fixed at issue).
-    function _securityCurrency(
-        PledgeTypes.PledgeBookStorage storage $,
-        address security
-    ) private returns (bytes3 currency) {
-        currency = $.securityCurrency[security];
-        if (currency == bytes3(0)) {
-            if ($.factory.tokenType(security) != TokenType.Security) revert PledgeNotSecurityToken(security);
-            currency = ISecurityToken(security).currency();
-            $.securityCurrency[security] = currency;
-        }
-    }
-
-    /// @dev The kept currency, decimals and address-table index of `token`; at its first pledge the factory must
-    /// vouch for it as a cash token of at most 18 decimals, and its data is read and kept.
-    function _cashToken(
-        PledgeTypes.PledgeBookStorage storage $,
-        address token
-    ) private returns (PledgeTypes.CashTokenInfo memory info) {
-        info = $.cashTokens[token];
-        if (info.currency == bytes3(0)) {
-            if ($.factory.tokenType(token) != TokenType.Cash) revert PledgeNotCashToken(token);
-            uint8 decimals = IEncumberableToken(token).decimals();
-            if (decimals > 18) revert PledgeTermInvalid("cashDecimals", decimals);
-            info = PledgeTypes.CashTokenInfo(ICashToken(token).currency(), decimals, PledgeTypes.intern($, token));
-            $.cashTokens[token] = info;
-        }
     }
 
     function _digest(Terms calldata t, uint256 nonce, uint256 deadline) private view returns (bytes32) {

@@ -27,6 +27,13 @@ library PledgeTypes {
     /// @dev Set at the first repayment or pledged cash: from then on the balances word (slot 4) is read.
     uint8 internal constant BALANCES = 8;
 
+    /// @dev Default warning line, 160%.
+    uint256 internal constant DEFAULT_WARNING_LINE = 1.6e18;
+    /// @dev Default liquidation line, 140%.
+    uint256 internal constant DEFAULT_LIQUIDATION_LINE = 1.4e18;
+    /// @dev Set when the pledge names a calendar (slot 3 is read for the close check and the top-up deadline).
+    uint8 internal constant CALENDAR = 16;
+
     /// @dev Optional outputs of {compute}.
     uint8 internal constant WITH_TOP_UPS = 1;
     uint8 internal constant WITH_ENFORCEMENT = 2;
@@ -154,7 +161,7 @@ library PledgeTypes {
         address security,
         uint256 date
     ) internal view returns (uint256 price, bool notClosed) {
-        try oracle.priceAt(ISecurityToken(security).isin(), date) returns (uint256 p, uint32) {
+        try oracle.closedPriceAt(ISecurityToken(security).isin(), date) returns (uint256 p, uint32) {
             return (p, false);
         } catch (bytes memory reason) {
             bytes4 selector;
@@ -163,7 +170,7 @@ library PledgeTypes {
                     selector := mload(add(reason, 0x20))
                 }
             }
-            return (0, selector == bytes4(0xffffffff));
+            return (0, selector == IPriceOracle.OracleDateNotClosed.selector);
         }
     }
 
@@ -227,10 +234,4 @@ library PledgeTypes {
         return bound < type(uint96).max ? bound : type(uint96).max;
     }
 
-    /// @dev The last date the oracle closed for `calendarId`.
-    function lastClosed(IPriceOracle oracle, bytes4 calendarId) internal view returns (uint256) {
-        oracle;
-        calendarId;
-        return type(uint32).max;
-    }
 }

@@ -94,9 +94,11 @@ library PledgeValuation {
         uint256 valuedDate = p.valuedDate;
         if (p.status != PledgeStatus.Active || date < valuedDate || date < p.accruedTo) return false;
         if (date == valuedDate && p.flags & PledgeTypes.INPUTS_CHANGED == 0) return false;
-        bytes4 calendarId = p.calendarId;
-        if (calendarId != bytes4(0) && !_closed($.oracle, batch, calendarId)) {
-            return _skip(id, date, PledgeValuationSkip.DateNotClosed);
+        // The calendar (slot 3) is read only for a pledge that names one (flag in the head slot).
+        bytes4 calendarId;
+        if (p.flags & PledgeTypes.CALENDAR != 0) {
+            calendarId = p.calendarId;
+            if (!_closed($.oracle, batch, calendarId)) return _skip(id, date, PledgeValuationSkip.DateNotClosed);
         }
         (uint256 price, PledgeValuationSkip reason) = _cachedPrice($.oracle, batch, p.security);
         if (price == 0) return _skip(id, date, reason);
@@ -172,7 +174,7 @@ library PledgeValuation {
         for (uint256 k = 0; k < n; k++) {
             if (batch.closes[k].calendarId == calendarId) return batch.closes[k].closed;
         }
-        closed = PledgeTypes.lastClosed(oracle, calendarId) >= batch.date;
+        closed = oracle.lastClosedDate(calendarId) >= batch.date;
         batch.closes[n] = CloseCache(calendarId, closed);
         batch.calendars = n + 1;
     }
