@@ -116,7 +116,9 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
 
     /// @inheritdoc IPledgeBook
     function request(Terms calldata terms) external returns (uint256 id) {
-        (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) = PledgeOperations.checkTerms(terms);
+        (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) = PledgeOperations.checkTerms(
+            terms
+        );
         PledgeTypes.PledgeBookStorage storage $ = _s();
         uint8 flags;
         uint32 via = PledgeTypes.pledgerSideOf($, terms.pledger, pledgerId, msg.sender);
@@ -340,7 +342,9 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         bytes calldata pledgeeSignature
     ) private returns (uint256 id) {
         if (block.timestamp > deadline) revert PledgeSignatureExpired(deadline, block.timestamp);
-        (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) = PledgeOperations.checkTerms(terms);
+        (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) = PledgeOperations.checkTerms(
+            terms
+        );
         bytes32 digest = _digest(terms, _useNonce(terms.pledger), deadline);
         PledgeTypes.PledgeBookStorage storage $ = _s();
         address a = ECDSA.recover(digest, pledgerSignature);
@@ -351,7 +355,8 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         // An investor is never the pledgee: only a broker signer can meet this.
         if (via == pledgeeId) revert PledgeBrokerIsPledgee(via, a);
         address b = ECDSA.recover(digest, pledgeeSignature);
-        if (b != terms.pledgee && !PledgeTypes.isPledgeeSide($, pledgeeId, b)) revert PledgeNotPledgeeSide(terms.pledgee, b);
+        if (b != terms.pledgee && !PledgeTypes.isPledgeeSide($, pledgeeId, b))
+            revert PledgeNotPledgeeSide(terms.pledgee, b);
         id = _store(terms, PledgeTypes.PLEDGER_CONSENT | PledgeTypes.PLEDGEE_CONSENT, cashInfo);
         emit PledgeConsented(id, true, a);
         emit PledgeConsented(id, false, b);

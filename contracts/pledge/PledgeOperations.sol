@@ -180,14 +180,19 @@ library PledgeOperations {
                 revert IPledgeBook.PledgePartyInvalid(t.pledger, uint8(kind), uint8(status));
             }
             (pledgeeId, kind, status) = registry.signerOf(t.pledgee);
-            if ((kind != ParticipantKind.Bank && kind != ParticipantKind.Broker) || status != ParticipantStatus.Active) {
+            if (
+                (kind != ParticipantKind.Bank && kind != ParticipantKind.Broker) || status != ParticipantStatus.Active
+            ) {
                 revert IPledgeBook.PledgePartyInvalid(t.pledgee, uint8(kind), uint8(status));
             }
         }
-        if (t.principal == 0 || t.principal > type(uint112).max) revert IPledgeBook.PledgeTermInvalid("principal", t.principal);
+        if (t.principal == 0 || t.principal > type(uint112).max)
+            revert IPledgeBook.PledgeTermInvalid("principal", t.principal);
         if (t.interestRate > type(uint64).max) revert IPledgeBook.PledgeTermInvalid("interestRate", t.interestRate);
-        if (t.dayCount == DayCountConvention.ActActIcma) revert IPledgeBook.PledgeTermInvalid("dayCount", uint8(t.dayCount));
-        if (t.startDate == 0 || t.startDate > type(uint32).max) revert IPledgeBook.PledgeTermInvalid("startDate", t.startDate);
+        if (t.dayCount == DayCountConvention.ActActIcma)
+            revert IPledgeBook.PledgeTermInvalid("dayCount", uint8(t.dayCount));
+        if (t.startDate == 0 || t.startDate > type(uint32).max)
+            revert IPledgeBook.PledgeTermInvalid("startDate", t.startDate);
         if (t.maturityDate <= t.startDate || t.maturityDate > type(uint32).max) {
             revert IPledgeBook.PledgeTermInvalid("maturityDate", t.maturityDate);
         }
@@ -230,7 +235,8 @@ library PledgeOperations {
     ) private returns (bytes3 currency) {
         currency = $.securityCurrency[security];
         if (currency == bytes3(0)) {
-            if ($.factory.tokenType(security) != TokenType.Security) revert IPledgeBook.PledgeNotSecurityToken(security);
+            if ($.factory.tokenType(security) != TokenType.Security)
+                revert IPledgeBook.PledgeNotSecurityToken(security);
             currency = ISecurityToken(security).currency();
             $.securityCurrency[security] = currency;
         }

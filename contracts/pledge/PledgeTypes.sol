@@ -233,5 +233,4 @@ library PledgeTypes {
         uint256 bound = (uint256(1) << 66) * scale;
         return bound < type(uint96).max ? bound : type(uint96).max;
     }
-
 }

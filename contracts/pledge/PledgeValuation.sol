@@ -146,7 +146,8 @@ library PledgeValuation {
         // A deadline fits: the calendars end in year 9999, calendar-day deadlines add at most 255 days.
         p.topUpDue = uint32(due);
         p.flags &= ~PledgeTypes.INPUTS_CHANGED;
-        if (called) emit IPledgeBook.PledgeTopUpCalled(id, date, out.topUpShares, out.topUpCash, out.topUpRepayment, due);
+        if (called)
+            emit IPledgeBook.PledgeTopUpCalled(id, date, out.topUpShares, out.topUpCash, out.topUpRepayment, due);
         IPledgeBook.Valuation memory valuation;
         // A Valuation is the first ten words of PledgeMath.Output (same fields, same order, all static):
         // the event carries that prefix without copying it.
