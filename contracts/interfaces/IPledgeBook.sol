@@ -14,6 +14,13 @@ enum PledgeStatus {
     Cancelled
 }
 
+/// @notice Why a pledge was not valued for a date (nothing is recorded; it can be valued again later).
+enum PledgeValuationSkip {
+    NoPrice,
+    CalendarNotLoaded,
+    DateNotClosed
+}
+
 /**
  * @title IPledgeBook
  * @notice Securities pledges (SPEC §5.2, DOMAIN.md §2): an investor pledges shares it keeps in its own
@@ -24,8 +31,9 @@ interface IPledgeBook {
     /// @notice Terms both parties agree to (EIP-712 `Terms`). Zero lines and target take the defaults.
     /// @param pledger Investor account holding the pledged shares.
     /// @param pledgee Account of the bank or securities firm that lends (receives enforced shares).
-    /// @param security Security token pledged.
-    /// @param cashToken Cash token of the loan currency (units of principal and pledged cash).
+    /// @param security Security token pledged (issued by the depository's token factory).
+    /// @param cashToken Cash token of the loan currency (units of principal and pledged cash; issued by the
+    /// token factory, at most 18 decimals).
     /// @param quantity Shares pledged (token units).
     /// @param principal Loan principal (cash-token units).
     /// @param interestRate Simple annual rate, WAD.
@@ -37,7 +45,8 @@ interface IPledgeBook {
     /// @param restoreTarget Ratio a top-up restores, WAD (0 = the initial ratio at the start date's close,
     /// at least the warning line).
     /// @param topUpDays Business days the pledger has to top up after a liquidation-level valuation.
-    /// @param calendarId Calendar of those business days (zero: calendar days).
+    /// @param calendarId Calendar of those business days, known to the holiday calendars (zero: calendar days);
+    /// a non-zero calendar must also be closed for a date before the pledge is valued for it.
     struct Terms {
         address pledger;
         address pledgee;
@@ -59,14 +68,15 @@ interface IPledgeBook {
     /// @notice A pledge as stored: five words, four of them written at registration. A valuation reads slots
     /// 0–2 (and slot 4 once a repayment or pledged cash is recorded) and writes slot 0; slot 3 is read for a
     /// top-up deadline and by enforcement. Accounts are 32-bit indexes in the book's address table.
-    /// Bounds (refused with {PledgeTermInvalid} naming the field): quantity < 2^96, principal < 2^112,
+    /// Bounds (refused with {PledgeTermInvalid} naming the field): quantity < 2^96 and at most
+    /// 2^66 x 10^(18 - cash decimals) (so no valuation can overflow), cash decimals <= 18, principal < 2^112,
     /// interest rate and lines < 2^64 (WAD, about 1,844 %), dates < 2^32, top-up days < 256, pledged cash
     /// < 2^128, unpaid interest < 2^112.
     /// @param security Security token pledged.
     /// @param status Lifecycle status.
     /// @param level Level of the last valuation.
     /// @param flags Bit 0 pledger consent, bit 1 pledgee consent, bit 2 inputs changed since the last valuation,
-    /// bit 3 balances recorded (slot 4 in use).
+    /// bit 3 balances recorded (slot 4 in use), bit 4 a calendar named (slot 3 read by valuations).
     /// @param valuedDate Date of the last valuation (0 = never).
     /// @param topUpDue Due date of the open top-up obligation (0 = none).
     /// @param topUpDays Top-up deadline in business days.
@@ -211,8 +221,10 @@ interface IPledgeBook {
     );
     /// @notice Emitted when a valuation finds the level above the liquidation line again and closes the obligation.
     event PledgeTopUpCleared(uint256 indexed id, uint256 indexed date);
-    /// @notice Emitted when a valuation is skipped because no readable price exists for the date.
-    event PledgeValuationSkipped(uint256 indexed id, uint256 indexed date);
+    /// @notice Emitted when a pledge is not valued for `date`, with the reason: no price readable at the date's
+    /// close (none, stale or superseded), a year of the pledge's calendar not loaded for the top-up deadline,
+    /// or the date not yet closed for the pledge's calendar or the security's feed. Nothing is recorded.
+    event PledgeValuationSkipped(uint256 indexed id, uint256 indexed date, PledgeValuationSkip reason);
     /// @notice Emitted when shares or cash are added to the pledge (top-up, pledged dividends).
     event PledgeToppedUp(
         uint256 indexed id,
@@ -305,6 +317,14 @@ interface IPledgeBook {
     error PledgeNoBroker(uint32 investorId);
     /// @notice Thrown when no readable price exists for the security at the date.
     error PledgeNoPrice(address security, uint256 date);
+    /// @notice Thrown when the pledged security is not a security token of the depository's token factory.
+    error PledgeNotSecurityToken(address token);
+    /// @notice Thrown when the loan's cash token is not a cash token of the depository's token factory.
+    error PledgeNotCashToken(address token);
+    /// @notice Thrown when the terms name a calendar the holiday calendars do not know.
+    error PledgeCalendarUnknown(bytes4 calendarId);
+    /// @notice Thrown when a signer of the pledgee, the pledger's authorised broker, signs for the pledger.
+    error PledgeBrokerIsPledgee(uint32 brokerId, address signer);
 
     /* BROKERS */
 
@@ -321,7 +341,9 @@ interface IPledgeBook {
     /* LIFECYCLE */
 
     /// @notice Requests a pledge by call; the caller's side consents (pledger, its broker or pledgee signer).
-    /// @dev Requires valid terms and a caller acting for one side. Emits {PledgeRequested}, {PledgeConsented}.
+    /// @dev Requires valid terms and a caller acting for one side. A signer of the pledger's authorised broker
+    /// acts for the pledger unless that broker is the pledgee: then it acts for the pledgee only, and the
+    /// pledger side must be given by the investor's own signer. Emits {PledgeRequested}, {PledgeConsented}.
     /// @param terms Pledge terms.
     /// @return id New pledge id.
     function request(Terms calldata terms) external returns (uint256 id);
@@ -329,9 +351,9 @@ interface IPledgeBook {
     /// @notice Requests a pledge with both sides' EIP-712 signatures of `PledgeRequest(terms, nonce, deadline)`,
     /// nonce = `nonces(terms.pledger)`.
     /// @dev Requires valid terms, an active participant as caller, a deadline not passed, the pledger-side
-    /// signature by the pledger, another signer of its investor or of its authorised broker, and the
-    /// pledgee-side signature by a signer of the pledgee. Consumes the nonce.
-    /// Emits {PledgeRequested} and two {PledgeConsented}.
+    /// signature by the pledger, another signer of its investor or of its authorised broker (not when that
+    /// broker is the pledgee: {PledgeBrokerIsPledgee}), and the pledgee-side signature by a signer of the
+    /// pledgee. Consumes the nonce. Emits {PledgeRequested} and two {PledgeConsented}.
     /// @param terms Pledge terms.
     /// @param deadline Last timestamp the signatures are valid.
     /// @param pledgerSignature Pledger-side signature.
@@ -378,10 +400,15 @@ interface IPledgeBook {
     /// @param id Pledge id.
     function cancel(uint256 id) external;
 
-    /// @notice Values active pledges at `date` (permissionless; skips pledges not Active or already valued
-    /// at `date` with unchanged inputs, or valued at a later date).
-    /// @dev Requires `date` not after today. Per pledge valued emits {PledgeValued}, and when due
-    /// {PledgeLevelChanged}, {PledgeTopUpCalled}, {PledgeTopUpCleared}; {PledgeValuationSkipped} without a price.
+    /// @notice Values active pledges at `date` from the market data as of the date's close (permissionless;
+    /// passes over pledges not Active, already valued at `date` with unchanged inputs, or valued at a later
+    /// date). Whoever calls it and whenever, a pledge's valuation for `date` is the one computed from the close.
+    /// @dev Requires `date` not after today. A pledge is skipped with {PledgeValuationSkipped} and nothing
+    /// recorded when `date` is not closed for its calendar (`DateNotClosed`; the security's feed calendar is
+    /// checked by the oracle's `closedPriceAt`), when no price is readable at the close (`NoPrice`), or when its
+    /// top-up deadline needs a calendar year not loaded (`CalendarNotLoaded`); one pledge never reverts the batch.
+    /// Per pledge valued emits {PledgeValued}, and when due {PledgeLevelChanged}, {PledgeTopUpCalled},
+    /// {PledgeTopUpCleared}.
     /// @param ids Pledge ids.
     /// @param date Business date (day number).
     /// @return valued Number of pledges valued.
@@ -413,7 +440,8 @@ interface IPledgeBook {
 
     /// @notice Enforces a pledge in default: pledged cash first, then the shares that cover the rest of the
     /// debt at the close (rounded up), move to the pledgee; everything else is released to the pledger.
-    /// @dev Requires DEPOSITORY_ROLE, status Active, max(valuedDate, accruedTo) ≤ date ≤ today, a readable price,
+    /// @dev Requires DEPOSITORY_ROLE, status Active, max(valuedDate, accruedTo) ≤ date ≤ today, a readable price
+    /// for the date (the oracle's `priceAt`, as the depository decides; otherwise {PledgeNoPrice}),
     /// and a default at `date`: an open top-up past its due date with the level still Liquidation, or debt
     /// left after maturity. Emits {PledgeEnforced}.
     /// @param id Pledge id.
@@ -433,6 +461,7 @@ interface IPledgeBook {
     function pledgeCount() external view returns (uint256);
     /// @notice Broker authorised by an investor (0 = none).
     function brokerOf(uint32 investorId) external view returns (uint32);
-    /// @notice Valuation of a pledge at `date` with the oracle's price, without writing anything.
+    /// @notice Valuation of a pledge at `date` with the oracle's price at the date's close, without writing
+    /// anything; reverts {PledgeNoPrice} before the close.
     function preview(uint256 id, uint256 date) external view returns (PledgeMath.Output memory out, uint256 closePrice);
 }

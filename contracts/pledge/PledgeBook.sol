@@ -11,11 +11,13 @@ import {ISecurityToken, ICashToken} from "../interfaces/ISecurityToken.sol";
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 import {IHolidayCalendar} from "../interfaces/IHolidayCalendar.sol";
 import {IPledgeBook, PledgeStatus} from "../interfaces/IPledgeBook.sol";
+import {ITokenFactory, TokenType} from "../interfaces/ITokenFactory.sol";
 import {DayCountConvention} from "../libraries/DayCountConvention.sol";
 import {PledgeMath} from "../libraries/PledgeMath.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 import {PledgeTypes} from "./PledgeTypes.sol";
 import {PledgeOperations} from "./PledgeOperations.sol";
+import {PledgeValuation} from "./PledgeValuation.sol";
 
 /**
  * @title PledgeBook
@@ -34,7 +36,9 @@ import {PledgeOperations} from "./PledgeOperations.sol";
  * Gas layout ({IPledgeBook-Pledge}): four words written at registration, accounts interned in an address
  * table; a valuation reads three slots (four once a repayment or pledged cash is recorded) and writes the head
  * only, where the idempotency marker (`valuedDate`) and the level live. The occasional operations run in the
- * linked library {PledgeOperations}; registration, valuation and enforcement stay here.
+ * linked library {PledgeOperations}, the daily valuation in the linked library {PledgeValuation}; requests,
+ * registration and enforcement stay here. Tokens are vouched for by the token factory at their first pledge
+ * (their kind and currency are kept), calendars by the holiday calendars.
  */
 contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable, IPledgeBook {
     using FixedPointMath for uint256;
@@ -57,31 +61,14 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         "uint256 warningLine,uint256 liquidationLine,uint256 restoreTarget,uint256 topUpDays,bytes4 calendarId)"
     );
     /// @notice Default warning line, 160%.
-    uint256 public constant DEFAULT_WARNING_LINE = 1.6e18;
+    uint256 public constant DEFAULT_WARNING_LINE = PledgeTypes.DEFAULT_WARNING_LINE;
     /// @notice Default liquidation line, 140%.
-    uint256 public constant DEFAULT_LIQUIDATION_LINE = 1.4e18;
-
-    uint8 private constant WITH_TOP_UPS = 1;
-    uint8 private constant WITH_ENFORCEMENT = 2;
-    uint8 private constant WITH_RATIO = 4;
+    uint256 public constant DEFAULT_LIQUIDATION_LINE = PledgeTypes.DEFAULT_LIQUIDATION_LINE;
 
     /* STORAGE */
 
     function _s() private pure returns (PledgeTypes.PledgeBookStorage storage $) {
         return PledgeTypes.layout();
-    }
-
-    /// @dev One cached close per security within a batch.
-    struct PriceCache {
-        address security;
-        uint256 price;
-    }
-
-    /// @dev A valuation batch: its date and the closes read so far.
-    struct Batch {
-        PriceCache[] cache;
-        uint256 cached;
-        uint256 date;
     }
 
     /* INITIALIZER */
@@ -91,10 +78,18 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     /// @param registry_ Participant registry.
     /// @param oracle_ Price oracle.
     /// @param calendar_ Holiday calendars.
-    function initialize(address admin, address registry_, address oracle_, address calendar_) external initializer {
+    /// @param factory_ Token factory (genuine security and cash tokens).
+    function initialize(
+        address admin,
+        address registry_,
+        address oracle_,
+        address calendar_,
+        address factory_
+    ) external initializer {
         if (registry_ == address(0)) revert ConsortiumZeroAddress("registry");
         if (oracle_ == address(0)) revert ConsortiumZeroAddress("oracle");
         if (calendar_ == address(0)) revert ConsortiumZeroAddress("calendar");
+        if (factory_ == address(0)) revert ConsortiumZeroAddress("factory");
         __Consortium_init(admin);
         __EIP712_init("csd-ledger PledgeBook", "1");
         __Nonces_init();
@@ -102,6 +97,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         $.registry = IParticipantRegistry(registry_);
         $.oracle = IPriceOracle(oracle_);
         $.calendar = IHolidayCalendar(calendar_);
+        $.factory = ITokenFactory(factory_);
     }
 
     /* BROKERS */
@@ -120,10 +116,14 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
 
     /// @inheritdoc IPledgeBook
     function request(Terms calldata terms) external returns (uint256 id) {
-        (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) = _checkTerms(terms);
+        (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) = PledgeOperations.checkTerms(
+            terms
+        );
         PledgeTypes.PledgeBookStorage storage $ = _s();
         uint8 flags;
-        if (PledgeTypes.isPledgerSide($, terms.pledger, pledgerId, msg.sender)) flags = PledgeTypes.PLEDGER_CONSENT;
+        uint32 via = PledgeTypes.pledgerSideOf($, terms.pledger, pledgerId, msg.sender);
+        // A signer of the pledger's broker that is the pledgee requests for the pledgee.
+        if (via != 0 && via != pledgeeId) flags = PledgeTypes.PLEDGER_CONSENT;
         else if (PledgeTypes.isPledgeeSide($, pledgeeId, msg.sender)) flags = PledgeTypes.PLEDGEE_CONSENT;
         else revert PledgeNotPledgerSide(terms.pledger, msg.sender);
         id = _store(terms, flags, cashInfo);
@@ -180,13 +180,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
 
     /// @inheritdoc IPledgeBook
     function value(uint256[] calldata ids, uint256 date) external returns (uint256 valued) {
-        uint256 today = block.timestamp / 1 days;
-        if (date > today) revert PledgeDateInvalid(date, 0, today);
-        PledgeTypes.PledgeBookStorage storage $ = _s();
-        Batch memory batch = Batch(new PriceCache[](ids.length), 0, date);
-        for (uint256 i = 0; i < ids.length; i++) {
-            if (_valueIfDue($, batch, ids[i])) valued++;
-        }
+        return PledgeValuation.value(ids, date);
     }
 
     /// @inheritdoc IPledgeBook
@@ -270,144 +264,10 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         uint256 id,
         uint256 date
     ) external view returns (PledgeMath.Output memory out, uint256 closePrice) {
-        Pledge storage p = _s().pledges[id];
-        if (p.status == PledgeStatus.None) revert PledgeUnknown(id);
-        if (date < p.accruedTo) revert PledgeDateInvalid(date, p.accruedTo, type(uint32).max);
-        closePrice = _tryPrice(_s().oracle, p.security, date);
-        if (closePrice == 0) revert PledgeNoPrice(p.security, date);
-        out = _compute(p, date, closePrice, WITH_RATIO | WITH_TOP_UPS | WITH_ENFORCEMENT);
+        return PledgeValuation.preview(id, date);
     }
 
     /* INTERNALS */
-
-    /// @dev Values pledge `id` at the batch date unless it is not Active, already valued with the same inputs,
-    /// or valued later; returns whether it was valued.
-    function _valueIfDue(
-        PledgeTypes.PledgeBookStorage storage $,
-        Batch memory batch,
-        uint256 id
-    ) private returns (bool) {
-        Pledge storage p = $.pledges[id];
-        uint256 date = batch.date;
-        // Head slot: status, flags and the idempotency marker in one SLOAD.
-        uint256 valuedDate = p.valuedDate;
-        if (p.status != PledgeStatus.Active || date < valuedDate || date < p.accruedTo) return false;
-        if (date == valuedDate && p.flags & PledgeTypes.INPUTS_CHANGED == 0) return false;
-        uint256 price = _cachedPrice($.oracle, batch, p.security);
-        if (price == 0) {
-            emit PledgeValuationSkipped(id, date);
-            return false;
-        }
-        _valueOne($, p, id, date, price);
-        return true;
-    }
-
-    /// @dev Values one pledge, writes the head slot once, emits the valuation and any level or top-up event.
-    function _valueOne(
-        PledgeTypes.PledgeBookStorage storage $,
-        Pledge storage p,
-        uint256 id,
-        uint256 date,
-        uint256 price
-    ) private {
-        PledgeMath.Output memory out = _compute(p, date, price, WITH_RATIO | WITH_TOP_UPS);
-        PledgeMath.Level previous = p.level;
-        uint256 due = p.topUpDue;
-        if (out.level == PledgeMath.Level.Liquidation) {
-            if (due == 0) {
-                due =
-                    p.calendarId == bytes4(0)
-                        ? date + p.topUpDays
-                        : $.calendar.addBusinessDays(p.calendarId, date, p.topUpDays);
-                emit PledgeTopUpCalled(id, date, out.topUpShares, out.topUpCash, out.topUpRepayment, due);
-            }
-        } else if (due != 0) {
-            due = 0;
-            emit PledgeTopUpCleared(id, date);
-        }
-        p.level = out.level;
-        p.valuedDate = uint32(date);
-        p.topUpDue = uint32(due);
-        p.flags &= ~PledgeTypes.INPUTS_CHANGED;
-        Valuation memory valuation;
-        // A Valuation is the first ten words of PledgeMath.Output (same fields, same order, all static):
-        // the event carries that prefix without copying it.
-        assembly ("memory-safe") {
-            valuation := out
-        }
-        // Cannot underflow: the collateral value is the share value plus the pledged cash.
-        uint256 cash;
-        unchecked {
-            cash = out.collateralValue - out.shareValue;
-        }
-        emit PledgeValued(id, date, price, p.shares, cash, valuation);
-        if (previous != out.level) emit PledgeLevelChanged(id, date, previous, out.level);
-    }
-
-    /// @dev `PledgeMath.value` over the running debt: the stored interest (accrued to `accruedTo`) plus one
-    /// accrual segment to `date`, which is what `PledgeMath.debt` yields after walking the same repayments.
-    /// `parts` selects the optional outputs: the top-up sizes (at Liquidation) for valuations, the enforcement
-    /// amounts for enforcement, the ratio for valuations and previews; outputs not selected stay zero.
-    function _compute(
-        Pledge storage p,
-        uint256 date,
-        uint256 price,
-        uint8 parts
-    ) private view returns (PledgeMath.Output memory out) {
-        uint8 d = p.cashDecimals;
-        uint256 shares = p.shares;
-        uint256 interest;
-        uint256 cash;
-        // The balances word is read only once something was recorded in it.
-        if (p.flags & PledgeTypes.BALANCES != 0) {
-            interest = p.interest;
-            cash = p.pledgedCash;
-        }
-        out.principalOutstanding = p.principal;
-        out.interestUnpaid =
-            interest + PledgeMath.interestUp(out.principalOutstanding, p.interestRate, p.dayCount, p.accruedTo, date);
-        out.amountPayable = out.principalOutstanding + out.interestUnpaid;
-        out.shareValue = PledgeMath.shareValueDown(shares, price, d);
-        out.collateralValue = out.shareValue + cash;
-        if (parts & WITH_RATIO != 0) {
-            out.ratio = out.amountPayable == 0 ? type(uint256).max : out.collateralValue.wDivDown(out.amountPayable);
-        }
-        out.level = PledgeMath.levelOf(out.collateralValue, out.amountPayable, p.warningLine, p.liquidationLine);
-        if (parts & WITH_TOP_UPS != 0 && out.level == PledgeMath.Level.Liquidation) {
-            (out.topUpShares, out.topUpCash, out.topUpRepayment) = PledgeMath.topUps(
-                out.collateralValue,
-                out.amountPayable,
-                p.restoreTarget,
-                price,
-                d
-            );
-        }
-        if (parts & WITH_ENFORCEMENT != 0) {
-            (out.enforcementCash, out.enforcementShares, out.enforcementShortfall) = PledgeMath.enforcementAmounts(
-                cash,
-                shares,
-                out.shareValue,
-                out.amountPayable,
-                price,
-                d
-            );
-        }
-    }
-
-    /// @dev The close of `security` from the batch cache, reading the oracle on the first use.
-    function _cachedPrice(
-        IPriceOracle oracle,
-        Batch memory batch,
-        address security
-    ) private view returns (uint256 price) {
-        uint256 cached = batch.cached;
-        for (uint256 k = 0; k < cached; k++) {
-            if (batch.cache[k].security == security) return batch.cache[k].price;
-        }
-        price = _tryPrice(oracle, security, batch.date);
-        batch.cache[cached] = PriceCache(security, price);
-        batch.cached = cached + 1;
-    }
 
     /// @dev Valuation at `date` for an enforcement; reverts unless the pledge is in default then.
     function _defaultValuation(
@@ -421,57 +281,24 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         uint256 earliest = valued > accrued ? valued : accrued;
         if (date < earliest || date > today) revert PledgeDateInvalid(date, earliest, today);
         address security = p.security;
+        // The depository's decision, like registration: the price as it stands for the date.
         price = _tryPrice(_s().oracle, security, date);
         if (price == 0) revert PledgeNoPrice(security, date);
-        out = _compute(p, date, price, WITH_ENFORCEMENT);
+        out = PledgeTypes.compute(p, date, price, PledgeTypes.WITH_ENFORCEMENT);
         uint256 due = p.topUpDue;
         if (due != 0 && date > due && out.level == PledgeMath.Level.Liquidation) return (out, price);
         uint256 maturity = p.maturityDate;
         if (date <= maturity || out.amountPayable == 0) revert PledgeNotInDefault(id, date, due, maturity);
     }
 
-    /// @dev Close of `security` for `date`, or 0 when the oracle has no readable price.
+    /// @dev Latest price of `security` dated on or before `date` (the oracle's `priceAt`), or 0 when none is
+    /// readable: the depository's registration reads the start date's price as it stands.
     function _tryPrice(IPriceOracle oracle, address security, uint256 date) private view returns (uint256) {
         try oracle.priceAt(ISecurityToken(security).isin(), date) returns (uint256 price, uint32) {
             return price;
         } catch {
             return 0;
         }
-    }
-
-    /// @dev Validates terms and parties; returns the parties' participant ids and the cash token's data.
-    function _checkTerms(
-        Terms calldata t
-    ) private returns (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) {
-        IParticipantRegistry registry = _s().registry;
-        (uint32 aId, ParticipantKind aKind, ParticipantStatus aStatus) = registry.signerOf(t.pledger);
-        if (aKind != ParticipantKind.Investor || aStatus != ParticipantStatus.Active) {
-            revert PledgePartyInvalid(t.pledger, uint8(aKind), uint8(aStatus));
-        }
-        (uint32 bId, ParticipantKind bKind, ParticipantStatus bStatus) = registry.signerOf(t.pledgee);
-        if ((bKind != ParticipantKind.Bank && bKind != ParticipantKind.Broker) || bStatus != ParticipantStatus.Active) {
-            revert PledgePartyInvalid(t.pledgee, uint8(bKind), uint8(bStatus));
-        }
-        if (t.quantity == 0 || t.quantity > type(uint96).max) revert PledgeTermInvalid("quantity", t.quantity);
-        if (t.principal == 0 || t.principal > type(uint112).max) revert PledgeTermInvalid("principal", t.principal);
-        if (t.interestRate > type(uint64).max) revert PledgeTermInvalid("interestRate", t.interestRate);
-        if (t.dayCount == DayCountConvention.ActActIcma) revert PledgeTermInvalid("dayCount", uint8(t.dayCount));
-        if (t.startDate == 0 || t.startDate > type(uint32).max) revert PledgeTermInvalid("startDate", t.startDate);
-        if (t.maturityDate <= t.startDate || t.maturityDate > type(uint32).max) {
-            revert PledgeTermInvalid("maturityDate", t.maturityDate);
-        }
-        if (t.topUpDays > type(uint8).max) revert PledgeTermInvalid("topUpDays", t.topUpDays);
-        uint256 warning = t.warningLine == 0 ? DEFAULT_WARNING_LINE : t.warningLine;
-        uint256 liquidation = t.liquidationLine == 0 ? DEFAULT_LIQUIDATION_LINE : t.liquidationLine;
-        if (warning > type(uint64).max) revert PledgeTermInvalid("warningLine", warning);
-        if (liquidation > warning) revert PledgeTermInvalid("liquidationLine", liquidation);
-        if (t.restoreTarget != 0 && (t.restoreTarget < warning || t.restoreTarget > type(uint64).max)) {
-            revert PledgeTermInvalid("restoreTarget", t.restoreTarget);
-        }
-        bytes3 sc = ISecurityToken(t.security).currency();
-        cashInfo = _cashToken(t.cashToken);
-        if (sc != cashInfo.currency) revert PledgeCurrencyMismatch(sc, cashInfo.currency);
-        return (aId, bId, cashInfo);
     }
 
     /// @dev Writes a new pledge in status Requested (four words; the balances word stays zero) and emits
@@ -486,7 +313,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         Pledge storage p = $.pledges[id];
         p.security = t.security;
         p.status = PledgeStatus.Requested;
-        p.flags = flags;
+        p.flags = t.calendarId == bytes4(0) ? flags : flags | PledgeTypes.CALENDAR;
         p.topUpDays = uint8(t.topUpDays);
         p.shares = uint96(t.quantity);
         p.principal = uint112(t.principal);
@@ -515,13 +342,21 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         bytes calldata pledgeeSignature
     ) private returns (uint256 id) {
         if (block.timestamp > deadline) revert PledgeSignatureExpired(deadline, block.timestamp);
-        (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) = _checkTerms(terms);
+        (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) = PledgeOperations.checkTerms(
+            terms
+        );
         bytes32 digest = _digest(terms, _useNonce(terms.pledger), deadline);
         PledgeTypes.PledgeBookStorage storage $ = _s();
         address a = ECDSA.recover(digest, pledgerSignature);
-        if (!PledgeTypes.isPledgerSide($, terms.pledger, pledgerId, a)) revert PledgeNotPledgerSide(terms.pledger, a);
+        // The pledger and pledgee accounts themselves were found active signers of their participants by the
+        // terms check: only another signer is looked up.
+        uint32 via = a == terms.pledger ? pledgerId : PledgeTypes.pledgerSideOf($, terms.pledger, pledgerId, a);
+        if (via == 0) revert PledgeNotPledgerSide(terms.pledger, a);
+        // An investor is never the pledgee: only a broker signer can meet this.
+        if (via == pledgeeId) revert PledgeBrokerIsPledgee(via, a);
         address b = ECDSA.recover(digest, pledgeeSignature);
-        if (!PledgeTypes.isPledgeeSide($, pledgeeId, b)) revert PledgeNotPledgeeSide(terms.pledgee, b);
+        if (b != terms.pledgee && !PledgeTypes.isPledgeeSide($, pledgeeId, b))
+            revert PledgeNotPledgeeSide(terms.pledgee, b);
         id = _store(terms, PledgeTypes.PLEDGER_CONSENT | PledgeTypes.PLEDGEE_CONSENT, cashInfo);
         emit PledgeConsented(id, true, a);
         emit PledgeConsented(id, false, b);
@@ -543,20 +378,6 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         p.status = PledgeStatus.Active;
         IEncumberableToken(p.security).encumber(pledger, id, p.shares);
         emit PledgeRegistered(id, p.shares, target, msg.sender);
-    }
-
-    /// @dev The kept currency, decimals and address-table index of `token`, read from the token on first use.
-    function _cashToken(address token) private returns (PledgeTypes.CashTokenInfo memory info) {
-        PledgeTypes.PledgeBookStorage storage $ = _s();
-        info = $.cashTokens[token];
-        if (info.currency == bytes3(0)) {
-            info = PledgeTypes.CashTokenInfo(
-                ICashToken(token).currency(),
-                IEncumberableToken(token).decimals(),
-                PledgeTypes.intern($, token)
-            );
-            $.cashTokens[token] = info;
-        }
     }
 
     function _digest(Terms calldata t, uint256 nonce, uint256 deadline) private view returns (bytes32) {

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {ParticipantKind, ParticipantStatus} from "../interfaces/IParticipantRegistry.sol";
+import {IParticipantRegistry, ParticipantKind, ParticipantStatus} from "../interfaces/IParticipantRegistry.sol";
 import {IEncumberableToken} from "../interfaces/IEncumberableToken.sol";
+import {ISecurityToken, ICashToken} from "../interfaces/ISecurityToken.sol";
+import {TokenType} from "../interfaces/ITokenFactory.sol";
+import {DayCountConvention} from "../libraries/DayCountConvention.sol";
 import {IPledgeBook, PledgeStatus} from "../interfaces/IPledgeBook.sol";
 import {PledgeMath} from "../libraries/PledgeMath.sol";
 import {PledgeTypes} from "./PledgeTypes.sol";
 
 /**
  * @title PledgeOperations
- * @notice The pledge book's occasional operations (broker authority, consent by call, cancellation, top-up,
- * repayment, release), as a linked library the book calls by DELEGATECALL: it reads and writes the book's
+ * @notice The pledge book's occasional operations (broker authority, the check of a request's terms, parties,
+ * tokens and calendar, consent by call, cancellation, top-up, repayment, release), as a linked library the book calls by DELEGATECALL: it reads and writes the book's
  * storage ({PledgeTypes}) and emits the book's events. The caller (`msg.sender`) is the book's caller.
  * @dev State is written before tokens move; a failed token move reverts the whole call.
  */
@@ -45,7 +48,7 @@ library PledgeOperations {
         IPledgeBook.Pledge storage p = PledgeTypes.requireStatus($, id, PledgeStatus.Requested);
         (address pledger, address pledgee) = _parties($, p);
         bool pledgerSide;
-        if (PledgeTypes.actsForPledger($, pledger, msg.sender)) {
+        if (PledgeTypes.actsForPledger($, pledger, pledgee, msg.sender)) {
             pledgerSide = true;
         } else if (!PledgeTypes.actsForPledgee($, pledgee, msg.sender)) {
             revert IPledgeBook.PledgeNotPledgeeSide(pledgee, msg.sender);
@@ -65,7 +68,7 @@ library PledgeOperations {
         (address pledger, address pledgee) = _parties($, p);
         if (
             !depository &&
-            !PledgeTypes.actsForPledger($, pledger, msg.sender) &&
+            !PledgeTypes.actsForPledger($, pledger, pledgee, msg.sender) &&
             !PledgeTypes.actsForPledgee($, pledgee, msg.sender)
         ) revert IPledgeBook.PledgeNotPledgerSide(pledger, msg.sender);
         p.status = PledgeStatus.Cancelled;
@@ -80,14 +83,16 @@ library PledgeOperations {
     function topUp(uint256 id, uint256 shares, uint256 cash, bool depository) external {
         PledgeTypes.PledgeBookStorage storage $ = PledgeTypes.layout();
         IPledgeBook.Pledge storage p = PledgeTypes.requireStatus($, id, PledgeStatus.Active);
-        address pledger = $.accounts[p.pledger];
-        if (!depository && !PledgeTypes.actsForPledger($, pledger, msg.sender)) {
+        (address pledger, address pledgee) = _parties($, p);
+        if (!depository && !PledgeTypes.actsForPledger($, pledger, pledgee, msg.sender)) {
             revert IPledgeBook.PledgeNotPledgerSide(pledger, msg.sender);
         }
         if (shares == 0 && cash == 0) revert IPledgeBook.PledgeZeroAmount();
         uint256 sharesAfter = p.shares + shares;
         uint256 cashAfter = p.pledgedCash + cash;
-        if (sharesAfter > type(uint96).max) revert IPledgeBook.PledgeTermInvalid("quantity", sharesAfter);
+        if (sharesAfter > PledgeTypes.maxShares(p.cashDecimals)) {
+            revert IPledgeBook.PledgeTermInvalid("quantity", sharesAfter);
+        }
         if (cashAfter > type(uint128).max) revert IPledgeBook.PledgeTermInvalid("pledgedCash", cashAfter);
         p.shares = uint96(sharesAfter);
         p.flags |= PledgeTypes.INPUTS_CHANGED;
@@ -155,6 +160,102 @@ library PledgeOperations {
         if (shares != 0) IEncumberableToken(p.security).release(pledger, id, shares);
         if (cash != 0) IEncumberableToken($.accounts[p.cashToken]).release(pledger, id, cash);
         emit IPledgeBook.PledgeReleased(id, shares, cash, pledgedShares, pledgedCash, full, msg.sender);
+    }
+
+    /// @notice Validates a pledge request's terms and parties (see {IPledgeBook-Terms}).
+    /// @param t The terms.
+    /// @return pledgerId Participant id of the pledger.
+    /// @return pledgeeId Participant id of the pledgee.
+    /// @return cashInfo The cash token's kept data.
+    function checkTerms(
+        IPledgeBook.Terms calldata t
+    ) external returns (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) {
+        PledgeTypes.PledgeBookStorage storage $ = PledgeTypes.layout();
+        {
+            ParticipantKind kind;
+            ParticipantStatus status;
+            IParticipantRegistry registry = $.registry;
+            (pledgerId, kind, status) = registry.signerOf(t.pledger);
+            if (kind != ParticipantKind.Investor || status != ParticipantStatus.Active) {
+                revert IPledgeBook.PledgePartyInvalid(t.pledger, uint8(kind), uint8(status));
+            }
+            (pledgeeId, kind, status) = registry.signerOf(t.pledgee);
+            if (
+                (kind != ParticipantKind.Bank && kind != ParticipantKind.Broker) || status != ParticipantStatus.Active
+            ) {
+                revert IPledgeBook.PledgePartyInvalid(t.pledgee, uint8(kind), uint8(status));
+            }
+        }
+        if (t.principal == 0 || t.principal > type(uint112).max)
+            revert IPledgeBook.PledgeTermInvalid("principal", t.principal);
+        if (t.interestRate > type(uint64).max) revert IPledgeBook.PledgeTermInvalid("interestRate", t.interestRate);
+        if (t.dayCount == DayCountConvention.ActActIcma)
+            revert IPledgeBook.PledgeTermInvalid("dayCount", uint8(t.dayCount));
+        if (t.startDate == 0 || t.startDate > type(uint32).max)
+            revert IPledgeBook.PledgeTermInvalid("startDate", t.startDate);
+        if (t.maturityDate <= t.startDate || t.maturityDate > type(uint32).max) {
+            revert IPledgeBook.PledgeTermInvalid("maturityDate", t.maturityDate);
+        }
+        if (t.topUpDays > type(uint8).max) revert IPledgeBook.PledgeTermInvalid("topUpDays", t.topUpDays);
+        uint256 warning = t.warningLine == 0 ? PledgeTypes.DEFAULT_WARNING_LINE : t.warningLine;
+        uint256 liquidation = t.liquidationLine == 0 ? PledgeTypes.DEFAULT_LIQUIDATION_LINE : t.liquidationLine;
+        if (warning > type(uint64).max) revert IPledgeBook.PledgeTermInvalid("warningLine", warning);
+        if (liquidation > warning) revert IPledgeBook.PledgeTermInvalid("liquidationLine", liquidation);
+        if (t.restoreTarget != 0 && (t.restoreTarget < warning || t.restoreTarget > type(uint64).max)) {
+            revert IPledgeBook.PledgeTermInvalid("restoreTarget", t.restoreTarget);
+        }
+        cashInfo = _checkAssets($, t);
+    }
+
+    /// @dev Validates the calendar, the tokens (vouched for by the factory, same currency) and the quantity;
+    /// returns the cash token's data.
+    function _checkAssets(
+        PledgeTypes.PledgeBookStorage storage $,
+        IPledgeBook.Terms calldata t
+    ) private returns (PledgeTypes.CashTokenInfo memory cashInfo) {
+        bytes4 calendarId = t.calendarId;
+        if (calendarId != bytes4(0) && !$.knownCalendars[calendarId]) {
+            (bool exists, ) = $.calendar.calendarInfo(calendarId);
+            if (!exists) revert IPledgeBook.PledgeCalendarUnknown(calendarId);
+            $.knownCalendars[calendarId] = true;
+        }
+        bytes3 sc = _securityCurrency($, t.security);
+        cashInfo = _cashToken($, t.cashToken);
+        if (t.quantity == 0 || t.quantity > PledgeTypes.maxShares(cashInfo.decimals)) {
+            revert IPledgeBook.PledgeTermInvalid("quantity", t.quantity);
+        }
+        if (sc != cashInfo.currency) revert IPledgeBook.PledgeCurrencyMismatch(sc, cashInfo.currency);
+    }
+
+    /// @dev The kept price currency of `security`; at its first pledge the factory must vouch for it as a
+    /// security token, and its currency is read and kept (an instrument's currency is fixed at issue).
+    function _securityCurrency(
+        PledgeTypes.PledgeBookStorage storage $,
+        address security
+    ) private returns (bytes3 currency) {
+        currency = $.securityCurrency[security];
+        if (currency == bytes3(0)) {
+            if ($.factory.tokenType(security) != TokenType.Security)
+                revert IPledgeBook.PledgeNotSecurityToken(security);
+            currency = ISecurityToken(security).currency();
+            $.securityCurrency[security] = currency;
+        }
+    }
+
+    /// @dev The kept currency, decimals and address-table index of `token`; at its first pledge the factory must
+    /// vouch for it as a cash token of at most 18 decimals, and its data is read and kept.
+    function _cashToken(
+        PledgeTypes.PledgeBookStorage storage $,
+        address token
+    ) private returns (PledgeTypes.CashTokenInfo memory info) {
+        info = $.cashTokens[token];
+        if (info.currency == bytes3(0)) {
+            if ($.factory.tokenType(token) != TokenType.Cash) revert IPledgeBook.PledgeNotCashToken(token);
+            uint8 decimals = IEncumberableToken(token).decimals();
+            if (decimals > 18) revert IPledgeBook.PledgeTermInvalid("cashDecimals", decimals);
+            info = PledgeTypes.CashTokenInfo(ICashToken(token).currency(), decimals, PledgeTypes.intern($, token));
+            $.cashTokens[token] = info;
+        }
     }
 
     /// @dev Reverts unless the caller is a signer of the pledge's pledgee.

@@ -5,6 +5,10 @@ import {IParticipantRegistry, ParticipantStatus} from "../interfaces/IParticipan
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 import {IHolidayCalendar} from "../interfaces/IHolidayCalendar.sol";
 import {IPledgeBook, PledgeStatus} from "../interfaces/IPledgeBook.sol";
+import {ITokenFactory} from "../interfaces/ITokenFactory.sol";
+import {ISecurityToken} from "../interfaces/ISecurityToken.sol";
+import {PledgeMath} from "../libraries/PledgeMath.sol";
+import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 
 /**
  * @title PledgeTypes
@@ -15,11 +19,25 @@ import {IPledgeBook, PledgeStatus} from "../interfaces/IPledgeBook.sol";
  * registration (see {IPledgeBook-Pledge}).
  */
 library PledgeTypes {
+    using FixedPointMath for uint256;
+
     uint8 internal constant PLEDGER_CONSENT = 1;
     uint8 internal constant PLEDGEE_CONSENT = 2;
     uint8 internal constant INPUTS_CHANGED = 4;
     /// @dev Set at the first repayment or pledged cash: from then on the balances word (slot 4) is read.
     uint8 internal constant BALANCES = 8;
+
+    /// @dev Default warning line, 160%.
+    uint256 internal constant DEFAULT_WARNING_LINE = 1.6e18;
+    /// @dev Default liquidation line, 140%.
+    uint256 internal constant DEFAULT_LIQUIDATION_LINE = 1.4e18;
+    /// @dev Set when the pledge names a calendar (slot 3 is read for the close check and the top-up deadline).
+    uint8 internal constant CALENDAR = 16;
+
+    /// @dev Optional outputs of {compute}.
+    uint8 internal constant WITH_TOP_UPS = 1;
+    uint8 internal constant WITH_ENFORCEMENT = 2;
+    uint8 internal constant WITH_RATIO = 4;
 
     /// @dev Currency, decimals and address-table index of a cash token, read from the token at its first
     /// pledge and kept (currency and decimals are fixed when the token is issued).
@@ -41,6 +59,12 @@ library PledgeTypes {
         uint32 accountCount;
         mapping(address account => uint32 index) accountIndex;
         mapping(uint32 index => address account) accounts;
+        /// @dev The token factory that vouches for security and cash tokens.
+        ITokenFactory factory;
+        /// @dev Price currency of each security pledged so far (set once the factory vouched for it).
+        mapping(address security => bytes3 currency) securityCurrency;
+        /// @dev Calendars the holiday calendars confirmed to exist (they are never removed).
+        mapping(bytes4 calendarId => bool) knownCalendars;
     }
 
     // keccak256(abi.encode(uint256(keccak256("csd.storage.PledgeBook")) - 1)) & ~bytes32(uint256(0xff))
@@ -76,18 +100,21 @@ library PledgeTypes {
         if (status != needed) revert IPledgeBook.PledgeWrongStatus(id, status, needed);
     }
 
-    /// @dev True when `account` may act for the pledger: the pledger account, another signer of its
-    /// investor, or a signer of the broker the investor authorised.
-    function isPledgerSide(
+    /// @dev The participant through which `account` may act for the pledger: `pledgerId` for the pledger account
+    /// or another signer of its investor, the broker's id for a signer of the broker the investor authorised,
+    /// 0 when it may not. A broker that is also the pledgee acts for the pledgee only: callers compare the
+    /// answer with the pledgee's participant id (an investor is never a pledgee).
+    function pledgerSideOf(
         PledgeBookStorage storage $,
         address pledger,
         uint32 pledgerId,
         address account
-    ) internal view returns (bool) {
-        if (account == pledger) return $.registry.isActiveSigner(account);
+    ) internal view returns (uint32) {
+        if (account == pledger) return $.registry.isActiveSigner(account) ? pledgerId : 0;
         (uint32 id, , ParticipantStatus status) = $.registry.signerOf(account);
-        if (id == 0 || status != ParticipantStatus.Active) return false;
-        return id == pledgerId || (id == $.brokers[pledgerId] && $.registry.isActiveSigner(pledger));
+        if (id == 0 || status != ParticipantStatus.Active) return 0;
+        if (id == pledgerId || (id == $.brokers[pledgerId] && $.registry.isActiveSigner(pledger))) return id;
+        return 0;
     }
 
     /// @dev True when `account` is a signer of the active pledgee participant.
@@ -99,13 +126,17 @@ library PledgeTypes {
         return pledgeeId != 0 && $.registry.isAuthorisedSigner(pledgeeId, account);
     }
 
-    /// @dev {isPledgerSide} for a stored pledge, whose pledger is kept as an account only.
+    /// @dev {pledgerSideOf} for a stored pledge, whose parties are kept as accounts only: true when `account`
+    /// acts for the pledger and is not a signer of the pledgee (the pledger's broker being the pledgee).
     function actsForPledger(
         PledgeBookStorage storage $,
         address pledger,
+        address pledgee,
         address account
     ) internal view returns (bool) {
-        return isPledgerSide($, pledger, participantOf($, pledger), account);
+        uint32 pledgerId = participantOf($, pledger);
+        uint32 via = pledgerSideOf($, pledger, pledgerId, account);
+        return via != 0 && (via == pledgerId || via != participantOf($, pledgee));
     }
 
     /// @dev {isPledgeeSide} for a stored pledge, whose pledgee is kept as an account only.
@@ -120,5 +151,86 @@ library PledgeTypes {
     /// @dev Participant id of `account` (0 when it is no signer).
     function participantOf(PledgeBookStorage storage $, address account) internal view returns (uint32 id) {
         (id, , ) = $.registry.signerOf(account);
+    }
+
+    /// @dev The close of `security` for `date` as recorded at the date's close (the oracle's `closedPriceAt`),
+    /// or 0 with `notClosed` set when the feed's calendar has not closed the date, or 0 alone when no price is
+    /// readable then (none, stale, superseded). The security is a factory token (checked at request).
+    function closedPrice(
+        IPriceOracle oracle,
+        address security,
+        uint256 date
+    ) internal view returns (uint256 price, bool notClosed) {
+        try oracle.closedPriceAt(ISecurityToken(security).isin(), date) returns (uint256 p, uint32) {
+            return (p, false);
+        } catch (bytes memory reason) {
+            bytes4 selector;
+            if (reason.length >= 4) {
+                assembly ("memory-safe") {
+                    selector := mload(add(reason, 0x20))
+                }
+            }
+            return (0, selector == IPriceOracle.OracleDateNotClosed.selector);
+        }
+    }
+
+    /// @dev `PledgeMath.value` over the running debt: the stored interest (accrued to `accruedTo`) plus one
+    /// accrual segment to `date`, which is what `PledgeMath.debt` yields after walking the same repayments.
+    /// `parts` selects the optional outputs: the top-up sizes (at Liquidation) for valuations, the enforcement
+    /// amounts for enforcement, the ratio for valuations and previews; outputs not selected stay zero.
+    function compute(
+        IPledgeBook.Pledge storage p,
+        uint256 date,
+        uint256 price,
+        uint8 parts
+    ) internal view returns (PledgeMath.Output memory out) {
+        uint8 d = p.cashDecimals;
+        uint256 shares = p.shares;
+        uint256 interest;
+        uint256 cash;
+        // The balances word is read only once something was recorded in it.
+        if (p.flags & BALANCES != 0) {
+            interest = p.interest;
+            cash = p.pledgedCash;
+        }
+        out.principalOutstanding = p.principal;
+        out.interestUnpaid =
+            interest + PledgeMath.interestUp(out.principalOutstanding, p.interestRate, p.dayCount, p.accruedTo, date);
+        out.amountPayable = out.principalOutstanding + out.interestUnpaid;
+        out.shareValue = PledgeMath.shareValueDown(shares, price, d);
+        out.collateralValue = out.shareValue + cash;
+        if (parts & WITH_RATIO != 0) {
+            out.ratio = out.amountPayable == 0 ? type(uint256).max : out.collateralValue.wDivDown(out.amountPayable);
+        }
+        out.level = PledgeMath.levelOf(out.collateralValue, out.amountPayable, p.warningLine, p.liquidationLine);
+        if (parts & WITH_TOP_UPS != 0 && out.level == PledgeMath.Level.Liquidation) {
+            (out.topUpShares, out.topUpCash, out.topUpRepayment) = PledgeMath.topUps(
+                out.collateralValue,
+                out.amountPayable,
+                p.restoreTarget,
+                price,
+                d
+            );
+        }
+        if (parts & WITH_ENFORCEMENT != 0) {
+            (out.enforcementCash, out.enforcementShares, out.enforcementShortfall) = PledgeMath.enforcementAmounts(
+                cash,
+                shares,
+                out.shareValue,
+                out.amountPayable,
+                price,
+                d
+            );
+        }
+    }
+
+    /// @dev Largest share quantity a pledge may hold with a cash token of `cashDecimals` (at most 18): below
+    /// 2^96 and at most 2^66 x 10^(18 - cashDecimals), so shares x any oracle price (< 2^128) stays below 2^194
+    /// in cash units and no valuation step (collateral x WAD, target x payable) can overflow.
+    function maxShares(uint8 cashDecimals) internal pure returns (uint256) {
+        uint256 scale = 10 ** (18 - uint256(cashDecimals));
+        // 2^66 x 10^18 < 2^127: no overflow.
+        uint256 bound = (uint256(1) << 66) * scale;
+        return bound < type(uint96).max ? bound : type(uint96).max;
     }
 }

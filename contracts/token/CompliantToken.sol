@@ -507,11 +507,15 @@ abstract contract CompliantToken is Initializable, AccessControlUpgradeable, IER
         a.frozen = frozen;
     }
 
+    /// @dev As OpenZeppelin's ERC20: a short allowance is refused first; otherwise the allowance is written back
+    /// through the approval path, which refuses the zero owner as approver (the zero address never approves,
+    /// so only a zero amount reaches that check).
     function _spendAllowance(address owner, address spender, uint256 value) private {
         TokenStorage storage $ = _t();
         uint256 current = $.allowances[owner][spender];
         if (current != type(uint256).max) {
             if (current < value) revert ERC20InsufficientAllowance(spender, current, value);
+            if (owner == address(0)) revert ERC20InvalidApprover(address(0));
             unchecked {
                 // value <= current.
                 $.allowances[owner][spender] = current - value;

@@ -5,7 +5,7 @@ import { readPledge, requestedId, valuationsOf, type PledgeTerms } from "../../l
 import { currencyBytes, isinBytes, issueCash } from "../../lib/tokens";
 import { toDate, weekday } from "../../lib/dates";
 import { BOND_ISIN, REASON } from "../token/fixtures";
-import { activePledgeFixture, CASH, openPledge, pledgeFixture, PLEDGED, pushPrice, termsFor } from "./fixtures";
+import { activePledgeFixture, CASH, closeDate, openPledge, pledgeFixture, PLEDGED, pushPrice, SKIP, termsFor } from "./fixtures";
 import type { HolidayCalendar } from "../../typechain-types";
 import { upgradeSingleton } from "../../lib/upgrade";
 
@@ -41,8 +41,9 @@ async function cashPledgeFixture() {
 async function twoSecuritiesFixture() {
   const f = await activePledgeFixture();
   const bondFeed = isinBytes(BOND_ISIN);
-  await (await f.oracle.configureAsset(bondFeed, currencyBytes("RUB"), "0x00000000", WAD * 10n, 65000)).wait();
-  await (await f.oracle.pushPrices([{ feedId: bondFeed, date: f.start, price: ethers.parseUnits("1000", 18) }])).wait();
+  await (await f.oracle.configureAsset(bondFeed, currencyBytes("RUB"), f.feedCalendar, WAD * 10n, 65000)).wait();
+  await (await f.oracle.pushPrices([{ feedId: bondFeed, date: f.start + 1, price: ethers.parseUnits("1000", 18) }])).wait();
+  await closeDate(f, f.today);
   await (await f.bond.mint(f.pledger.address, 1000n, REASON)).wait();
   const bondId = await openPledge(f, termsFor(f, f.start, { security: f.bond.target as string, quantity: 1000n, principal: 50_000_000n }));
   await (await f.equity.mint(f.pledger.address, 1000n, REASON)).wait();
@@ -69,25 +70,26 @@ describe("PledgeBook", function () {
       const f = await loadFixture(pledgeFixture);
       const { ParticipantRegistry, PriceOracle, HolidayCalendar } = f.contracts;
       await expect(
-        f.book.initialize(f.actors.stranger.address, ParticipantRegistry, PriceOracle, HolidayCalendar),
+        f.book.initialize(f.actors.stranger.address, ParticipantRegistry, PriceOracle, HolidayCalendar, f.contracts.TokenFactory),
       ).to.be.revertedWithCustomError(f.book, "InvalidInitialization");
     });
 
-    for (const missing of ["registry", "oracle", "calendar"] as const) {
+    for (const missing of ["registry", "oracle", "calendar", "factory"] as const) {
       it(`refuses a zero ${missing} on a fresh proxy`, async function () {
         const f = await loadFixture(pledgeFixture);
         const args = {
           registry: f.contracts.ParticipantRegistry,
           oracle: f.contracts.PriceOracle,
           calendar: f.contracts.HolidayCalendar,
+          factory: f.contracts.TokenFactory,
         };
         args[missing] = ethers.ZeroAddress;
         const factory = await ethers.getContractFactory("PledgeBook", {
-          libraries: { PledgeOperations: f.contracts.PledgeOperations },
+          libraries: { PledgeOperations: f.contracts.PledgeOperations, PledgeValuation: f.contracts.PledgeValuation },
         });
         hre.upgrades.silenceWarnings();
         await expect(
-          hre.upgrades.deployProxy(factory, [f.actors.csd.address, args.registry, args.oracle, args.calendar], {
+          hre.upgrades.deployProxy(factory, [f.actors.csd.address, args.registry, args.oracle, args.calendar, args.factory], {
             kind: "uups",
             unsafeAllow: ["external-library-linking"],
           }),
@@ -282,6 +284,7 @@ describe("PledgeBook", function () {
 
     it("does not value at a date before the last valuation", async function () {
       const f = await loadFixture(activePledgeFixture);
+      await closeDate(f, f.today);
       await (await f.book.value([f.id], f.today)).wait();
       await expect(f.book.value([f.id], f.today - 3)).to.not.emit(f.book, "PledgeValued");
       expect((await readPledge(f.book, f.id)).valuedDate).to.equal(f.today);
@@ -299,7 +302,7 @@ describe("PledgeBook", function () {
       await pushPrice(f, f.today, "25");
       await expect(f.book.value([f.id], f.today - 1))
         .to.emit(f.book, "PledgeValuationSkipped")
-        .withArgs(f.id, f.today - 1);
+        .withArgs(f.id, f.today - 1, SKIP.NoPrice);
     });
 
     it("values pledges of two securities in one batch with each security's close", async function () {
@@ -314,6 +317,7 @@ describe("PledgeBook", function () {
 
     it("keeps the open top-up's due date on a later liquidation-level valuation", async function () {
       const f = await loadFixture(calledFixture);
+      await closeDate(f, f.today);
       await expect(f.book.value([f.id], f.today)).to.not.emit(f.book, "PledgeTopUpCalled");
       const p = await readPledge(f.book, f.id);
       expect(p.valuedDate).to.equal(f.today);
@@ -325,6 +329,7 @@ describe("PledgeBook", function () {
       let friday = f.today;
       while (weekday(friday) !== 5) friday--;
       await pushPrice(f, friday, "13");
+      await closeDate(f, friday, XMOS);
       await (await f.book.value([f.id], friday)).wait();
       // Friday + 2 business days skips the weekend: Tuesday.
       expect((await readPledge(f.book, f.id)).topUpDue).to.equal(friday + 4);

@@ -4,7 +4,8 @@ import { tokensFixture, TokensFixture, EQUITY_ISIN, REASON } from "../token/fixt
 import { buildTerms, PledgeTerms, requestedId } from "../../lib/pledge";
 import { currencyBytes, isinBytes, WAD } from "../../lib/tokens";
 import { dayOfTimestamp } from "../../lib/dates";
-import type { PledgeBook, PriceOracle } from "../../typechain-types";
+import { calendarToBytes4 } from "../../lib/oracle/ids";
+import type { HolidayCalendar, PledgeBook, PriceOracle } from "../../typechain-types";
 
 export interface PledgeFixture extends TokensFixture {
   book: PledgeBook;
@@ -17,9 +18,18 @@ export interface PledgeFixture extends TokensFixture {
   today: number;
   /** The equity's feed id (ISIN bytes12). */
   feed: string;
+  /** The feed's calendar (no weekend days: every date is a business day), closed by {@link pushPrice}. */
+  feedCalendar: string;
+  calendar: HolidayCalendar;
 }
 
+/** Calendar of the equity's feed in the pledge tests: every day is a business day. */
+export const FEED_CALENDAR = calendarToBytes4("MOEX");
+
 export const PLEDGED = 1_000_000n;
+
+/** Reasons of `PledgeValuationSkipped` (enum PledgeValuationSkip). */
+export const SKIP = { NoPrice: 0, CalendarNotLoaded: 1, DateNotClosed: 2 } as const;
 export const CASH = 500_000_000n;
 
 /**
@@ -32,11 +42,17 @@ export async function pledgeFixture(): Promise<PledgeFixture> {
   const book = (await ethers.getContractAt("PledgeBook", base.contracts.PledgeBook, csd)) as unknown as PledgeBook;
   const oracle = (await ethers.getContractAt("PriceOracle", base.contracts.PriceOracle, csd)) as unknown as PriceOracle;
   const feed = isinBytes(EQUITY_ISIN);
-  await (await oracle.configureAsset(feed, currencyBytes("RUB"), "0x00000000", WAD * 10n, 65000)).wait();
+  const calendar = (await ethers.getContractAt("HolidayCalendar", base.contracts.HolidayCalendar, csd)) as unknown as HolidayCalendar;
+  const now = dayOfTimestamp((await ethers.provider.getBlock("latest"))!.timestamp);
+  const year = new Date(now * 86_400_000).getUTCFullYear();
+  await (await calendar.configureCalendar(FEED_CALENDAR, 0, "Moscow Exchange, every day")).wait();
+  // From 2020 (the calculator vectors' dates) to next year.
+  for (let y = 2020; y <= year + 1; y++) await (await calendar.loadHolidays(FEED_CALENDAR, y, [])).wait();
+  await (await oracle.configureAsset(feed, currencyBytes("RUB"), FEED_CALENDAR, WAD * 10n, 65000)).wait();
   await (await base.equity.mint(investors[0].address, PLEDGED - 1000n, REASON)).wait();
   await (await base.cash.mint(investors[0].address, CASH, REASON)).wait();
   const today = dayOfTimestamp((await ethers.provider.getBlock("latest"))!.timestamp);
-  return { ...base, book, oracle, pledger: investors[0], pledgee: bankA, today, feed };
+  return { ...base, book, oracle, pledger: investors[0], pledgee: bankA, today, feed, feedCalendar: FEED_CALENDAR, calendar };
 }
 
 /** Terms of a 10,000,000.00 RUB loan at 6.5% against the pledger's shares, starting `start`. */
@@ -56,9 +72,17 @@ export function termsFor(f: PledgeFixture, start: number, over: Partial<PledgeTe
   });
 }
 
-/** Pushes `price` (decimal string) for the equity at `date`. */
+/** Pushes `price` (decimal string) for the equity at `date`, then closes `date` for the feed's calendar. */
 export async function pushPrice(f: PledgeFixture, date: number, price: string): Promise<void> {
   await (await f.oracle.pushPrices([{ feedId: f.feed, date, price: ethers.parseUnits(price, 18) }])).wait();
+  await closeDate(f, date);
+}
+
+/** Closes `date` for the feed's calendar (and `calendarId` too when given), as the daily cycle does. */
+export async function closeDate(f: PledgeFixture, date: number, calendarId?: string): Promise<void> {
+  for (const cal of calendarId ? [f.feedCalendar, calendarId] : [f.feedCalendar]) {
+    if (BigInt(await f.oracle.lastClosedDate(cal)) < BigInt(date)) await (await f.oracle.closeBusinessDate(cal, date)).wait();
+  }
 }
 
 /** Requests (pledger), consents (pledgee) and registers (depository) a pledge; returns its id. */

@@ -136,12 +136,28 @@ describe("SecurityToken", function () {
           .withArgs(ethers.ZeroAddress);
       });
 
-      it("refuses the zero address as sender", async function () {
+      it("refuses a zero amount from the zero address as OpenZeppelin does (invalid approver)", async function () {
         const { equity, actors } = await loadFixture(tokensFixture);
-        const [, b, c] = actors.investors;
-        await expect(equity.connect(b).transferFrom(ethers.ZeroAddress, c.address, 0n))
-          .to.be.revertedWithCustomError(equity, "ERC20InvalidSender")
+        const [a, b, c] = actors.investors;
+        const reference = await ethers.deployContract("ERC20Baseline", [a.address, 1000n]);
+        await expect(reference.connect(b).transferFrom(ethers.ZeroAddress, c.address, 0n))
+          .to.be.revertedWithCustomError(reference, "ERC20InvalidApprover")
           .withArgs(ethers.ZeroAddress);
+        await expect(equity.connect(b).transferFrom(ethers.ZeroAddress, c.address, 0n))
+          .to.be.revertedWithCustomError(equity, "ERC20InvalidApprover")
+          .withArgs(ethers.ZeroAddress);
+      });
+
+      it("refuses a non-zero amount from the zero address as OpenZeppelin does (insufficient allowance)", async function () {
+        const { equity, actors } = await loadFixture(tokensFixture);
+        const [a, b, c] = actors.investors;
+        const reference = await ethers.deployContract("ERC20Baseline", [a.address, 1000n]);
+        await expect(reference.connect(b).transferFrom(ethers.ZeroAddress, c.address, 1n))
+          .to.be.revertedWithCustomError(reference, "ERC20InsufficientAllowance")
+          .withArgs(b.address, 0n, 1n);
+        await expect(equity.connect(b).transferFrom(ethers.ZeroAddress, c.address, 1n))
+          .to.be.revertedWithCustomError(equity, "ERC20InsufficientAllowance")
+          .withArgs(b.address, 0n, 1n);
       });
     });
   });
