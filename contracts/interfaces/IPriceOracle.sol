@@ -29,13 +29,25 @@ pragma solidity ^0.8.27;
  *
  * Guard rails on a push:
  * - revert the whole batch (custom error, nothing stored): caller without ORACLE_ROLE, empty batch,
- *   unknown feed, zero value, value above 2^128-1, date after today;
+ *   unknown feed, zero value, value above 2^128-1, date after today, date on or before the last closed
+ *   date of the feed's calendar ({OracleDateClosed}), date that is not a business day of the feed's
+ *   calendar ({OracleNotBusinessDay}, or the calendar's own error for an unknown calendar or a year not
+ *   loaded);
  * - refuse one item and go on ({PriceRefused}): date before the latest accepted date, or the same date
  *   with a different value; the same date with the same value is skipped silently (a retried push is
- *   harmless);
+ *   harmless, even after the date was closed);
  * - quarantine one item ({PriceQuarantined}): a move from the latest accepted value larger than the
  *   feed's maximum deviation. It becomes readable only when a second, different operator confirms it
  *   ({confirmPrice}); an oracle admin may reject it ({rejectPrice}).
+ * Since dates strictly increase per feed, only business days are accepted and every unconfirmed value is
+ * compared with the latest accepted one, no sequence of one operator's pushes moves a readable value by
+ * more than the feed's maximum deviation per business day.
+ *
+ * Close of business: once a business date's prices and FX rates are in, an operator closes it for an
+ * exchange calendar ({closeBusinessDate}). Closing is refused while a value of a feed of that calendar
+ * dated that day waits in quarantine; afterwards nothing dated on or before it can be pushed or
+ * confirmed for the calendar's feeds, so {closedPriceAt} and {closedFxRate} for a closed date answer
+ * with the data as of that date's close, whenever they are asked.
  */
 interface IPriceOracle {
     /// @notice What a feed prices.
@@ -59,7 +71,7 @@ interface IPriceOracle {
     /// @param kind Security, FxPair or None when the feed is unknown.
     /// @param currency Asset currency (securities) or quote currency (FX pairs), ISO 4217 ASCII.
     /// @param baseCurrency Base currency of an FX pair; zero for securities.
-    /// @param calendarId Holiday calendar (MIC) the feed's business dates follow; zero when none.
+    /// @param calendarId Holiday calendar (MIC) the feed's business dates follow.
     /// @param maxDeviationWad Largest accepted day-over-day move, WAD (1e18 = 100 %).
     /// @param maxAgeDays Largest age, in days, at which a value may still be read.
     /// @param price Latest accepted value (0 when none yet).
@@ -100,7 +112,7 @@ interface IPriceOracle {
     /// @param feedId {fxFeedId} of the pair.
     /// @param base Base currency.
     /// @param quote Quote currency.
-    /// @param calendarId Calendar of its business dates (zero: any day but weekends is not enforced).
+    /// @param calendarId Calendar of its business dates.
     /// @param maxDeviationWad Maximum day-over-day move before quarantine, WAD.
     /// @param maxAgeDays Maximum age of a readable rate, days.
     event FxPairConfigured(
@@ -157,6 +169,14 @@ interface IPriceOracle {
         address rejectedBy,
         bytes32 reason
     );
+    /// @notice Emitted when oracle operators close a business date for an exchange calendar.
+    /// @param calendarId Calendar (MIC) closed.
+    /// @param date Business date closed (day number).
+    /// @param operator Operator who closed it.
+    event BusinessDateClosed(bytes4 indexed calendarId, uint32 date, address operator);
+    /// @notice Emitted when the holiday calendar the oracle checks business days against is set.
+    /// @param calendar HolidayCalendar contract.
+    event HolidayCalendarSet(address calendar);
     /// @notice Emitted when one item of a batch is refused because the feed already holds a value for a
     /// later date, or a different value for the same date. The rest of the batch goes on.
     /// @param feedId Feed.
@@ -182,7 +202,8 @@ interface IPriceOracle {
     error OracleInvalidIsin(bytes12 isin);
     /// @notice Thrown when a currency code is not three upper-case letters, or a pair has twice the same.
     error OracleInvalidCurrency(bytes3 currency);
-    /// @notice Thrown when a maximum deviation is zero or a maximum age is zero.
+    /// @notice Thrown when a maximum deviation is zero or not a whole multiple of 1e-9 (1e9 in WAD), or a
+    /// maximum age is zero.
     error OracleInvalidGuardRail(uint64 maxDeviationWad, uint16 maxAgeDays);
     /// @notice Thrown when a batch holds no item.
     error OracleEmptyBatch();
@@ -203,6 +224,22 @@ interface IPriceOracle {
     /// @notice Thrown when a quarantined value is not newer than the feed's latest accepted value.
     error OraclePendingSuperseded(bytes12 feedId, uint32 pendingDate, uint32 latestDate);
 
+    /// @notice Thrown when a reader asks for a closed value of a date not yet closed for the feed's calendar.
+    error OracleDateNotClosed(bytes4 calendarId, uint256 date, uint32 lastClosed);
+    /// @notice Thrown when a push, a confirmation or a close is dated on or before the calendar's last
+    /// closed date.
+    error OracleDateClosed(bytes4 calendarId, uint256 date, uint32 lastClosed);
+    /// @notice Thrown when a push or a close is dated on a weekend day or holiday of the calendar.
+    error OracleNotBusinessDay(bytes4 calendarId, uint256 date);
+    /// @notice Thrown when closing a date while values of that calendar dated that day wait in quarantine.
+    error OracleQuarantinePending(bytes4 calendarId, uint32 date, uint256 pending);
+    /// @notice Thrown when a push or a close needs the holiday calendar and none is set.
+    error OracleCalendarNotSet();
+    /// @notice Thrown when the holiday calendar to set is not a contract.
+    error OracleInvalidHolidayCalendar(address calendar);
+    /// @notice Thrown when closing a date after today (UTC day of the block).
+    error OracleCloseInFuture(bytes4 calendarId, uint256 date, uint256 today);
+
     /* WRITES */
 
     /**
@@ -211,7 +248,8 @@ interface IPriceOracle {
      * The latest price, if any, is kept. Emits {AssetConfigured}.
      * @param isin The ISIN as bytes12 ASCII.
      * @param currency ISO 4217 currency of the prices.
-     * @param calendarId Calendar (MIC) of the security's business dates; zero for none.
+     * @param calendarId Calendar (MIC) of the security's business dates; prices are accepted only for its
+     * business days, so a feed of an unknown calendar takes no push.
      * @param maxDeviationWad Largest day-over-day move accepted without quarantine, WAD.
      * @param maxAgeDays Largest age of a readable price, days.
      */
@@ -229,7 +267,7 @@ interface IPriceOracle {
      * Emits {FxPairConfigured}.
      * @param base Base currency.
      * @param quote Quote currency.
-     * @param calendarId Calendar of the pair's business dates; zero for none.
+     * @param calendarId Calendar of the pair's business dates (as for a security).
      * @param maxDeviationWad Largest day-over-day move accepted without quarantine, WAD.
      * @param maxAgeDays Largest age of a readable rate, days.
      */
@@ -244,7 +282,8 @@ interface IPriceOracle {
     /**
      * @notice Pushes a batch of prices and FX rates.
      * @dev Requires ORACLE_ROLE. Reverts the whole batch on an empty batch, an unknown feed, a zero or too
-     * large value or a future date. Per item, emits {PriceAccepted}, {PriceQuarantined} or {PriceRefused}
+     * large value, a future date, a date on or before the last closed date of the feed's calendar or a date
+     * that is not a business day of it. Per item, emits {PriceAccepted}, {PriceQuarantined} or {PriceRefused}
      * (see the contract notice); a repeat of the latest value is skipped without an event.
      * @param items The values; feeds and dates may be mixed, a feed's items must come in date order.
      * @return accepted Number of items that became latest values.
@@ -255,7 +294,8 @@ interface IPriceOracle {
     /**
      * @notice Confirms a quarantined value, which becomes the feed's latest value.
      * @dev Requires ORACLE_ROLE and a caller other than the operator who pushed it; the quarantined value
-     * must match `date` and `price` and be newer than the latest accepted value. Emits {PriceConfirmed}.
+     * must match `date` and `price`, be newer than the latest accepted value and dated after the last closed
+     * date of the feed's calendar. Emits {PriceConfirmed}.
      * @param feedId Feed.
      * @param date Business date of the quarantined value.
      * @param price The quarantined value (guards against confirming something else).
@@ -273,7 +313,75 @@ interface IPriceOracle {
      */
     function rejectPrice(bytes12 feedId, uint32 date, uint256 price, bytes32 reason) external;
 
+    /**
+     * @notice Closes business date `date` for the feeds of calendar `calendarId`.
+     * @dev Requires ORACLE_ROLE. `date` must be a business day of the calendar ({OracleNotBusinessDay} or
+     * the calendar's error), not after today ({OracleCloseInFuture}), after the last closed date
+     * ({OracleDateClosed}), with no quarantined value of a feed of that calendar dated `date`
+     * ({OracleQuarantinePending}). Afterwards nothing dated on or before `date` can be pushed or confirmed
+     * for that calendar's feeds. Emits {BusinessDateClosed}.
+     * @param calendarId Calendar (MIC).
+     * @param date Business date to close.
+     */
+    function closeBusinessDate(bytes4 calendarId, uint32 date) external;
+
+    /**
+     * @notice Sets the HolidayCalendar the oracle checks business days against.
+     * @dev Requires ORACLE_ADMIN_ROLE; `calendar` must be a contract. Emits {HolidayCalendarSet}.
+     * @param calendar HolidayCalendar contract.
+     */
+    function setHolidayCalendar(address calendar) external;
+
     /* READS */
+
+    /**
+     * @notice Last closed date of a calendar (0 = never closed). Closes are monotonic.
+     * @param calendarId Calendar (MIC).
+     * @return date Last closed business date.
+     */
+    function lastClosedDate(bytes4 calendarId) external view returns (uint32 date);
+
+    /**
+     * @notice Number of quarantined values of feeds of `calendarId` dated `date` (closing waits for zero).
+     * @param calendarId Calendar (MIC).
+     * @param date Business date.
+     * @return count Quarantined values waiting for confirmation or rejection.
+     */
+    function quarantinedCount(bytes4 calendarId, uint32 date) external view returns (uint256 count);
+
+    /**
+     * @notice The HolidayCalendar the oracle checks business days against (zero when not set).
+     * @return calendar HolidayCalendar contract.
+     */
+    function holidayCalendar() external view returns (address calendar);
+
+    /**
+     * @notice The price of `feedId` for `date` as recorded at `date`'s close of the feed's calendar.
+     * @dev Reverts {OracleDateNotClosed} if `date` is after that calendar's last closed date; otherwise as
+     * {priceAt}: the newest value dated on or before `date` within the maximum age ({OracleNoPriceForDate}
+     * when the newest value is dated after `date`, {OracleStalePrice} when too old). Never answers with a
+     * value dated after `date`.
+     * @param feedId Feed.
+     * @param date Business date asked for.
+     * @return price Clean price, 18 decimals.
+     * @return priceDate Business date of that price (≤ date).
+     */
+    function closedPriceAt(bytes12 feedId, uint256 date) external view returns (uint256 price, uint32 priceDate);
+
+    /**
+     * @notice Units of `quote` per unit of `base` for `date` as recorded at `date`'s close of the pair's
+     * calendar; direct pair or inverse as {fxRate}, with the rule of {closedPriceAt}.
+     * @param base Base currency.
+     * @param quote Quote currency.
+     * @param date Business date asked for.
+     * @return rate Units of quote per unit of base, 18 decimals.
+     * @return rateDate Business date of the rate used.
+     */
+    function closedFxRate(
+        bytes3 base,
+        bytes3 quote,
+        uint256 date
+    ) external view returns (uint256 rate, uint32 rateDate);
 
     /**
      * @notice The price of a security (or any feed) for business date `date`.

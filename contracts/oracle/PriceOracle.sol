@@ -3,14 +3,17 @@ pragma solidity 0.8.30;
 
 import {ConsortiumUpgradeable} from "../access/ConsortiumUpgradeable.sol";
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
+import {IHolidayCalendar} from "../interfaces/IHolidayCalendar.sol";
 
 /**
  * @title PriceOracle
  * @notice Clean prices of securities and FX rates per business date, pushed in batches by oracle
  * operators, with guard rails and a two-operator quarantine for large moves. See {IPriceOracle}.
- * @dev Storage: the latest accepted value of a feed is packed with its guard-rail parameters into ONE
- * slot ({Feed}), so a push costs one cold read and one write per item; the feed's currency and calendar
- * live in a second slot that only readers touch. History is not stored: every accepted, quarantined,
+ * @dev Storage: the latest accepted value of a feed is packed with its guard-rail parameters and its
+ * calendar into ONE slot ({Feed}), so a push costs one cold read and one write per item; the feed's
+ * currency lives in a second slot that only readers touch. Within a batch the last (calendar, date)
+ * business-day answer and the calendar's last closed date are kept in memory, so a batch of one
+ * calendar and date asks the holiday calendar once. History is not stored: every accepted, quarantined,
  * confirmed, rejected and refused value is an event with all its inputs, from which the full history is
  * rebuilt. Values are bounded by 2^128 − 1 (3.4e20 units at 18 decimals).
  *
@@ -24,12 +27,15 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
     bytes32 public constant ORACLE_ADMIN_ROLE = keccak256("ORACLE_ADMIN_ROLE");
 
     uint256 private constant WAD = 1e18;
-    /// @dev Packed feed word: bits 0..127 price, 128..159 date, 160..223 max deviation, 224..239 max age,
-    /// 240..247 kind.
+    /// @dev Packed feed word: bits 0..127 price, 128..159 date, 160..199 max deviation in units of 1e-9,
+    /// 200..231 calendar, 232..247 max age, 248..255 kind.
     uint256 private constant DATE_SHIFT = 128;
     uint256 private constant DEVIATION_SHIFT = 160;
-    uint256 private constant AGE_SHIFT = 224;
-    uint256 private constant KIND_SHIFT = 240;
+    uint256 private constant CALENDAR_SHIFT = 200;
+    uint256 private constant AGE_SHIFT = 232;
+    uint256 private constant KIND_SHIFT = 248;
+    /// @dev The stored maximum deviation is in units of 1e-9 (1e9 in WAD): any uint64 WAD fits 40 bits.
+    uint256 private constant DEVIATION_UNIT = 1e9;
     /// @dev Everything but the price and the date.
     uint256 private constant RAILS_MASK = ~uint256(0) << DEVIATION_SHIFT;
 
@@ -39,6 +45,7 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
         uint128 price;
         uint32 date;
         uint64 maxDeviationWad;
+        bytes4 calendarId;
         uint16 maxAgeDays;
         FeedKind kind;
     }
@@ -50,11 +57,23 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
         bytes4 calendarId;
     }
 
-    /// @dev A quarantined value (at most one per feed; a newer quarantine replaces it).
+    /// @dev A quarantined value (at most one per feed; a newer quarantine replaces it), with the calendar
+    /// whose (calendar, date) quarantine count it was added to.
     struct Pending {
         address operator;
         uint32 date;
         uint128 price;
+        bytes4 calendarId;
+    }
+
+    /// @dev What a batch remembers of the holiday calendar and the closes (see {pushPrices}).
+    struct BatchCache {
+        IHolidayCalendar calendar;
+        bytes4 calendarId;
+        uint256 lastClosed;
+        uint256 day;
+        bool known;
+        bool business;
     }
 
     /// @custom:storage-location erc7201:csd.storage.PriceOracle
@@ -62,6 +81,9 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
         mapping(bytes12 feedId => uint256 packedFeed) feeds;
         mapping(bytes12 feedId => FeedMeta) meta;
         mapping(bytes12 feedId => Pending) pending;
+        IHolidayCalendar holidayCalendar;
+        mapping(bytes4 calendarId => uint32) lastClosed;
+        mapping(bytes4 calendarId => mapping(uint32 date => uint256)) quarantined;
     }
 
     // keccak256(abi.encode(uint256(keccak256("csd.storage.PriceOracle")) - 1)) & ~bytes32(uint256(0xff))
@@ -123,8 +145,16 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
         if (p.operator == address(0) || p.date != date || p.price != price) {
             revert OracleNoPendingPrice(feedId, date, price);
         }
+        --$.quarantined[p.calendarId][p.date];
         delete $.pending[feedId];
         emit PriceRejected(feedId, date, price, p.operator, msg.sender, reason);
+    }
+
+    /// @inheritdoc IPriceOracle
+    function setHolidayCalendar(address calendar) external onlyRole(ORACLE_ADMIN_ROLE) {
+        if (calendar.code.length == 0) revert OracleInvalidHolidayCalendar(calendar);
+        _s().holidayCalendar = IHolidayCalendar(calendar);
+        emit HolidayCalendarSet(calendar);
     }
 
     /* ORACLE OPERATORS */
@@ -137,27 +167,30 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
         if (n == 0) revert OracleEmptyBatch();
         OracleStorage storage $ = _s();
         uint256 today = block.timestamp / 1 days;
+        BatchCache memory cache;
+        cache.calendar = _holidayCalendar();
         for (uint256 i = 0; i < n; ++i) {
             PriceInput calldata it = items[i];
             bytes12 feedId = it.feedId;
             uint32 date = it.date;
             uint256 price = it.price;
-            // One SLOAD gives the latest value, its date and the guard rails.
+            // One SLOAD gives the latest value, its date, the guard rails and the calendar.
             uint256 word = $.feeds[feedId];
             _checkInput(feedId, date, price, word >> KIND_SHIFT, today);
             uint256 curDate = uint32(word >> DATE_SHIFT);
             uint256 curPrice = uint128(word);
+            // Same date, same value: a retried push, skipped without an event (even once closed).
+            if (date == curDate && price == curPrice) continue;
+            _checkDate(cache, bytes4(uint32(word >> CALENDAR_SHIFT)), date);
             if (date <= curDate) {
-                // Same date, same value: a retried push, skipped without an event.
-                if (date == curDate && price == curPrice) continue;
                 emit PriceRefused(feedId, date, price, uint32(curDate), curPrice, msg.sender);
                 continue;
             }
             if (curDate != 0) {
                 uint256 deviation = _deviationWad(curPrice, price);
-                if (deviation > uint64(word >> DEVIATION_SHIFT)) {
+                if (deviation > uint40(word >> DEVIATION_SHIFT) * DEVIATION_UNIT) {
                     // The value fits 128 bits: checked by _checkInput.
-                    $.pending[feedId] = Pending(msg.sender, date, uint128(price));
+                    _quarantine(feedId, date, uint128(price), bytes4(uint32(word >> CALENDAR_SHIFT)));
                     emit PriceQuarantined(feedId, date, price, curPrice, uint32(curDate), deviation, msg.sender);
                     ++quarantined;
                     continue;
@@ -178,39 +211,76 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
             revert OracleNoPendingPrice(feedId, date, price);
         }
         if (p.operator == msg.sender) revert OracleSameOperator(feedId, msg.sender);
-        Feed memory cur = _unpack($.feeds[feedId]);
-        if (p.date <= cur.date) revert OraclePendingSuperseded(feedId, p.date, cur.date);
-        $.feeds[feedId] = _pack(Feed(p.price, p.date, cur.maxDeviationWad, cur.maxAgeDays, cur.kind));
+        uint256 word = $.feeds[feedId];
+        uint32 curDate = uint32(word >> DATE_SHIFT);
+        if (p.date <= curDate) revert OraclePendingSuperseded(feedId, p.date, curDate);
+        bytes4 calendarId = bytes4(uint32(word >> CALENDAR_SHIFT));
+        uint32 closed = $.lastClosed[calendarId];
+        if (p.date <= closed) revert OracleDateClosed(calendarId, p.date, closed);
+        $.feeds[feedId] = (word & RAILS_MASK) | uint256(p.price) | (uint256(p.date) << DATE_SHIFT);
+        --$.quarantined[p.calendarId][p.date];
         delete $.pending[feedId];
         emit PriceConfirmed(feedId, date, price, p.operator, msg.sender);
+    }
+
+    /// @inheritdoc IPriceOracle
+    function closeBusinessDate(bytes4 calendarId, uint32 date) external onlyRole(ORACLE_ROLE) {
+        OracleStorage storage $ = _s();
+        uint256 today = block.timestamp / 1 days;
+        if (date > today) revert OracleCloseInFuture(calendarId, date, today);
+        uint32 closed = $.lastClosed[calendarId];
+        if (date <= closed) revert OracleDateClosed(calendarId, date, closed);
+        if (!_holidayCalendar().isBusinessDay(calendarId, date)) revert OracleNotBusinessDay(calendarId, date);
+        uint256 waiting = $.quarantined[calendarId][date];
+        if (waiting != 0) revert OracleQuarantinePending(calendarId, date, waiting);
+        $.lastClosed[calendarId] = date;
+        emit BusinessDateClosed(calendarId, date, msg.sender);
     }
 
     /* READS */
 
     /// @inheritdoc IPriceOracle
     function priceAt(bytes12 feedId, uint256 date) external view returns (uint256 price, uint32 priceDate) {
-        return _readAt(feedId, date);
+        return _readAt(feedId, date, false);
+    }
+
+    /// @inheritdoc IPriceOracle
+    function closedPriceAt(bytes12 feedId, uint256 date) external view returns (uint256 price, uint32 priceDate) {
+        return _readAt(feedId, date, true);
     }
 
     /// @inheritdoc IPriceOracle
     function latestPrice(bytes12 feedId) external view returns (uint256 price, uint32 date) {
-        return _readAt(feedId, block.timestamp / 1 days);
+        return _readAt(feedId, block.timestamp / 1 days, false);
     }
 
     /// @inheritdoc IPriceOracle
     function fxRate(bytes3 base, bytes3 quote, uint256 date) external view returns (uint256 rate, uint32 rateDate) {
-        if (base == quote) {
-            _checkCurrency(base);
-            return (WAD, uint32(date));
-        }
-        bytes12 direct = fxFeedId(base, quote);
-        OracleStorage storage $ = _s();
-        if (_unpack($.feeds[direct]).kind == FeedKind.FxPair) return _readAt(direct, date);
-        bytes12 inverse = fxFeedId(quote, base);
-        if (_unpack($.feeds[inverse]).kind != FeedKind.FxPair) revert OracleUnknownFeed(direct);
-        (uint256 r, uint32 d) = _readAt(inverse, date);
-        // r > 0 (zero values are never stored); 1e36 / r rounds down.
-        return ((WAD * WAD) / r, d);
+        return _fxRate(base, quote, date, false);
+    }
+
+    /// @inheritdoc IPriceOracle
+    function closedFxRate(
+        bytes3 base,
+        bytes3 quote,
+        uint256 date
+    ) external view returns (uint256 rate, uint32 rateDate) {
+        return _fxRate(base, quote, date, true);
+    }
+
+    /// @inheritdoc IPriceOracle
+    function lastClosedDate(bytes4 calendarId) external view returns (uint32 date) {
+        return _s().lastClosed[calendarId];
+    }
+
+    /// @inheritdoc IPriceOracle
+    function quarantinedCount(bytes4 calendarId, uint32 date) external view returns (uint256 count) {
+        return _s().quarantined[calendarId][date];
+    }
+
+    /// @inheritdoc IPriceOracle
+    function holidayCalendar() external view returns (address calendar) {
+        return address(_s().holidayCalendar);
     }
 
     /// @inheritdoc IPriceOracle
@@ -223,7 +293,7 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
             kind: f.kind,
             currency: m.currency,
             baseCurrency: m.baseCurrency,
-            calendarId: m.calendarId,
+            calendarId: f.calendarId,
             maxDeviationWad: f.maxDeviationWad,
             maxAgeDays: f.maxAgeDays,
             price: f.price,
@@ -247,7 +317,7 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
 
     /// @inheritdoc IPriceOracle
     function calendarOf(bytes12 feedId) external view returns (bytes4 calendarId) {
-        return _s().meta[feedId].calendarId;
+        return bytes4(uint32(_s().feeds[feedId] >> CALENDAR_SHIFT));
     }
 
     /// @inheritdoc IPriceOracle
@@ -266,11 +336,59 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
         uint64 maxDeviationWad,
         uint16 maxAgeDays
     ) private {
-        if (maxDeviationWad == 0 || maxAgeDays == 0) revert OracleInvalidGuardRail(maxDeviationWad, maxAgeDays);
+        if (maxDeviationWad == 0 || maxDeviationWad % DEVIATION_UNIT != 0 || maxAgeDays == 0)
+            revert OracleInvalidGuardRail(maxDeviationWad, maxAgeDays);
         OracleStorage storage $ = _s();
         Feed memory cur = _unpack($.feeds[feedId]);
-        $.feeds[feedId] = _pack(Feed(cur.price, cur.date, maxDeviationWad, maxAgeDays, kind));
+        $.feeds[feedId] = _pack(Feed(cur.price, cur.date, maxDeviationWad, calendarId, maxAgeDays, kind));
         $.meta[feedId] = FeedMeta(currency, baseCurrency, calendarId);
+    }
+
+    /// @dev Reverts unless `date` is after the last closed date of `calendarId` and one of its business
+    /// days. Asks storage and the holiday calendar only when the calendar or the date differs from the
+    /// previous item's.
+    function _checkDate(BatchCache memory cache, bytes4 calendarId, uint256 date) private view {
+        if (!cache.known || cache.calendarId != calendarId) {
+            cache.calendarId = calendarId;
+            cache.lastClosed = _s().lastClosed[calendarId];
+            cache.known = true;
+            cache.day = 0;
+        }
+        if (date <= cache.lastClosed) revert OracleDateClosed(calendarId, date, uint32(cache.lastClosed));
+        if (cache.day != date) {
+            cache.day = date;
+            cache.business = cache.calendar.isBusinessDay(calendarId, date);
+        }
+        if (!cache.business) revert OracleNotBusinessDay(calendarId, date);
+    }
+
+    /// @dev Stores a quarantined value, replacing (and uncounting) any earlier one of the feed.
+    function _quarantine(bytes12 feedId, uint32 date, uint128 price, bytes4 calendarId) private {
+        OracleStorage storage $ = _s();
+        Pending storage slot = $.pending[feedId];
+        if (slot.operator != address(0)) --$.quarantined[slot.calendarId][slot.date];
+        $.pending[feedId] = Pending(msg.sender, date, price, calendarId);
+        ++$.quarantined[calendarId][date];
+    }
+
+    function _holidayCalendar() private view returns (IHolidayCalendar calendar) {
+        calendar = _s().holidayCalendar;
+        if (address(calendar) == address(0)) revert OracleCalendarNotSet();
+    }
+
+    function _fxRate(bytes3 base, bytes3 quote, uint256 date, bool closed) private view returns (uint256, uint32) {
+        if (base == quote) {
+            _checkCurrency(base);
+            return (WAD, uint32(date));
+        }
+        bytes12 direct = fxFeedId(base, quote);
+        OracleStorage storage $ = _s();
+        if (_unpack($.feeds[direct]).kind == FeedKind.FxPair) return _readAt(direct, date, closed);
+        bytes12 inverse = fxFeedId(quote, base);
+        if (_unpack($.feeds[inverse]).kind != FeedKind.FxPair) revert OracleUnknownFeed(direct);
+        (uint256 r, uint32 d) = _readAt(inverse, date, closed);
+        // r > 0 (zero values are never stored); 1e36 / r rounds down.
+        return ((WAD * WAD) / r, d);
     }
 
     function _checkInput(bytes12 feedId, uint32 date, uint256 price, uint256 kind, uint256 today) private pure {
@@ -284,7 +402,8 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
         return
             uint256(f.price) |
             (uint256(f.date) << DATE_SHIFT) |
-            (uint256(f.maxDeviationWad) << DEVIATION_SHIFT) |
+            ((uint256(f.maxDeviationWad) / DEVIATION_UNIT) << DEVIATION_SHIFT) |
+            (uint256(uint32(f.calendarId)) << CALENDAR_SHIFT) |
             (uint256(f.maxAgeDays) << AGE_SHIFT) |
             (uint256(f.kind) << KIND_SHIFT);
     }
@@ -292,14 +411,22 @@ contract PriceOracle is ConsortiumUpgradeable, IPriceOracle {
     function _unpack(uint256 word) private pure returns (Feed memory f) {
         f.price = uint128(word);
         f.date = uint32(word >> DATE_SHIFT);
-        f.maxDeviationWad = uint64(word >> DEVIATION_SHIFT);
+        // Stored from a uint64 divided by 1e9, so the product fits 64 bits.
+        f.maxDeviationWad = uint64(uint40(word >> DEVIATION_SHIFT) * DEVIATION_UNIT);
+        f.calendarId = bytes4(uint32(word >> CALENDAR_SHIFT));
         f.maxAgeDays = uint16(word >> AGE_SHIFT);
         f.kind = FeedKind(uint8(word >> KIND_SHIFT));
     }
 
-    function _readAt(bytes12 feedId, uint256 date) private view returns (uint256, uint32) {
-        Feed memory f = _unpack(_s().feeds[feedId]);
+    /// @dev `closed`: only for a date closed for the feed's calendar ({closedPriceAt}).
+    function _readAt(bytes12 feedId, uint256 date, bool closed) private view returns (uint256, uint32) {
+        OracleStorage storage $ = _s();
+        Feed memory f = _unpack($.feeds[feedId]);
         if (f.kind == FeedKind.None) revert OracleUnknownFeed(feedId);
+        if (closed) {
+            uint32 lastClosed = $.lastClosed[f.calendarId];
+            if (date > lastClosed) revert OracleDateNotClosed(f.calendarId, date, lastClosed);
+        }
         uint256 today = block.timestamp / 1 days;
         if (date > today) revert OracleFutureDate(feedId, date, today);
         if (f.date == 0 || f.date > date) revert OracleNoPriceForDate(feedId, date, f.date);

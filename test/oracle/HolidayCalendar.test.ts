@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
-import { oracleFixture, XLON, XMOS } from "./fixtures";
+import { oracleBaseFixture, XLON, XMOS } from "./fixtures";
 import { isoToDay, toDay, weekday } from "../../lib/dates";
 import { BusinessCalendar } from "../../lib/oracle/calendar-model";
 import { decodeHolidayBitmap } from "../../lib/oracle/admin";
@@ -12,7 +12,7 @@ const d = isoToDay;
 describe("HolidayCalendar", function () {
   /** XLON with its 2026–2028 bank holidays (2028 is a leap year). */
   async function calendarFixture() {
-    const s = await loadFixture(oracleFixture);
+    const s = await loadFixture(oracleBaseFixture);
     const { calendar } = s;
     await calendar.configureCalendar(XLON, 0x60, "London Stock Exchange");
     await calendar.loadHolidays(XLON, 2026, ["2026-01-01", "2026-04-03", "2026-12-25", "2026-12-28"].map(d));

@@ -1,9 +1,10 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import { ethers, upgrades } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
-import { BOND_ID, CNY, EQUITY_ID, GBP, GBPRUB, oracleFixture, RUB, WAD, XMOS } from "./fixtures";
-import { assetFeedId, fxFeedId } from "../../lib/oracle/ids";
+import { BOND_ID, CNY, EQUITY_ID, GBP, GBPRUB, oracleFixture, RUB, WAD, XLON, XMOS } from "./fixtures";
+import { assetFeedId, calendarToBytes4, fxFeedId } from "../../lib/oracle/ids";
+import { toDate, toDay, weekday } from "../../lib/dates";
 
 const p = (feedId: string, date: number, price: bigint) => ({ feedId, date, price });
 
@@ -74,6 +75,22 @@ describe("PriceOracle", function () {
       await expect(oracle.configureAsset(BOND_ID, RUB, XMOS, 1, 0))
         .to.be.revertedWithCustomError(oracle, "OracleInvalidGuardRail")
         .withArgs(1, 0);
+    });
+
+    it("refuses a maximum deviation that is not a whole multiple of 1e-9", async function () {
+      const { oracle } = await loadFixture(oracleFixture);
+      await expect(oracle.configureAsset(BOND_ID, RUB, XMOS, WAD / 20n + 1n, 7))
+        .to.be.revertedWithCustomError(oracle, "OracleInvalidGuardRail")
+        .withArgs(WAD / 20n + 1n, 7);
+    });
+
+    it("stores the largest maximum deviation exactly", async function () {
+      const { oracle } = await loadFixture(oracleFixture);
+      const largest = (((1n << 64n) - 1n) / 10n ** 9n) * 10n ** 9n;
+      await oracle.configureAsset(BOND_ID, RUB, XLON, largest, 9);
+      const info = await oracle.feedInfo(BOND_ID);
+      expect([info.maxDeviationWad, info.calendarId, info.maxAgeDays]).to.deep.equal([largest, XLON, 9n]);
+      expect(await oracle.calendarOf(BOND_ID)).to.equal(XLON);
     });
 
     it("refuses a stranger", async function () {
@@ -243,7 +260,9 @@ describe("PriceOracle", function () {
             const snap = await ethers.provider.send("evm_snapshot", []);
             let model: { price: bigint; date: number } | undefined;
             for (const [back, level] of ops) {
-              const date = today - back;
+              // Weekends of XMOS are moved to the Friday before (no holidays are loaded).
+              const raw = today - back;
+              const date = weekday(raw) === 6 ? raw - 1 : weekday(raw) === 7 ? raw - 2 : raw;
               const price = BigInt(level) * WAD;
               await oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, date, price)]);
               if (!model) model = { price, date };
@@ -309,11 +328,11 @@ describe("PriceOracle", function () {
 
     it("refuses a quarantined value superseded by a newer accepted one", async function () {
       const { oracle, actors, today } = await loadFixture(quarantinedFixture);
-      await time.increase(86400);
-      await oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, today + 1, 101n * WAD)]);
+      await time.increase(3 * 86400);
+      await oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, today + 3, 101n * WAD)]);
       await expect(oracle.connect(actors.oracle2).confirmPrice(BOND_ID, today, 80n * WAD))
         .to.be.revertedWithCustomError(oracle, "OraclePendingSuperseded")
-        .withArgs(BOND_ID, today, today + 1);
+        .withArgs(BOND_ID, today, today + 3);
     });
 
     it("refuses a stranger", async function () {
@@ -459,6 +478,331 @@ describe("PriceOracle", function () {
       const { oracle, actors, today } = await loadFixture(oracleFixture);
       await oracle.connect(actors.oracle1).pushPrices([p(GBPRUB, today - 8, 105n * WAD)]);
       await expect(oracle.fxRate(GBP, RUB, today)).to.be.revertedWithCustomError(oracle, "OracleStalePrice");
+    });
+  });
+
+  describe("business days", function () {
+    it("reverts the whole batch for a weekend day of the feed's calendar", async function () {
+      const { oracle, actors, today } = await loadFixture(oracleFixture);
+      const saturday = today - 6;
+      await expect(oracle.connect(actors.oracle1).pushPrices([p(EQUITY_ID, today, WAD), p(BOND_ID, saturday, 100n * WAD)]))
+        .to.be.revertedWithCustomError(oracle, "OracleNotBusinessDay")
+        .withArgs(XMOS, saturday);
+      expect((await oracle.latestRaw(EQUITY_ID)).date).to.equal(0);
+    });
+
+    it("reverts the whole batch for a holiday of the feed's calendar", async function () {
+      const { oracle, calendar, actors, today } = await loadFixture(oracleFixture);
+      const holiday = today - 2;
+      await calendar.loadHolidays(XMOS, toDate(holiday).year, [holiday]);
+      await expect(oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, holiday, 100n * WAD)]))
+        .to.be.revertedWithCustomError(oracle, "OracleNotBusinessDay")
+        .withArgs(XMOS, holiday);
+    });
+
+    it("accepts the holiday of another calendar", async function () {
+      const { oracle, calendar, actors, today } = await loadFixture(oracleFixture);
+      await calendar.loadHolidays(XLON, toDate(today - 2).year, [today - 2]);
+      await expect(oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, today - 2, 100n * WAD)])).to.emit(oracle, "PriceAccepted");
+    });
+
+    it("reverts with the calendar's error for a year not loaded", async function () {
+      const { oracle, calendar, actors, today } = await loadFixture(oracleFixture);
+      const year = toDate(today).year - 2;
+      let day = toDay(year, 6, 15);
+      while (weekday(day) > 5) day++;
+      await expect(oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, day, 100n * WAD)]))
+        .to.be.revertedWithCustomError(calendar, "CalendarYearNotLoaded")
+        .withArgs(XMOS, year);
+    });
+
+    it("reverts with the calendar's error for a feed of an unknown calendar", async function () {
+      const { oracle, calendar, actors, today } = await loadFixture(oracleFixture);
+      const xshg = calendarToBytes4("XSHG");
+      const id = assetFeedId("CNE000000R36");
+      await oracle.configureAsset(id, CNY, xshg, WAD / 10n, 7);
+      await expect(oracle.connect(actors.oracle1).pushPrices([p(id, today, WAD)]))
+        .to.be.revertedWithCustomError(calendar, "CalendarUnknown")
+        .withArgs(xshg);
+    });
+
+    it("lets no single operator step a price across a weekend in one batch", async function () {
+      const { oracle, actors, today } = await loadFixture(oracleFixture);
+      // Thursday 100, then +5 % each for Friday, Saturday, Sunday and Monday: +21.55 % in one transaction.
+      await oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, today - 8, 100n * WAD)]);
+      const steps = [105n, 11025n, 1157625n, 121550625n].map((v, i) => p(BOND_ID, today - 7 + i, (v * WAD) / 10n ** BigInt(2 * i)));
+      await expect(oracle.connect(actors.oracle1).pushPrices(steps))
+        .to.be.revertedWithCustomError(oracle, "OracleNotBusinessDay")
+        .withArgs(XMOS, today - 6);
+      expect(await oracle.latestRaw(BOND_ID)).to.deep.equal([100n * WAD, BigInt(today - 8)]);
+    });
+
+    it("checks each value of a batch against the latest accepted one, a quarantined value moving nothing", async function () {
+      const { oracle, actors, today } = await loadFixture(oracleFixture);
+      await oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, today - 4, 100n * WAD)]);
+      const tx = oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, today - 3, 110n * WAD), p(BOND_ID, today - 2, 112n * WAD)]);
+      await expect(tx)
+        .to.emit(oracle, "PriceQuarantined")
+        .withArgs(BOND_ID, today - 3, 110n * WAD, 100n * WAD, today - 4, WAD / 10n, actors.oracle1.address);
+      await expect(tx)
+        .to.emit(oracle, "PriceQuarantined")
+        .withArgs(BOND_ID, today - 2, 112n * WAD, 100n * WAD, today - 4, (WAD * 12n) / 100n, actors.oracle1.address);
+      expect(await oracle.latestRaw(BOND_ID)).to.deep.equal([100n * WAD, BigInt(today - 4)]);
+    });
+  });
+
+  describe("setHolidayCalendar", function () {
+    async function bareOracleFixture() {
+      const s = await loadFixture(oracleFixture);
+      const bare = await upgrades.deployProxy(await ethers.getContractFactory("PriceOracle"), [s.actors.csd.address], { kind: "uups" });
+      const oracle2 = await ethers.getContractAt("PriceOracle", await bare.getAddress());
+      await oracle2.grantRole(await oracle2.ORACLE_ADMIN_ROLE(), s.actors.csd.address);
+      await oracle2.grantRole(await oracle2.ORACLE_ROLE(), s.actors.oracle1.address);
+      await oracle2.configureAsset(BOND_ID, RUB, XMOS, WAD / 20n, 7);
+      return { ...s, bare: oracle2 };
+    }
+
+    it("is wired by the deploy to the suite's HolidayCalendar", async function () {
+      const { oracle, calendar } = await loadFixture(oracleFixture);
+      expect(await oracle.holidayCalendar()).to.equal(await calendar.getAddress());
+    });
+
+    it("refuses pushes and closes until a calendar is set", async function () {
+      const { bare, actors, today } = await loadFixture(bareOracleFixture);
+      await expect(bare.connect(actors.oracle1).pushPrices([p(BOND_ID, today, WAD)])).to.be.revertedWithCustomError(
+        bare,
+        "OracleCalendarNotSet",
+      );
+      await expect(bare.connect(actors.oracle1).closeBusinessDate(XMOS, today)).to.be.revertedWithCustomError(bare, "OracleCalendarNotSet");
+    });
+
+    it("sets the calendar with HolidayCalendarSet, after which pushes follow its business days", async function () {
+      const { bare, calendar, actors, today } = await loadFixture(bareOracleFixture);
+      const address = await calendar.getAddress();
+      await expect(bare.setHolidayCalendar(address)).to.emit(bare, "HolidayCalendarSet").withArgs(address);
+      expect(await bare.holidayCalendar()).to.equal(address);
+      await expect(bare.connect(actors.oracle1).pushPrices([p(BOND_ID, today, WAD)])).to.emit(bare, "PriceAccepted");
+    });
+
+    it("refuses an address without code", async function () {
+      const { bare, actors } = await loadFixture(bareOracleFixture);
+      await expect(bare.setHolidayCalendar(actors.stranger.address))
+        .to.be.revertedWithCustomError(bare, "OracleInvalidHolidayCalendar")
+        .withArgs(actors.stranger.address);
+    });
+
+    it("refuses an account without the admin role", async function () {
+      const { bare, calendar, actors } = await loadFixture(bareOracleFixture);
+      await expect(bare.connect(actors.oracle1).setHolidayCalendar(await calendar.getAddress()))
+        .to.be.revertedWithCustomError(bare, "AccessControlUnauthorizedAccount")
+        .withArgs(actors.oracle1.address, await bare.ORACLE_ADMIN_ROLE());
+    });
+  });
+
+  describe("closeBusinessDate", function () {
+    it("closes a business date with BusinessDateClosed", async function () {
+      const { oracle, actors, today } = await loadFixture(oracleFixture);
+      await expect(oracle.connect(actors.oracle1).closeBusinessDate(XMOS, today - 1))
+        .to.emit(oracle, "BusinessDateClosed")
+        .withArgs(XMOS, today - 1, actors.oracle1.address);
+      expect(await oracle.lastClosedDate(XMOS)).to.equal(today - 1);
+      expect(await oracle.lastClosedDate(XLON)).to.equal(0);
+    });
+
+    it("refuses a stranger", async function () {
+      const { oracle, actors, today } = await loadFixture(oracleFixture);
+      await expect(oracle.connect(actors.stranger).closeBusinessDate(XMOS, today))
+        .to.be.revertedWithCustomError(oracle, "AccessControlUnauthorizedAccount")
+        .withArgs(actors.stranger.address, await oracle.ORACLE_ROLE());
+    });
+
+    it("refuses a weekend day", async function () {
+      const { oracle, actors, today } = await loadFixture(oracleFixture);
+      await expect(oracle.connect(actors.oracle1).closeBusinessDate(XMOS, today - 5))
+        .to.be.revertedWithCustomError(oracle, "OracleNotBusinessDay")
+        .withArgs(XMOS, today - 5);
+    });
+
+    it("refuses a date after today", async function () {
+      const { oracle, actors, today } = await loadFixture(oracleFixture);
+      await expect(oracle.connect(actors.oracle1).closeBusinessDate(XMOS, today + 3))
+        .to.be.revertedWithCustomError(oracle, "OracleCloseInFuture")
+        .withArgs(XMOS, today + 3, today);
+    });
+
+    it("refuses a date on or before the last closed date", async function () {
+      const { oracle, actors, today } = await loadFixture(oracleFixture);
+      await oracle.connect(actors.oracle1).closeBusinessDate(XMOS, today - 1);
+      for (const date of [today - 1, today - 2]) {
+        await expect(oracle.connect(actors.oracle2).closeBusinessDate(XMOS, date))
+          .to.be.revertedWithCustomError(oracle, "OracleDateClosed")
+          .withArgs(XMOS, date, today - 1);
+      }
+    });
+
+    it("refuses an unknown calendar with the calendar's error", async function () {
+      const { oracle, calendar, actors, today } = await loadFixture(oracleFixture);
+      const xshg = calendarToBytes4("XSHG");
+      await expect(oracle.connect(actors.oracle1).closeBusinessDate(xshg, today))
+        .to.be.revertedWithCustomError(calendar, "CalendarUnknown")
+        .withArgs(xshg);
+    });
+
+    describe("with a quarantined value", function () {
+      async function quarantinedFixture() {
+        const s = await loadFixture(oracleFixture);
+        await s.oracle.connect(s.actors.oracle1).pushPrices([p(BOND_ID, s.today - 2, 100n * WAD)]);
+        await s.oracle.connect(s.actors.oracle1).pushPrices([p(BOND_ID, s.today - 1, 80n * WAD)]);
+        return s;
+      }
+
+      it("counts it for its calendar and date", async function () {
+        const { oracle, today } = await loadFixture(quarantinedFixture);
+        expect(await oracle.quarantinedCount(XMOS, today - 1)).to.equal(1);
+        expect(await oracle.quarantinedCount(XMOS, today)).to.equal(0);
+      });
+
+      it("refuses to close its date", async function () {
+        const { oracle, actors, today } = await loadFixture(quarantinedFixture);
+        await expect(oracle.connect(actors.oracle1).closeBusinessDate(XMOS, today - 1))
+          .to.be.revertedWithCustomError(oracle, "OracleQuarantinePending")
+          .withArgs(XMOS, today - 1, 1);
+      });
+
+      it("closes its date once a second operator confirmed it", async function () {
+        const { oracle, actors, today } = await loadFixture(quarantinedFixture);
+        await oracle.connect(actors.oracle2).confirmPrice(BOND_ID, today - 1, 80n * WAD);
+        expect(await oracle.quarantinedCount(XMOS, today - 1)).to.equal(0);
+        await expect(oracle.connect(actors.oracle1).closeBusinessDate(XMOS, today - 1)).to.emit(oracle, "BusinessDateClosed");
+      });
+
+      it("closes its date once an admin rejected it", async function () {
+        const { oracle, actors, today } = await loadFixture(quarantinedFixture);
+        await oracle.rejectPrice(BOND_ID, today - 1, 80n * WAD, ethers.ZeroHash);
+        await expect(oracle.connect(actors.oracle1).closeBusinessDate(XMOS, today - 1)).to.emit(oracle, "BusinessDateClosed");
+      });
+
+      it("closes its date once a newer quarantined value of the feed replaced it", async function () {
+        const { oracle, actors, today } = await loadFixture(quarantinedFixture);
+        await oracle.connect(actors.oracle2).pushPrices([p(BOND_ID, today, 70n * WAD)]);
+        expect(await oracle.quarantinedCount(XMOS, today - 1)).to.equal(0);
+        expect(await oracle.quarantinedCount(XMOS, today)).to.equal(1);
+        await expect(oracle.connect(actors.oracle1).closeBusinessDate(XMOS, today - 1)).to.emit(oracle, "BusinessDateClosed");
+      });
+
+      it("closes another calendar's date", async function () {
+        const { oracle, actors, today } = await loadFixture(quarantinedFixture);
+        await expect(oracle.connect(actors.oracle1).closeBusinessDate(XLON, today - 1)).to.emit(oracle, "BusinessDateClosed");
+      });
+
+      it("cannot be confirmed once a later date is closed", async function () {
+        const { oracle, actors, today } = await loadFixture(quarantinedFixture);
+        await oracle.connect(actors.oracle1).closeBusinessDate(XMOS, today);
+        await expect(oracle.connect(actors.oracle2).confirmPrice(BOND_ID, today - 1, 80n * WAD))
+          .to.be.revertedWithCustomError(oracle, "OracleDateClosed")
+          .withArgs(XMOS, today - 1, today);
+        expect(await oracle.latestRaw(BOND_ID)).to.deep.equal([100n * WAD, BigInt(today - 2)]);
+      });
+    });
+
+    describe("after the close", function () {
+      async function closedFixture() {
+        const s = await loadFixture(oracleFixture);
+        await s.oracle.connect(s.actors.oracle1).pushPrices([p(BOND_ID, s.today - 2, 100n * WAD), p(GBPRUB, s.today - 2, 105n * WAD)]);
+        await s.oracle.connect(s.actors.oracle1).closeBusinessDate(XMOS, s.today - 1);
+        return s;
+      }
+
+      it("refuses a push dated on the closed date", async function () {
+        const { oracle, actors, today } = await loadFixture(closedFixture);
+        await expect(oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, today - 1, 101n * WAD)]))
+          .to.be.revertedWithCustomError(oracle, "OracleDateClosed")
+          .withArgs(XMOS, today - 1, today - 1);
+      });
+
+      it("refuses a push dated before the closed date, even one older than the latest value", async function () {
+        const { oracle, actors, today } = await loadFixture(closedFixture);
+        await expect(oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, today - 3, 101n * WAD)]))
+          .to.be.revertedWithCustomError(oracle, "OracleDateClosed")
+          .withArgs(XMOS, today - 3, today - 1);
+      });
+
+      it("skips a retried identical push of the latest value silently", async function () {
+        const { oracle, actors, today } = await loadFixture(closedFixture);
+        const r = await (await oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, today - 2, 100n * WAD)])).wait();
+        expect(r!.logs).to.have.length(0);
+      });
+
+      it("accepts the next business day", async function () {
+        const { oracle, actors, today } = await loadFixture(closedFixture);
+        await expect(oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, today, 101n * WAD)])).to.emit(oracle, "PriceAccepted");
+      });
+
+      it("accepts the closed date for a feed of another calendar", async function () {
+        const { oracle, actors, today } = await loadFixture(closedFixture);
+        await expect(oracle.connect(actors.oracle1).pushPrices([p(EQUITY_ID, today - 1, 5n * WAD)])).to.emit(oracle, "PriceAccepted");
+      });
+    });
+  });
+
+  describe("closedPriceAt and closedFxRate", function () {
+    async function closedFixture() {
+      const s = await loadFixture(oracleFixture);
+      await s.oracle.connect(s.actors.oracle1).pushPrices([p(BOND_ID, s.today - 3, 100n * WAD), p(GBPRUB, s.today - 2, 3n * WAD)]);
+      await s.oracle.connect(s.actors.oracle1).closeBusinessDate(XMOS, s.today - 2);
+      return s;
+    }
+
+    it("reverts with OracleDateNotClosed for a date after the calendar's last close", async function () {
+      const { oracle, today } = await loadFixture(closedFixture);
+      await expect(oracle.closedPriceAt(BOND_ID, today - 1))
+        .to.be.revertedWithCustomError(oracle, "OracleDateNotClosed")
+        .withArgs(XMOS, today - 1, today - 2);
+      await expect(oracle.closedFxRate(GBP, RUB, today - 1))
+        .to.be.revertedWithCustomError(oracle, "OracleDateNotClosed")
+        .withArgs(XMOS, today - 1, today - 2);
+    });
+
+    it("answers for a closed date with the newest value dated on or before it", async function () {
+      const { oracle, today } = await loadFixture(closedFixture);
+      expect(await oracle.closedPriceAt(BOND_ID, today - 2)).to.deep.equal([100n * WAD, BigInt(today - 3)]);
+      expect(await oracle.closedFxRate(GBP, RUB, today - 2)).to.deep.equal([3n * WAD, BigInt(today - 2)]);
+      expect(await oracle.closedFxRate(RUB, GBP, today - 2)).to.deep.equal([333333333333333333n, BigInt(today - 2)]);
+    });
+
+    it("never answers for a closed date with a value dated after it", async function () {
+      const { oracle, actors, today } = await loadFixture(closedFixture);
+      await oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, today - 1, 101n * WAD)]);
+      await oracle.connect(actors.oracle1).closeBusinessDate(XMOS, today - 1);
+      await expect(oracle.closedPriceAt(BOND_ID, today - 2))
+        .to.be.revertedWithCustomError(oracle, "OracleNoPriceForDate")
+        .withArgs(BOND_ID, today - 2, today - 1);
+      expect(await oracle.closedPriceAt(BOND_ID, today - 1)).to.deep.equal([101n * WAD, BigInt(today - 1)]);
+    });
+
+    it("follows the feed's own calendar", async function () {
+      const { oracle, actors, today } = await loadFixture(closedFixture);
+      await oracle.connect(actors.oracle1).pushPrices([p(EQUITY_ID, today - 2, 5n * WAD)]);
+      await expect(oracle.closedPriceAt(EQUITY_ID, today - 2))
+        .to.be.revertedWithCustomError(oracle, "OracleDateNotClosed")
+        .withArgs(XLON, today - 2, 0);
+    });
+
+    it("applies the staleness rule", async function () {
+      const { oracle, actors, today } = await loadFixture(oracleFixture);
+      await oracle.connect(actors.oracle1).pushPrices([p(BOND_ID, today - 10, 100n * WAD)]);
+      await oracle.connect(actors.oracle1).closeBusinessDate(XMOS, today - 2);
+      await expect(oracle.closedPriceAt(BOND_ID, today - 2))
+        .to.be.revertedWithCustomError(oracle, "OracleStalePrice")
+        .withArgs(BOND_ID, today - 10, today - 2, 7);
+    });
+
+    it("reverts for an unknown feed", async function () {
+      const { oracle, today } = await loadFixture(closedFixture);
+      const id = assetFeedId("US0378331005");
+      await expect(oracle.closedPriceAt(id, today - 2))
+        .to.be.revertedWithCustomError(oracle, "OracleUnknownFeed")
+        .withArgs(id);
     });
   });
 });
