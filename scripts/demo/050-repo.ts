@@ -78,11 +78,12 @@ const chapter: Chapter = {
       `\nBank B now holds ${await ofz.encumbered(actors.bankB.address, bookAddress, id)} OFZ encumbered under the deal; bank A received the cash.\n`,
     );
 
-    // Daily cycle: price pushes, then the open deals holding the security are revalued.
+    // Daily cycle: price pushes, the close of the day on XMOS, then the open deals holding the security are revalued.
     const signer = actors.csd;
     const day = async (iso: string, price: string) => {
       const date = isoToDay(iso);
       await (await oracle.pushPrices([{ feedId: isin, date, price: ethers.parseUnits(price, 18) }])).wait();
+      await (await oracle.closeBusinessDate(calendarToBytes4("XMOS"), date)).wait();
       return revalueUpdated(hre, signer, [{ feedId: assetFeedId(ethers.toUtf8String(isin)), feed: ethers.toUtf8String(isin), date }]);
     };
     const d1 = await day("2026-11-12", "980");
