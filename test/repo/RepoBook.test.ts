@@ -313,6 +313,14 @@ describe("RepoBook", function () {
       expect((await f.book.dealState(f.id)).lastRevaluedDate).to.equal(0n);
     });
 
+    it("the batch loop reports a failed batch and goes on with the next", async function () {
+      const f = await loadFixture(activeFixture);
+      const run = await revalueInBatches(f.book, [f.id, 99n], f.today + 1, 1);
+      expect(run.failed.map((b) => b.dealIds)).to.deep.equal([[f.id], [99n]]);
+      expect(run.failed[0].error).to.contain("RepoDateInFuture");
+      expect(run.transactions).to.equal(0);
+    });
+
     it("refuses a date after today", async function () {
       const f = await loadFixture(activeFixture);
       await expect(f.book.revalue([f.id], f.today + 1))
@@ -559,6 +567,14 @@ describe("RepoBook", function () {
       await expect(
         f.book.connect(f.stranger).recordMarginTransfer(f.id, SIDE.Borrower, false, 100n, f.days[1], REF),
       ).to.be.revertedWithCustomError(f.book, "AccessControlUnauthorizedAccount");
+    });
+
+    it("the batch loop reports a failed batch and goes on with the next", async function () {
+      const f = await loadFixture(activeFixture);
+      const run = await revalueInBatches(f.book, [f.id, 99n], f.today + 1, 1);
+      expect(run.failed.map((b) => b.dealIds)).to.deep.equal([[f.id], [99n]]);
+      expect(run.failed[0].error).to.contain("RepoDateInFuture");
+      expect(run.transactions).to.equal(0);
     });
 
     it("refuses a date after today", async function () {
