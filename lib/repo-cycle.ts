@@ -57,19 +57,26 @@ export async function revalueUpdated(
   if (!deployment?.contracts.RepoBook) return { revalued: 0, marginCalls: 0, note: "no repo book deployed" };
   const book = await repoBookAt(hre, signer);
   const plan = await dealsToRevalue(hre, updated);
-  const total: RevaluationRun = { rows: [], calls: [], transactions: 0, gasUsed: 0n };
+  const total: RevaluationRun = { rows: [], calls: [], transactions: 0, gasUsed: 0n, failed: [] };
   for (const [date, ids] of plan) {
     const run = await revalueInBatches(book, ids, date, batchSize);
     total.rows.push(...run.rows);
     total.calls.push(...run.calls);
     total.transactions += run.transactions;
     total.gasUsed += run.gasUsed;
+    total.failed.push(...run.failed);
   }
   const raised = total.calls.filter((c) => c.event === "raised");
-  const note =
-    raised.length > 0
-      ? `repo margin calls: ${raised.map((c) => `deal ${c.dealId} ${c.side.toLowerCase()} ${c.cash} cash / ${c.quantity} units due day ${c.dueDate}`).join("; ")}`
-      : undefined;
+  const notes: string[] = [];
+  if (raised.length > 0) {
+    notes.push(
+      `repo margin calls: ${raised.map((c) => `deal ${c.dealId} ${c.side.toLowerCase()} ${c.cash} cash / ${c.quantity} units due day ${c.dueDate}`).join("; ")}`,
+    );
+  }
+  for (const f of total.failed) {
+    notes.push(`repo batch failed for day ${f.date} (deals ${f.dealIds.join(", ")}): ${f.error}; the other batches ran`);
+  }
+  const note = notes.length > 0 ? notes.join("; ") : undefined;
   return {
     revalued: total.rows.filter((r) => r.outcome === "revalued").length,
     marginCalls: raised.length,

@@ -33,6 +33,8 @@ export const REVALUATION_SKIPS = [
   "CalendarNotLoaded",
   "OutsideBondLife",
   "MarginPostedLater",
+  "DateNotClosed",
+  "ValueOutOfRange",
 ] as const;
 export const REPO_ACTION_NAMES = ["None", "BorrowerCall", "LenderReturn"] as const;
 export const WAD = 10n ** 18n;
@@ -308,11 +310,20 @@ export interface MarginCallRow {
   quantity?: bigint;
 }
 
+/** A revaluation batch whose transaction failed: its deals are left for the next run. */
+export interface FailedBatch {
+  date: number;
+  dealIds: bigint[];
+  error: string;
+}
+
 export interface RevaluationRun {
   rows: RevaluationRow[];
   calls: MarginCallRow[];
   transactions: number;
   gasUsed: bigint;
+  /** Batches whose transaction failed (reported; the following batches still ran). */
+  failed: FailedBatch[];
 }
 
 /** Decodes the revaluation events of a set of logs. */
@@ -367,16 +378,26 @@ export function decodeRevaluation(book: RepoBook, logs: readonly Log[]): { rows:
   return { rows, calls };
 }
 
-/** Revalues `ids` for `date` in batches of `batchSize` deals per transaction. */
+/**
+ * Revalues `ids` for `date` in batches of `batchSize` deals per transaction. A batch whose transaction fails
+ * (node error, gas, a revert) is reported in `failed` with its error, and the next batch still runs.
+ */
 export async function revalueInBatches(
   book: RepoBook,
   ids: bigint[],
   date: number,
   batchSize = DEFAULT_REVALUE_BATCH,
 ): Promise<RevaluationRun> {
-  const run: RevaluationRun = { rows: [], calls: [], transactions: 0, gasUsed: 0n };
+  const run: RevaluationRun = { rows: [], calls: [], transactions: 0, gasUsed: 0n, failed: [] };
   for (let i = 0; i < ids.length; i += batchSize) {
-    const receipt = (await (await book.revalue(ids.slice(i, i + batchSize), date)).wait())!;
+    const batch = ids.slice(i, i + batchSize);
+    let receipt;
+    try {
+      receipt = (await (await book.revalue(batch, date)).wait())!;
+    } catch (e) {
+      run.failed.push({ date, dealIds: batch, error: errorText(e) });
+      continue;
+    }
     const d = decodeRevaluation(book, receipt.logs);
     run.rows.push(...d.rows);
     run.calls.push(...d.calls);
@@ -384,6 +405,13 @@ export async function revalueInBatches(
     run.gasUsed += receipt.gasUsed;
   }
   return run;
+}
+
+/** A short description of a failed transaction: the decoded custom error when there is one. */
+function errorText(e: unknown): string {
+  const x = e as { revert?: { name?: string; args?: unknown[] }; shortMessage?: string; message?: string };
+  if (x.revert?.name) return `${x.revert.name}(${(x.revert.args ?? []).map(String).join(", ")})`;
+  return x.shortMessage ?? x.message ?? String(e);
 }
 
 /** Deals opened (RepoOpened) and still Active, grouped by security token address (lower case). */

@@ -193,6 +193,12 @@ task("repo:revalue", "Revalues deals for a business date (anyone); lists margin 
             undefined,
             "margin calls",
           );
+        if (run.failed.length > 0)
+          printTable(
+            run.failed.map((f) => ({ deals: f.dealIds.join(","), error: f.error })),
+            undefined,
+            `failed batches (the other batches ran; revalue these deals again)`,
+          );
       });
     }),
   );

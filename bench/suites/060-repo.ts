@@ -62,9 +62,23 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
     const token = (await ethers.getContractAt("SecurityToken", s.address, csd)) as unknown as SecurityToken;
     await (await token.mint(bankA.address, 10n ** 9n, ethers.ZeroHash)).wait();
   }
+  // A penny share whose collateral value rounds to zero (1,000 units at 10^-18 RUB): worthless collateral.
+  const pennyIsin = "RU000BENCHW" + isinCheckDigit("RU000BENCHW");
+  const penny = await issueSecurity(factory, {
+    name: "bench penny",
+    symbol: "BW",
+    decimals: 0,
+    instrument: buildInstrument({ isin: pennyIsin, kind: "Equity", currency: "RUB" }),
+  });
+  await (await oracle.configureAsset(assetFeedId(pennyIsin), currencyToBytes3("RUB"), cal, WAD / 2n, 30)).wait();
   const price = (i: number, pct: bigint) => ((i >= SECURITIES - 2 ? 980n : 250n) * WAD * pct) / 100n;
-  const push = async (date: number, pct: bigint) =>
-    (await oracle.pushPrices(isins.map((isin, i) => ({ feedId: assetFeedId(isin), date, price: price(i, pct) })))).wait();
+  // The day's prices, then its close of business: revaluation runs only for a closed date.
+  const push = async (date: number, pct: bigint) => {
+    const items = isins.map((isin, i) => ({ feedId: assetFeedId(isin), date, price: price(i, pct) }));
+    items.push({ feedId: assetFeedId(pennyIsin), date, price: 1n });
+    await (await oracle.pushPrices(items)).wait();
+    await (await oracle.closeBusinessDate(cal, date)).wait();
+  };
 
   const start = today - 20;
   const terms = (i: number): RepoTerms => ({
@@ -135,6 +149,14 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
   }
   const acceptWithSigs = await gasOf(book.acceptWithSignatures(combinedId, sigs));
 
+  // A deal on the penny share (opened off chain, outside the daily batches).
+  const worthlessId = nextId++;
+  await (await book.connect(bankA).propose({ ...terms(0), security: penny.address })).wait();
+  await (await sign(worthlessId, bankA)).wait();
+  await (await sign(worthlessId, bankB)).wait();
+  await (await book.accept(worthlessId)).wait();
+  await (await book.confirmOpening(worthlessId, ethers.ZeroHash)).wait();
+
   // A day's cycle: prices move 1 % (no call), every deal revalued in batches of 100.
   await push(today - 2, 101n);
   let dayGas = 0;
@@ -148,6 +170,8 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
   // The next day prices fall 15 %: every deal gets a margin call.
   await push(today - 1, 85n);
   const calls = await gasOf(book.revalue(dealIds.slice(0, BATCH), today - 1));
+  // A batch holding a worthless deal: 99 deals raising calls and the worthless one, called for its whole exposure.
+  const withWorthless = await gasOf(book.revalue([...dealIds.slice(BATCH, 2 * BATCH - 1), worthlessId], today - 1));
 
   const perDeal = Math.round(firstBatch / BATCH);
   const signing = propose + signA + signB + accept;
@@ -174,6 +198,13 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
     },
     { domain: "repo", operation: "revalue, every deal raises a call", gas: Math.round(calls / BATCH), items: BATCH },
     { domain: "repo", operation: "revalue again, same date (no change)", gas: Math.round(repeat / BATCH), items: BATCH },
+    {
+      domain: "repo",
+      operation: "revalue, batch with a worthless-collateral deal",
+      gas: Math.round(withWorthless / BATCH),
+      items: BATCH,
+      note: "99 deals raising calls and one worthless deal called for its whole exposure in cash; nothing reverts",
+    },
     {
       domain: "repo",
       operation: `daily cycle, ${DEALS} deals in batches of ${BATCH}`,

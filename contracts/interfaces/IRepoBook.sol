@@ -35,7 +35,11 @@ enum RepoSide {
     Lender
 }
 
-/// @notice Why a deal was not revalued for a date.
+/// @notice Why a deal was not revalued for a date. Only Holiday is recorded (the date counts as done); after
+/// any other skip the deal can be revalued for that date later.
+/// DateNotClosed: the date is not closed for the deal's calendar or the feed's ({IPriceOracle-closeBusinessDate}).
+/// ValueOutOfRange: a price x FX, value or call of the deal lies outside what the book computes or stores
+/// (dirty price x FX above 2^155, a call above 2^128 - 1).
 enum RevaluationSkip {
     Holiday,
     BeforeStart,
@@ -43,7 +47,9 @@ enum RevaluationSkip {
     NoFxRate,
     CalendarNotLoaded,
     OutsideBondLife,
-    MarginPostedLater
+    MarginPostedLater,
+    DateNotClosed,
+    ValueOutOfRange
 }
 
 /**
@@ -543,12 +549,17 @@ interface IRepoBook {
     /**
      * @notice Revalues the given deals for a business date. Permissionless and idempotent: a deal already
      * revalued (or skipped as a holiday) for this date or a later one is left untouched, so a second call
-     * changes nothing.
-     * @dev Reverts only on a date after today. Per deal: not Active → ignored; on a holiday of its calendar,
-     * before its start, without a price or FX rate, with its calendar year not loaded, outside the bond's life
-     * or before a cash margin's date → {RepoRevaluationSkipped} (a holiday is recorded as done). Otherwise
-     * emits {RepoRevalued} and raises, resizes or cancels calls ({MarginCallRaised}, {MarginCallResized},
-     * {MarginCallCancelled}) so that the open calls match the corridor rule.
+     * changes nothing. Only a closed date is revalued, from the oracle's data as of its close
+     * ({IPriceOracle-closedPriceAt}, {IPriceOracle-closedFxRate}), so whoever calls and whenever, the result for
+     * the date is the same.
+     * @dev Reverts only on a date after today; nothing one deal holds reverts the batch. Per deal: not Active →
+     * ignored; the date not closed for its calendar (or its feed's) → DateNotClosed; before its start, on a
+     * holiday of its calendar, without a price or FX rate, with its calendar year not loaded, outside the
+     * bond's life, before a cash margin's date, or with values out of range → {RepoRevaluationSkipped} (only a
+     * holiday is recorded as done; any other skip can be retried). Worthless collateral is valued: LTV at the
+     * maximum and a borrower call in cash for the whole exposure. Otherwise emits {RepoRevalued} and raises,
+     * resizes or cancels calls ({MarginCallRaised}, {MarginCallResized}, {MarginCallCancelled}) so that the
+     * open calls match the corridor rule.
      * @param dealIds Deals to revalue (unknown ids are ignored).
      * @param date Business date (day number).
      * @return revalued Deals revalued.

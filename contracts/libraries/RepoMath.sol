@@ -3,6 +3,7 @@ pragma solidity ^0.8.27;
 
 import {CouponLib} from "./CouponLib.sol";
 import {FixedPointMath} from "./FixedPointMath.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 /**
  * @title RepoMath
@@ -20,6 +21,13 @@ import {FixedPointMath} from "./FixedPointMath.sol";
  * amounts, so an auditor can replay every output from the emitted ones. Rounding (docs/math.md):
  * interest up (whoever holds the money owes it), collateral value down, LTV up, borrower calls up,
  * lender returns down: after a transfer the LTV is never above the initial LTV.
+ * Worthless collateral (a market value that rounds to zero) is the largest margin call, not an error: LTV is
+ * reported as the maximum uint256 and the borrower owes, in cash, all of the exposure (no quantity of a
+ * worthless security restores the LTV), subject to the minimum transfer amount.
+ * Range: with terms as a book stores them (amounts below 2^128, rates and ratios below 2^64, quantity below
+ * 2^96) and dirtyPrice x fxRate at most 2^155 (the book skips a
+ * deal priced above), no step overflows; a quantity call that would not fit 256 bits
+ * is reported as the maximum uint256.
  */
 library RepoMath {
     using FixedPointMath for uint256;
@@ -96,12 +104,14 @@ library RepoMath {
     /// @param borrowerCashMargin Borrower cash margin with interest (each transfer's interest rounded up).
     /// @param lenderCashMargin Lender cash margin with interest (each transfer's interest rounded up).
     /// @param exposure max(0, repurchasePrice - borrowerCashMargin + lenderCashMargin), cash-token units.
-    /// @param ltv exposure / marketValue (rounded up), WAD.
+    /// @param ltv exposure / marketValue (rounded up), WAD; the maximum uint256 when marketValue is zero.
     /// @param action None, BorrowerCall (LTV above the upper trigger) or LenderReturn (below the lower).
     /// @param belowMinimumTransfer True when a trigger was crossed but the cash call is below the minimum
     /// transfer amount: action is then None and the call amounts are zero.
-    /// @param callCash Cash that restores the initial LTV (borrower: rounded up; lender: rounded down).
-    /// @param callQuantity Securities that restore the initial LTV (borrower: rounded up; lender: down).
+    /// @param callCash Cash that restores the initial LTV (borrower: rounded up; lender: rounded down); with
+    /// worthless collateral all of the exposure.
+    /// @param callQuantity Securities that restore the initial LTV (borrower: rounded up; lender: down); zero
+    /// with worthless collateral, the maximum uint256 when it does not fit 256 bits.
     struct Output {
         bool skippedHoliday;
         uint256 repurchasePrice;
@@ -126,13 +136,11 @@ library RepoMath {
     error RepoMathCashDecimalsInvalid(uint8 cashDecimals);
     /// @notice Thrown when interest would run backwards (valuation or posting date before its start).
     error RepoMathDateBeforeStart(uint256 start, uint256 date);
-    /// @notice Thrown when the collateral is worth nothing (zero quantity, price or FX rate).
-    error RepoMathCollateralValueZero(uint256 quantity, uint256 dirtyPrice, uint256 fxRate);
 
     /// @notice Revalues a deal; pure, so the same input always yields the same output.
-    /// @dev Requires valid terms (basis, corridor, decimals), valuationDate >= startDate, every margin
-    /// posted on or before valuationDate, and a non-zero collateral value. On a holiday returns at once
-    /// with skippedHoliday = true.
+    /// @dev Requires valid terms (basis, corridor, decimals), valuationDate >= startDate and every margin
+    /// posted on or before valuationDate. On a holiday returns at once with skippedHoliday = true. A zero
+    /// collateral value gives the maximum LTV and a borrower call in cash for the whole exposure.
     function revalue(Input memory input) internal pure returns (Output memory out) {
         if (input.holiday) {
             out.skippedHoliday = true;
@@ -145,7 +153,6 @@ library RepoMath {
         if (input.isBond) out.accruedCoupon = CouponLib.accruedPerUnitDown(input.bond, input.valuationDate);
         out.dirtyPrice = input.cleanPrice + out.accruedCoupon;
         out.marketValue = marketValueDown(input.quantity, out.dirtyPrice, input.fxRate, t.cashDecimals);
-        if (out.marketValue == 0) revert RepoMathCollateralValueZero(input.quantity, out.dirtyPrice, input.fxRate);
 
         for (uint256 i = 0; i < input.cashMargins.length; i++) {
             CashMargin memory c = input.cashMargins[i];
@@ -155,6 +162,10 @@ library RepoMath {
         }
         uint256 owed = out.repurchasePrice + out.lenderCashMargin;
         out.exposure = owed > out.borrowerCashMargin ? owed - out.borrowerCashMargin : 0;
+        if (out.marketValue == 0) {
+            _worthless(out, t.minimumTransfer);
+            return out;
+        }
         out.ltv = ltvUp(out.exposure, out.marketValue);
 
         Action action = classify(out.ltv, t.lowerTrigger, t.upperTrigger);
@@ -236,7 +247,7 @@ library RepoMath {
         uint256 a = exposure * FixedPointMath.WAD;
         uint256 b = initialLtv * marketValue;
         if (a <= b) return 0;
-        return (a - b).mulDivUp(10 ** (36 - uint256(cashDecimals)), initialLtv * unitValueNumerator);
+        return _quantity(a - b, cashDecimals, initialLtv * unitValueNumerator, true);
     }
 
     /// @notice Securities the lender returns so that exposure / (marketValue - q x unit value) = initialLtv.
@@ -251,7 +262,17 @@ library RepoMath {
         uint256 a = exposure * FixedPointMath.WAD;
         uint256 b = initialLtv * marketValue;
         if (b <= a) return 0;
-        return (b - a).mulDivDown(10 ** (36 - uint256(cashDecimals)), initialLtv * unitValueNumerator);
+        return _quantity(b - a, cashDecimals, initialLtv * unitValueNumerator, false);
+    }
+
+    /// @dev gap x 10^(36 - d) / denominator rounded up or down; the maximum uint256 when it does not fit.
+    function _quantity(uint256 gap, uint8 cashDecimals, uint256 denominator, bool up) private pure returns (uint256) {
+        uint256 scale = 10 ** (36 - uint256(cashDecimals));
+        (uint256 high, ) = Math.mul512(gap, scale);
+        if (high >= denominator) return type(uint256).max;
+        uint256 q = gap.mulDivDown(scale, denominator);
+        if (up && q != type(uint256).max && mulmod(gap, scale, denominator) != 0) ++q;
+        return q;
     }
 
     function _checkTerms(Terms memory t) private pure {
@@ -260,6 +281,19 @@ library RepoMath {
             revert RepoMathCorridorInvalid(t.lowerTrigger, t.initialLtv, t.upperTrigger);
         }
         if (t.cashDecimals > 18) revert RepoMathCashDecimalsInvalid(t.cashDecimals);
+    }
+
+    /// @dev Worthless collateral: maximum LTV; the borrower owes all of the exposure in cash (none when the
+    /// exposure is zero), or nothing when that is below the minimum transfer amount.
+    function _worthless(Output memory out, uint256 minimumTransfer) private pure {
+        out.ltv = type(uint256).max;
+        if (out.exposure == 0) return;
+        if (out.exposure < minimumTransfer) {
+            out.belowMinimumTransfer = true;
+            return;
+        }
+        out.action = Action.BorrowerCall;
+        out.callCash = out.exposure;
     }
 
     /// @dev Sizes the call of `action` (not None) into `out`, or marks it below the minimum transfer amount.

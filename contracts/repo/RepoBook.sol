@@ -10,12 +10,11 @@ import {ITokenFactory} from "../interfaces/ITokenFactory.sol";
 import {IEncumberableToken} from "../interfaces/IEncumberableToken.sol";
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 import {IHolidayCalendar} from "../interfaces/IHolidayCalendar.sol";
-import {IRepoBook, RepoStatus, ObligationStatus, RepoSide} from "../interfaces/IRepoBook.sol";
+import {IRepoBook, RepoStatus, RepoSide} from "../interfaces/IRepoBook.sol";
 import {RepoMath} from "../libraries/RepoMath.sol";
 import {RepoRevaluation} from "./RepoRevaluation.sol";
 import {RepoTypes} from "./RepoTypes.sol";
 import {RepoOperations} from "./RepoOperations.sol";
-import {DateLib} from "../libraries/DateLib.sol";
 
 /**
  * @title RepoBook
@@ -27,7 +26,8 @@ import {DateLib} from "../libraries/DateLib.sol";
  * LTV, collateral quantity) is ONE slot, written once per revaluation, and the last revalued date in it is
  * the idempotency marker (layout in {RepoTypes}). Security data (ISIN, currency, bond terms), the cash token
  * of a currency and known calendars are recorded once, at first use. Revaluation ({RepoRevaluation}) and
- * proposal validation and token movements ({RepoOperations}) are linked libraries called by DELEGATECALL,
+ * proposal validation, margin obligations (settlement, transfers, overdue) and token movements
+ * ({RepoOperations}) are linked libraries called by DELEGATECALL,
  * which keeps the book under the contract size limit; they act on the book's storage and emit its events.
  *
  * Roles: AGENT_ROLE (the tri-party agent, the depository) accepts deals, settles or confirms opening legs,
@@ -124,12 +124,7 @@ contract RepoBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable
         RepoTypes.Deal storage d = _deal(dealId);
         uint32 party = side == RepoSide.Borrower ? d.borrower : d.lender;
         if (!_s().registry.isAuthorisedSigner(party, _msgSender())) revert RepoNotAuthorised(dealId, _msgSender());
-        RepoTypes.State memory s = _activeState(dealId, d);
-        if (s.flags & RepoTypes.F_ON_CHAIN == 0) revert RepoSettlementModeMismatch(dealId, false);
-        uint256 amount = _closeObligation(dealId, side, inSecurities);
-        uint256 today = DateLib.dayOf(block.timestamp);
-        RepoOperations.applyMargin(dealId, side, inSecurities, amount, today, true, true);
-        emit MarginCallSettled(dealId, side, inSecurities, amount, true, today, bytes32(0));
+        RepoOperations.settleCall(dealId, side, inSecurities, true, bytes32(0));
     }
 
     /// @inheritdoc IRepoBook
@@ -179,18 +174,8 @@ contract RepoBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable
 
     /// @inheritdoc IRepoBook
     function markOverdue(uint256 dealId, RepoSide side) external {
-        RepoTypes.Deal storage d = _deal(dealId);
-        _checkPartyOrAgent(dealId, d);
-        RepoTypes.State memory s = _activeState(dealId, d);
-        Obligation storage o = _s().obligations[dealId][side];
-        if (o.status != ObligationStatus.Open) revert RepoNoOpenObligation(dealId, side);
-        uint256 today = DateLib.dayOf(block.timestamp);
-        if (today <= o.dueDate) revert RepoObligationNotDue(dealId, side, o.dueDate, today);
-        o.status = ObligationStatus.Overdue;
-        s.flags &= ~RepoTypes.callFlag(side);
-        s.status = RepoStatus.Defaulted;
-        d.state = s;
-        emit MarginCallOverdue(dealId, side, o.dueDate, _msgSender());
+        _checkPartyOrAgent(dealId, _deal(dealId));
+        RepoOperations.markOverdue(dealId, side, _msgSender());
     }
 
     /* AGENT */
@@ -236,13 +221,8 @@ contract RepoBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable
         bool inSecurities,
         bytes32 settlementRef
     ) external onlyRole(AGENT_ROLE) {
-        RepoTypes.Deal storage d = _deal(dealId);
-        RepoTypes.State memory s = _activeState(dealId, d);
-        if (s.flags & RepoTypes.F_ON_CHAIN != 0) revert RepoSettlementModeMismatch(dealId, true);
-        uint256 amount = _closeObligation(dealId, side, inSecurities);
-        uint256 today = DateLib.dayOf(block.timestamp);
-        RepoOperations.applyMargin(dealId, side, inSecurities, amount, today, false, true);
-        emit MarginCallSettled(dealId, side, inSecurities, amount, false, today, settlementRef);
+        _deal(dealId);
+        RepoOperations.settleCall(dealId, side, inSecurities, false, settlementRef);
     }
 
     /// @inheritdoc IRepoBook
@@ -254,14 +234,8 @@ contract RepoBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable
         uint32 postedOn,
         bytes32 settlementRef
     ) external onlyRole(AGENT_ROLE) {
-        RepoTypes.Deal storage d = _deal(dealId);
-        RepoTypes.State memory s = _activeState(dealId, d);
-        if (s.flags & RepoTypes.F_ON_CHAIN != 0) revert RepoSettlementModeMismatch(dealId, true);
-        if (postedOn < d.startDate || postedOn < s.lastRevaluedDate || postedOn > DateLib.dayOf(block.timestamp)) {
-            revert RepoMarginDateInvalid(dealId, postedOn);
-        }
-        RepoOperations.applyMargin(dealId, side, inSecurities, amount, postedOn, false, false);
-        emit MarginTransferRecorded(dealId, side, inSecurities, amount, postedOn, settlementRef);
+        _deal(dealId);
+        RepoOperations.recordTransfer(dealId, side, inSecurities, amount, postedOn, settlementRef);
     }
 
     /// @inheritdoc IRepoBook
@@ -392,16 +366,6 @@ contract RepoBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable
             _hashTypedDataV4(
                 keccak256(abi.encode(SIGNATURE_TYPEHASH, dealId, _deal(dealId).termsHash, nonce, deadline))
             );
-    }
-
-    /* LIFECYCLE INTERNALS */
-
-    /// @dev Marks the open call of `side` settled and returns the amount of the chosen form.
-    function _closeObligation(uint256 dealId, RepoSide side, bool inSecurities) private returns (uint256) {
-        Obligation storage o = _s().obligations[dealId][side];
-        if (o.status != ObligationStatus.Open) revert RepoNoOpenObligation(dealId, side);
-        o.status = ObligationStatus.Settled;
-        return inSecurities ? o.quantity : o.cash;
     }
 
     /* CHECKS */

@@ -14,7 +14,7 @@ import {RepoTypes} from "./RepoTypes.sol";
 /**
  * @title RepoOperations
  * @notice Proposal validation and every token-moving step of the repo book (opening leg, margin transfers,
- * closing leg, close-out), as a linked library the book calls by DELEGATECALL after its access checks: it
+ * closing leg, close-out) and the margin obligations' settlement, transfers and default, as a linked library the book calls by DELEGATECALL after its access checks: it
  * reads and writes the book's storage ({RepoTypes}) and emits the book's events.
  * @dev State is written before tokens move; a failed token move reverts the whole call.
  */
@@ -131,7 +131,81 @@ library RepoOperations {
         emit IRepoBook.RepoClosed(dealId, c);
     }
 
-    /// @notice Books a margin transfer into the deal's state and moves tokens when `onChain`.
+    /// @notice Settles the open call of `side` (see {IRepoBook-settleObligation}, {IRepoBook-confirmObligation});
+    /// the book checked the caller.
+    /// @param dealId Deal id.
+    /// @param side Party that owes.
+    /// @param inSecurities Securities or cash.
+    /// @param onChain True to move tokens (on-chain deals), false for the agent's confirmation (off-chain deals).
+    /// @param settlementRef Agent's settlement reference (zero on chain).
+    function settleCall(
+        uint256 dealId,
+        RepoSide side,
+        bool inSecurities,
+        bool onChain,
+        bytes32 settlementRef
+    ) external {
+        RepoTypes.RepoStorage storage $ = RepoTypes.layout();
+        RepoTypes.State memory s = _activeState(dealId, $.deals[dealId]);
+        if ((s.flags & RepoTypes.F_ON_CHAIN != 0) != onChain) {
+            revert IRepoBook.RepoSettlementModeMismatch(dealId, !onChain);
+        }
+        IRepoBook.Obligation storage o = $.obligations[dealId][side];
+        if (o.status != ObligationStatus.Open) revert IRepoBook.RepoNoOpenObligation(dealId, side);
+        o.status = ObligationStatus.Settled;
+        uint256 amount = inSecurities ? o.quantity : o.cash;
+        uint256 today = DateLib.dayOf(block.timestamp);
+        _applyMargin(dealId, side, inSecurities, amount, today, onChain, true);
+        emit IRepoBook.MarginCallSettled(dealId, side, inSecurities, amount, onChain, today, settlementRef);
+    }
+
+    /// @notice Records a margin transfer agreed outside a call and settled off chain (see
+    /// {IRepoBook-recordMarginTransfer}); the book checked the caller.
+    /// @param dealId Deal id.
+    /// @param side Party that transferred.
+    /// @param inSecurities Securities or cash.
+    /// @param amount Units.
+    /// @param postedOn Day received.
+    /// @param settlementRef Agent's settlement reference.
+    function recordTransfer(
+        uint256 dealId,
+        RepoSide side,
+        bool inSecurities,
+        uint256 amount,
+        uint32 postedOn,
+        bytes32 settlementRef
+    ) external {
+        RepoTypes.Deal storage d = RepoTypes.layout().deals[dealId];
+        RepoTypes.State memory s = _activeState(dealId, d);
+        if (s.flags & RepoTypes.F_ON_CHAIN != 0) revert IRepoBook.RepoSettlementModeMismatch(dealId, true);
+        if (postedOn < d.startDate || postedOn < s.lastRevaluedDate || postedOn > DateLib.dayOf(block.timestamp)) {
+            revert IRepoBook.RepoMarginDateInvalid(dealId, postedOn);
+        }
+        _applyMargin(dealId, side, inSecurities, amount, postedOn, false, false);
+        emit IRepoBook.MarginTransferRecorded(dealId, side, inSecurities, amount, postedOn, settlementRef);
+    }
+
+    /// @notice Marks the open call of `side` overdue after its due date: the deal defaults (see
+    /// {IRepoBook-markOverdue}); the book checked the caller.
+    /// @param dealId Deal id.
+    /// @param side Party that owes.
+    /// @param by Caller.
+    function markOverdue(uint256 dealId, RepoSide side, address by) external {
+        RepoTypes.RepoStorage storage $ = RepoTypes.layout();
+        RepoTypes.Deal storage d = $.deals[dealId];
+        RepoTypes.State memory s = _activeState(dealId, d);
+        IRepoBook.Obligation storage o = $.obligations[dealId][side];
+        if (o.status != ObligationStatus.Open) revert IRepoBook.RepoNoOpenObligation(dealId, side);
+        uint256 today = DateLib.dayOf(block.timestamp);
+        if (today <= o.dueDate) revert IRepoBook.RepoObligationNotDue(dealId, side, o.dueDate, today);
+        o.status = ObligationStatus.Overdue;
+        s.flags &= ~RepoTypes.callFlag(side);
+        s.status = RepoStatus.Defaulted;
+        d.state = s;
+        emit IRepoBook.MarginCallOverdue(dealId, side, o.dueDate, by);
+    }
+
+    /// @dev Books a margin transfer into the deal's state and moves tokens when `onChain`.
     /// @param dealId Deal id.
     /// @param side Party that transferred.
     /// @param inSecurities Securities or cash.
@@ -139,7 +213,7 @@ library RepoOperations {
     /// @param postedOn Day received.
     /// @param onChain True to move tokens.
     /// @param closesCall True when the transfer settles the side's open call (its flag is cleared).
-    function applyMargin(
+    function _applyMargin(
         uint256 dealId,
         RepoSide side,
         bool inSecurities,
@@ -147,7 +221,7 @@ library RepoOperations {
         uint256 postedOn,
         bool onChain,
         bool closesCall
-    ) external {
+    ) private {
         RepoTypes.Deal storage d = RepoTypes.layout().deals[dealId];
         RepoTypes.State memory s = d.state;
         if (closesCall) s.flags &= ~RepoTypes.callFlag(side);
@@ -313,6 +387,8 @@ library RepoOperations {
             cash.token = $.factory.cashByCurrency(t.currency);
             if (cash.token == address(0)) revert IRepoBook.RepoUnknownCurrency(t.currency);
             cash.decimals = IERC20Metadata(cash.token).decimals();
+            // Revaluation scales money by 10^(36 - decimals).
+            if (cash.decimals > 18) revert IRepoBook.RepoTermInvalid("cashDecimals", cash.decimals);
             $.cash[t.currency] = cash;
         }
         cashDecimals = cash.decimals;
@@ -332,14 +408,24 @@ library RepoOperations {
             uint8 decimals = IERC20Metadata(security).decimals();
             uint256 scale = 10 ** uint256(decimals);
             if (ins.faceValue % scale != 0) revert IRepoBook.RepoFaceValueNotUnitary(security, ins.faceValue, decimals);
+            // The coupon schedule revaluation accrues on (CouponLib): a frequency dividing 12 unless zero-coupon.
+            uint8 f = ins.couponFrequency;
+            if ((ins.couponRate != 0 && (f == 0 || 12 % f != 0)) || ins.maturityDate <= ins.issueDate) {
+                revert IRepoBook.RepoTermInvalid("couponFrequency", f);
+            }
             info.isBond = true;
-            info.frequency = ins.couponFrequency;
+            info.frequency = f;
             info.dayCount = ins.dayCount;
             info.issueDate = ins.issueDate;
             info.maturityDate = ins.maturityDate;
             info.faceValuePerUnit = uint128(ins.faceValue / scale);
             info.couponRate = ins.couponRate;
         }
+    }
+
+    function _activeState(uint256 dealId, RepoTypes.Deal storage d) private view returns (RepoTypes.State memory s) {
+        s = d.state;
+        if (s.status != RepoStatus.Active) revert IRepoBook.RepoWrongStatus(dealId, s.status);
     }
 
     function _cashToken(bytes3 currency) private view returns (IEncumberableToken) {

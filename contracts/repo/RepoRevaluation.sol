@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IRepoBook, RepoStatus, ObligationStatus, RepoSide, RevaluationSkip} from "../interfaces/IRepoBook.sol";
+import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 import {RepoMath} from "../libraries/RepoMath.sol";
 import {CouponLib} from "../libraries/CouponLib.sol";
 import {DateLib} from "../libraries/DateLib.sol";
@@ -11,12 +12,21 @@ import {RepoTypes} from "./RepoTypes.sol";
  * @title RepoRevaluation
  * @notice Daily revaluation of the repo book's deals (SPEC §5.1), as a linked library the book calls by
  * DELEGATECALL: it reads and writes the book's storage ({RepoTypes}) and emits the book's events.
+ * Only a closed date is revalued ({IPriceOracle-lastClosedDate} of the deal's calendar on or after it), from
+ * the oracle's data as of that close ({IPriceOracle-closedPriceAt}, {IPriceOracle-closedFxRate}): the result
+ * for a date does not depend on who triggers it or when. Nothing one deal holds reverts the batch: each
+ * failure is a skip with its reason (only a holiday is recorded as done), and worthless collateral is valued
+ * as the largest call ({RepoMath}).
  * @dev A batch caches per (security, deal currency) the price, FX rate and accrued coupon, and per calendar
- * the business-day answer, in memory; so a batch of deals on few securities reads the oracle, the calendar
+ * the close and business-day answer, in memory; so a batch of deals on few securities reads the oracle, the calendar
  * and the coupon schedule once per security. Per deal it reads four slots of terms and one of state, writes
  * the state slot once (the last revalued date in it is the idempotency marker) and emits one event.
  */
 library RepoRevaluation {
+    /// @dev Largest dirty price x FX rate (36 decimals of deal currency per token unit) valued: with quantities
+    /// below 2^96 and ratios below 2^64 no step of {RepoMath} overflows.
+    uint256 private constant MAX_UNIT_VALUE = 2 ** 155;
+
     /// @dev Market data of one (security, deal currency) for the batch's date.
     struct MarketCache {
         address security;
@@ -32,7 +42,7 @@ library RepoRevaluation {
     /// @dev Business-day answer of one calendar for the batch's date.
     struct CalendarCache {
         bytes4 calendar;
-        uint8 answer; // 1 business day, 2 holiday, 3 year not loaded
+        uint8 answer; // 1 business day, 2 holiday, 3 year not loaded, 4 date not closed
     }
 
     /// @dev Working set of one revaluation batch.
@@ -77,6 +87,7 @@ library RepoRevaluation {
         address security = d.security;
         if (date < d.startDate) return _skip(dealId, date, RevaluationSkip.BeforeStart);
         uint8 answer = _businessDay($, b, d.calendar);
+        if (answer == 4) return _skip(dealId, date, RevaluationSkip.DateNotClosed);
         if (answer == 3) return _skip(dealId, date, RevaluationSkip.CalendarNotLoaded);
         if (answer == 2) {
             s.lastRevaluedDate = uint32(date);
@@ -88,6 +99,10 @@ library RepoRevaluation {
         RepoMath.Input memory input = _input(dealId, d, s, m, date);
         if (input.holiday) return _skip(dealId, date, RevaluationSkip.MarginPostedLater);
         RepoMath.Output memory out = RepoMath.revalue(input);
+        // An obligation stores both amounts in 128 bits.
+        if ((out.callCash | out.callQuantity) > type(uint128).max) {
+            return _skip(dealId, date, RevaluationSkip.ValueOutOfRange);
+        }
         out.accruedCoupon = m.accrued;
 
         IRepoBook.RevaluationInputs memory used = IRepoBook.RevaluationInputs({
@@ -200,7 +215,8 @@ library RepoRevaluation {
         return (false, false);
     }
 
-    /// @dev 1 business day, 2 holiday, 3 calendar year not loaded; cached per calendar in the batch.
+    /// @dev 1 business day, 2 holiday, 3 calendar year not loaded, 4 date not closed by the oracle for the
+    /// calendar; cached per calendar in the batch.
     function _businessDay(
         RepoTypes.RepoStorage storage $,
         Batch memory b,
@@ -209,10 +225,14 @@ library RepoRevaluation {
         for (uint256 i = 0; i < b.calendarCount; ++i) {
             if (b.calendars[i].calendar == cal) return b.calendars[i].answer;
         }
-        try $.calendar.isBusinessDay(cal, b.date) returns (bool business) {
-            answer = business ? 1 : 2;
-        } catch {
-            answer = 3;
+        if ($.oracle.lastClosedDate(cal) < b.date) {
+            answer = 4;
+        } else {
+            try $.calendar.isBusinessDay(cal, b.date) returns (bool business) {
+                answer = business ? 1 : 2;
+            } catch {
+                answer = 3;
+            }
         }
         if (b.calendarCount < b.calendars.length) {
             b.calendars[b.calendarCount] = CalendarCache(cal, answer);
@@ -234,17 +254,17 @@ library RepoRevaluation {
         m = MarketCache(security, currency, 0, 0, 0, 0, 0, 0);
         RepoTypes.SecurityInfo storage info = $.securities[security];
         uint256 date = b.date;
-        try $.oracle.priceAt(info.isin, date) returns (uint256 price, uint32 priceDate) {
+        try $.oracle.closedPriceAt(info.isin, date) returns (uint256 price, uint32 priceDate) {
             (m.cleanPrice, m.priceDate) = (price, priceDate);
-        } catch {
-            m.skip = uint8(RevaluationSkip.NoPrice) + 1;
+        } catch (bytes memory reason) {
+            m.skip = _oracleSkip(reason, RevaluationSkip.NoPrice);
         }
         bytes3 secCurrency = info.currency;
         if (m.skip == 0 && secCurrency != currency) {
-            try $.oracle.fxRate(secCurrency, currency, date) returns (uint256 rate, uint32 rateDate) {
+            try $.oracle.closedFxRate(secCurrency, currency, date) returns (uint256 rate, uint32 rateDate) {
                 (m.fxRate, m.fxDate) = (rate, rateDate);
-            } catch {
-                m.skip = uint8(RevaluationSkip.NoFxRate) + 1;
+            } catch (bytes memory reason) {
+                m.skip = _oracleSkip(reason, RevaluationSkip.NoFxRate);
             }
         } else {
             (m.fxRate, m.fxDate) = (1e18, uint32(date));
@@ -266,9 +286,20 @@ library RepoRevaluation {
                 );
             }
         }
+        if (m.skip == 0) {
+            uint256 dirty = m.cleanPrice + m.accrued;
+            if (m.fxRate != 0 && dirty > MAX_UNIT_VALUE / m.fxRate) m.skip = uint8(RevaluationSkip.ValueOutOfRange) + 1;
+        }
         if (b.marketCount < b.markets.length) {
             b.markets[b.marketCount] = m;
             ++b.marketCount;
         }
+    }
+
+    /// @dev The skip (RevaluationSkip + 1) for an oracle read that reverted: DateNotClosed when the feed's
+    /// calendar has not closed the date, else `otherwise`.
+    function _oracleSkip(bytes memory reason, RevaluationSkip otherwise) private pure returns (uint8) {
+        bool notClosed = reason.length >= 4 && bytes4(reason) == IPriceOracle.OracleDateNotClosed.selector;
+        return uint8(notClosed ? RevaluationSkip.DateNotClosed : otherwise) + 1;
     }
 }

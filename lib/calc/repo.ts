@@ -131,6 +131,7 @@ export function methodBNetExposure(repurchasePrice: Rational, marketValue: Ratio
 
 /** Revalues a deal: on-chain outputs plus the exact values they were rounded from. */
 export function revalueRepo(input: RepoInput): { output: RepoOutput; exact: RepoExact | null } {
+  // A worthless collateral (market value 0) is valued, not refused: see `worthless`.
   if (input.holiday) return { output: { ...ZERO_OUTPUT }, exact: null };
   const t = input.terms;
   if (t.basis !== 360 && t.basis !== 365) throw new RepoInputError(`basis ${t.basis} is neither 360 nor 365`);
@@ -151,7 +152,6 @@ export function revalueRepo(input: RepoInput): { output: RepoOutput; exact: Repo
 
   const mvExact = new Rational(input.quantity * dirtyPrice * input.fxRate, WAD * WAD);
   const marketValue = mvExact.toUnits(d, "down");
-  if (marketValue === 0n) throw new RepoInputError("collateral value is zero");
 
   let borrowerCashMargin = 0n;
   let lenderCashMargin = 0n;
@@ -162,6 +162,14 @@ export function revalueRepo(input: RepoInput): { output: RepoOutput; exact: Repo
   }
   const owed = repurchasePrice + lenderCashMargin;
   const exposure = owed > borrowerCashMargin ? owed - borrowerCashMargin : 0n;
+  if (marketValue === 0n)
+    return worthless(
+      input,
+      { repurchasePrice, accruedCoupon, dirtyPrice, borrowerCashMargin, lenderCashMargin, exposure },
+      rpExact,
+      accruedExact,
+      mvExact,
+    );
   const ltvExact = new Rational(exposure, marketValue);
   const ltv = ltvExact.toUnits(18, "up");
 
@@ -205,7 +213,56 @@ export function revalueRepo(input: RepoInput): { output: RepoOutput; exact: Repo
   }
   output.action = action;
   output.callCash = callCash;
-  output.callQuantity = callQuantityExact.cmp(0n) > 0 ? callQuantityExact.round(direction) : 0n;
+  const q = callQuantityExact.cmp(0n) > 0 ? callQuantityExact.round(direction) : 0n;
+  // The contract reports a quantity that does not fit 256 bits as the maximum uint256.
+  output.callQuantity = q > MAX_UINT256 ? MAX_UINT256 : q;
+  return { output, exact };
+}
+
+export const MAX_UINT256 = (1n << 256n) - 1n;
+/** Largest call (cash or quantity) an obligation of the book stores; a larger one is skipped as ValueOutOfRange. */
+export const MAX_BOOK_CALL = (1n << 128n) - 1n;
+/** Largest dirty price x FX rate (36 decimals) the book values; a higher one is skipped as ValueOutOfRange. */
+export const MAX_UNIT_VALUE = 1n << 155n;
+
+/**
+ * Worthless collateral (market value rounds to zero): the largest margin call, not an error. LTV is the maximum
+ * uint256; the borrower owes all of the exposure in cash (already whole, so rounding changes nothing), no
+ * quantity; nothing when the exposure is zero, and below the minimum transfer amount as usual.
+ */
+function worthless(
+  input: RepoInput,
+  v: Pick<RepoOutput, "repurchasePrice" | "accruedCoupon" | "dirtyPrice" | "borrowerCashMargin" | "lenderCashMargin" | "exposure">,
+  rpExact: Rational,
+  accruedExact: Rational,
+  mvExact: Rational,
+): { output: RepoOutput; exact: RepoExact } {
+  const output: RepoOutput = {
+    skippedHoliday: false,
+    ...v,
+    marketValue: 0n,
+    ltv: MAX_UINT256,
+    action: "None",
+    belowMinimumTransfer: false,
+    callCash: 0n,
+    callQuantity: 0n,
+  };
+  const callCashExact = new Rational(v.exposure, 10n ** BigInt(input.terms.cashDecimals));
+  const exact: RepoExact = {
+    repurchasePrice: rpExact,
+    accruedCoupon: accruedExact,
+    marketValue: mvExact,
+    ltv: new Rational(MAX_UINT256, WAD),
+    callCash: v.exposure > 0n ? callCashExact : new Rational(0n),
+    callQuantity: new Rational(0n),
+  };
+  if (v.exposure === 0n) return { output, exact };
+  if (v.exposure < input.terms.minimumTransfer) {
+    output.belowMinimumTransfer = true;
+    return { output, exact };
+  }
+  output.action = "BorrowerCall";
+  output.callCash = v.exposure;
   return { output, exact };
 }
 

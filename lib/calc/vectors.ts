@@ -197,7 +197,9 @@ export function parseRepoExpected(c: RepoCaseJson): Partial<RepoOutput> & { skip
     const v = e[key as keyof RepoOutput];
     if (v === undefined) continue;
     const direction = action === "LenderReturn" ? rule.lender : rule.borrower;
-    (out as Record<string, unknown>)[key] = expectedUnits(String(v), scaleOf[rule.scale], direction);
+    // "max": the maximum uint256 (the LTV of worthless collateral).
+    (out as Record<string, unknown>)[key] =
+      key === "ltv" && v === "max" ? (1n << 256n) - 1n : expectedUnits(String(v), scaleOf[rule.scale], direction);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import hre, { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { offChainFixture, openDeal, pushEquity, RUB, SIDE, WAD, XMOS } from "../repo/fixtures";
+import { closeDay, offChainFixture, openDeal, pushEquity, RUB, SIDE, WAD, XMOS } from "../repo/fixtures";
 import { BOND_ISIN } from "../token/fixtures";
 import { auditReplay, replayEvents, replayers } from "../../lib/audit/replay";
 import type { FollowedContract, SuiteEvent } from "../../lib/events";
@@ -49,6 +49,7 @@ async function repoHistoryFixture() {
     [days[16], 900n],
   ] as const) {
     await (await f.oracle.pushPrices([{ feedId: BOND_FEED, date: day, price: price * WAD }])).wait();
+    await closeDay(f, day);
     await (await book.revalue([bondId], day)).wait();
   }
   await (await book.connect(borrower).settleObligation(bondId, SIDE.Borrower, false)).wait();

@@ -90,6 +90,9 @@ const dealArb = fc
   })
   .filter((i) => (i.quantity * i.cleanPrice * i.fxRate * 10n ** BigInt(i.terms.cashDecimals)) / 10n ** 36n > 0n);
 
+/** Deals whose collateral value rounds to zero (price, FX or quantity too small), for the worthless path. */
+const worthlessArb = dealArb.map((i) => ({ ...i, cleanPrice: i.cleanPrice % 3n === 0n ? 0n : 1n, fxRate: i.fxRate % 2n === 0n ? 0n : 1n }));
+
 describe("RepoMath", function () {
   describe("revalue", function () {
     it("skips a holiday and computes nothing", async function () {
@@ -140,11 +143,42 @@ describe("RepoMath", function () {
         .withArgs(i.cashMargins[0].postedOn, i.valuationDate);
     });
 
-    it("reverts when the collateral is worth nothing", async function () {
+    it("values worthless collateral as a borrower call in cash for the whole exposure", async function () {
       const { repo } = await loadFixture(repoMathFixture);
-      await expect(repo.revalue(abi(input({ quantity: "0" }))))
-        .to.be.revertedWithCustomError(repo, "RepoMathCollateralValueZero")
-        .withArgs(0, 250n * WAD, WAD);
+      const out = repoOutputFromContract(await repo.revalue(abi(input({ quantity: "0" }))));
+      expect(out.marketValue).to.equal(0n);
+      expect(out.ltv).to.equal(ethers.MaxUint256);
+      expect(out.action).to.equal("BorrowerCall");
+      expect(out.callCash).to.equal(out.exposure);
+      expect(out.callCash).to.equal(out.repurchasePrice);
+      expect(out.callQuantity).to.equal(0n);
+    });
+
+    it("asks nothing for worthless collateral when cash margin covers the exposure", async function () {
+      const { repo } = await loadFixture(repoMathFixture);
+      const i = input({ cleanPrice: "0", cashMargins: [{ amount: "10500000.00", postedOn: "2024-03-01", by: "Borrower" }] });
+      const out = repoOutputFromContract(await repo.revalue(abi(i)));
+      expect(out.ltv).to.equal(ethers.MaxUint256);
+      expect(out.exposure).to.equal(0n);
+      expect(out.action).to.equal("None");
+      expect(out.callCash).to.equal(0n);
+    });
+
+    it("reports a securities call that does not fit 256 bits as the maximum", async function () {
+      const { repo } = await loadFixture(repoMathFixture);
+      // 10^50 RUB lent against 10^36 units worth 10^-36 RUB each: the quantity that restores
+      // the LTV is about 10^86 units, beyond 2^256.
+      const i = input({
+        cashDecimals: 0,
+        purchasePrice: "1" + "0".repeat(50),
+        cleanPrice: "0.000000000000000001",
+        fxRate: "0.000000000000000001",
+        quantity: "1" + "0".repeat(36),
+      });
+      const out = repoOutputFromContract(await repo.revalue(abi(i)));
+      expect(out.action).to.equal("BorrowerCall");
+      expect(out.callQuantity).to.equal(ethers.MaxUint256);
+      expect(out).to.deep.equal(revalueRepo(i).output);
     });
 
     it("property: the contract equals the reference calculator field for field", async function () {
@@ -152,6 +186,16 @@ describe("RepoMath", function () {
       for (const i of fc.sample(dealArb, { numRuns: 40, seed: 2011 })) {
         const onChain = repoOutputFromContract(await repo.revalue(abi(i)));
         expect(onChain).to.deep.equal(revalueRepo(i).output);
+      }
+    });
+
+    it("property: worthless collateral equals the reference calculator and calls the whole exposure", async function () {
+      const { repo } = await loadFixture(repoMathFixture);
+      for (const i of fc.sample(worthlessArb, { numRuns: 20, seed: 1995 })) {
+        const onChain = repoOutputFromContract(await repo.revalue(abi(i)));
+        expect(onChain).to.deep.equal(revalueRepo(i).output);
+        expect(onChain.marketValue).to.equal(0n);
+        expect(onChain.callCash).to.equal(onChain.action === "BorrowerCall" ? onChain.exposure : 0n);
       }
     });
   });

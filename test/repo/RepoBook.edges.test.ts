@@ -5,6 +5,8 @@ import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import type { ContractTransactionResponse } from "ethers";
 import {
   activeFixture,
+  closeDay,
+  EQUITY_FEED,
   offChainFixture,
   openDeal,
   proposedFixture,
@@ -82,7 +84,13 @@ async function pricedBondFixture() {
   const f = await repoFixture();
   const feed = assetFeedId(BOND_ISIN);
   await (await f.oracle.configureAsset(feed, RUB, f.terms.calendar, 5n * WAD, 30)).wait();
-  await (await f.oracle.pushPrices([{ feedId: feed, date: f.days[5], price: 950n * WAD }])).wait();
+  await (
+    await f.oracle.pushPrices([
+      { feedId: feed, date: f.days[5], price: 950n * WAD },
+      { feedId: EQUITY_FEED, date: f.days[5], price: 250n * WAD },
+    ])
+  ).wait();
+  await closeDay(f, f.days[5]);
   return { ...f, bondTerms: { ...f.terms, security: await f.bond.getAddress(), couponDayCount: 0 } };
 }
 
@@ -580,14 +588,15 @@ describe("RepoBook", function () {
         .withArgs(id, f.today, skip("BeforeStart"));
     });
 
-    it("skips a deal whose calendar has no year loaded for the date", async function () {
+    it("skips a deal whose calendar has no year loaded for the date: the oracle cannot close it", async function () {
       const f = await loadFixture(repoFixture);
       const cal = await newCalendar(f, "XEMP", []);
       const id = await dealOn(f, { calendar: cal }, false);
       await pushEquity(f, f.days[5], 200n * WAD);
+      await expect(f.oracle.closeBusinessDate(cal, f.days[5])).to.be.reverted;
       await expect(f.book.revalue([id], f.days[5]))
         .to.emit(f.book, "RepoRevaluationSkipped")
-        .withArgs(id, f.days[5], skip("CalendarNotLoaded"));
+        .withArgs(id, f.days[5], skip("DateNotClosed"));
       expect((await f.book.dealState(id)).lastRevaluedDate).to.equal(0n);
     });
 
@@ -599,6 +608,7 @@ describe("RepoBook", function () {
       const cal = await newCalendar(f, "XEND", [year]);
       const id = await dealOn(f, { tradeDate: d - 10, startDate: d - 10, calendar: cal, marginDeadlineDays: 30 }, false);
       await pushEquity(f, d, 200n * WAD);
+      await closeDay(f, d, [cal]);
       const tx = await f.book.revalue([id], d);
       await expect(tx).to.emit(f.book, "RepoRevaluationSkipped").withArgs(id, d, skip("CalendarNotLoaded"));
       await expect(tx).not.to.emit(f.book, "MarginCallRaised");
@@ -613,7 +623,7 @@ describe("RepoBook", function () {
       }
       const tx = await f.book.revalue(ids, f.days[5]);
       for (const id of ids) {
-        await expect(tx).to.emit(f.book, "RepoRevaluationSkipped").withArgs(id, f.days[5], skip("CalendarNotLoaded"));
+        await expect(tx).to.emit(f.book, "RepoRevaluationSkipped").withArgs(id, f.days[5], skip("DateNotClosed"));
       }
     });
 
@@ -639,6 +649,7 @@ describe("RepoBook", function () {
         ids.push(id);
       }
       await (await f.oracle.pushPrices(prices)).wait();
+      await closeDay(f, f.days[5]);
       expect(await f.book.revalue.staticCall(ids, f.days[5])).to.deep.equal([17n, 0n]);
     });
 
@@ -649,11 +660,50 @@ describe("RepoBook", function () {
       const { address } = await issueSecurity(f.factory, { name: "dollar share", symbol: "USDS", decimals: 0, instrument });
       await (await f.oracle.configureAsset(assetFeedId(code), currencyToBytes3("USD"), f.terms.calendar, 5n * WAD, 30)).wait();
       await (await f.oracle.pushPrices([{ feedId: assetFeedId(code), date: f.days[5], price: 3n * WAD }])).wait();
+      await closeDay(f, f.days[5]);
       const id = await dealOn(f, { security: address }, false);
       await expect(f.book.revalue([id], f.days[5]))
         .to.emit(f.book, "RepoRevaluationSkipped")
         .withArgs(id, f.days[5], skip("NoFxRate"));
       expect((await f.book.dealState(id)).lastRevaluedDate).to.equal(0n);
+    });
+
+    it("values a batch holding a worthless-collateral deal: the worthless deal gets the whole exposure called in cash", async function () {
+      const f = await loadFixture(activeFixture);
+      const code = isin("RU000A0ZZZ5");
+      const instrument = buildInstrument({ isin: code, kind: "Equity", currency: "RUB" });
+      const { address } = await issueSecurity(f.factory, { name: "penny share", symbol: "PNY", decimals: 0, instrument });
+      await (await f.oracle.configureAsset(assetFeedId(code), RUB, f.terms.calendar, 5n * WAD, 30)).wait();
+      const second = await dealOn(f, {}, false);
+      const worthless = await dealOn(f, { security: address }, false);
+      // 1,000 shares at 10^-18 RUB: worth far less than one kopeck, so the collateral value rounds to zero.
+      await (await f.oracle.pushPrices([{ feedId: assetFeedId(code), date: f.days[5], price: 1n }])).wait();
+      await pushEquity(f, f.days[5], 250n * WAD);
+      const receipt = (await (await f.book.connect(f.stranger).revalue([f.id, worthless, second], f.days[5])).wait())!;
+      const revalued = receipt.logs.map((l) => f.book.interface.parseLog(l)).filter((e) => e?.name === "RepoRevalued");
+      expect(revalued.map((e) => e!.args.dealId)).to.deep.equal([f.id, worthless, second]);
+      const out = revalued[1]!.args.output;
+      expect(out.marketValue).to.equal(0n);
+      expect(out.ltv).to.equal(ethers.MaxUint256);
+      const o = await f.book.obligation(worthless, SIDE.Borrower);
+      expect([o.status, o.cash, o.quantity]).to.deep.equal([1n, out.exposure, 0n]);
+      expect((await f.book.dealState(worthless)).ltv).to.equal(2n ** 64n - 1n);
+    });
+
+    it("skips a deal priced beyond the range it values, and values the rest of the batch", async function () {
+      const f = await loadFixture(activeFixture);
+      const code = isin("RU000A0ZZZ6");
+      const instrument = buildInstrument({ isin: code, kind: "Equity", currency: "RUB" });
+      const { address } = await issueSecurity(f.factory, { name: "giant share", symbol: "GNT", decimals: 0, instrument });
+      await (await f.oracle.configureAsset(assetFeedId(code), RUB, f.terms.calendar, 5n * WAD, 30)).wait();
+      const giant = await dealOn(f, { security: address }, false);
+      // 10^12 RUB per share: dirty price x FX (36 decimals) of 10^48, above 2^155.
+      await (await f.oracle.pushPrices([{ feedId: assetFeedId(code), date: f.days[5], price: 10n ** 30n }])).wait();
+      await pushEquity(f, f.days[5], 250n * WAD);
+      const tx = await f.book.revalue([giant, f.id], f.days[5]);
+      await expect(tx).to.emit(f.book, "RepoRevaluationSkipped").withArgs(giant, f.days[5], skip("ValueOutOfRange"));
+      await expect(tx).to.emit(f.book, "RepoRevalued").withArgs(f.id, f.days[5], anyValue, anyValue);
+      expect((await f.book.dealState(giant)).lastRevaluedDate).to.equal(0n);
     });
 
     it("records an LTV beyond 64 bits as the largest one", async function () {
@@ -676,7 +726,7 @@ describe("RepoBook", function () {
       const year = toDate(f.today).year;
       const cal = await newCalendar(f, "XBND", [year - 1, year, year + 1]);
       const bondDeal = await dealOn(f, { ...f.bondTerms, calendar: cal }, false);
-      await pushEquity(f, f.days[5], 250n * WAD);
+      await closeDay(f, f.days[5], [cal]);
       const tx = await f.book.revalue([equityDeal, bondDeal], f.days[5]);
       await expect(tx).to.emit(f.book, "RepoRevalued").withArgs(equityDeal, f.days[5], anyValue, anyValue);
       await expect(tx).to.emit(f.book, "RepoRevalued").withArgs(bondDeal, f.days[5], anyValue, anyValue);
@@ -707,6 +757,7 @@ describe("RepoBook", function () {
       const { address } = await issueSecurity(f.factory, { name: "new bond", symbol: "NEW", decimals: 0, instrument });
       await (await f.oracle.configureAsset(assetFeedId(code), RUB, f.terms.calendar, 5n * WAD, 30)).wait();
       await (await f.oracle.pushPrices([{ feedId: assetFeedId(code), date: f.days[5], price: 990n * WAD }])).wait();
+      await closeDay(f, f.days[5]);
       const id = await dealOn(f, { security: address }, false);
       await expect(f.book.revalue([id], f.days[5]))
         .to.emit(f.book, "RepoRevaluationSkipped")
@@ -729,6 +780,7 @@ describe("RepoBook", function () {
       const { address } = await issueSecurity(f.factory, { name: "matured bond", symbol: "OLD", decimals: 0, instrument });
       await (await f.oracle.configureAsset(assetFeedId(code), RUB, f.terms.calendar, 5n * WAD, 30)).wait();
       await (await f.oracle.pushPrices([{ feedId: assetFeedId(code), date: f.days[5], price: 990n * WAD }])).wait();
+      await closeDay(f, f.days[5]);
       const id = await dealOn(f, { security: address }, false);
       await expect(f.book.revalue([id], f.days[5]))
         .to.emit(f.book, "RepoRevaluationSkipped")

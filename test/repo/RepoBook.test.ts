@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { activeFixture, offChainFixture, proposedFixture, pushEquity, repoFixture, SIDE, STATUS, WAD, XMOS } from "./fixtures";
+import { activeFixture, closeDay, offChainFixture, proposedFixture, pushEquity, repoFixture, SIDE, STATUS, WAD, XMOS } from "./fixtures";
 import { propose, signTerms, revalueInBatches } from "../../lib/repo";
 import { toDate } from "../../lib/dates";
 
@@ -271,7 +271,8 @@ describe("RepoBook", function () {
       const f = await loadFixture(activeFixture);
       const d = f.days[5];
       await f.calendar.loadHolidays(XMOS, toDate(d).year, [d]);
-      await pushEquity(f, d, 250n * WAD);
+      // No price is pushed or closed on a holiday; the next business day's close covers it.
+      await pushEquity(f, f.days[6], 250n * WAD);
       await expect(f.book.revalue([f.id], d))
         .to.emit(f.book, "RepoRevaluationSkipped")
         .withArgs(f.id, d, 0);
@@ -279,12 +280,45 @@ describe("RepoBook", function () {
       await expect(f.book.revalue([f.id], d)).not.to.emit(f.book, "RepoRevaluationSkipped");
     });
 
+    it("skips a date not yet closed by the oracle and records nothing", async function () {
+      const f = await loadFixture(activeFixture);
+      await pushEquity(f, f.days[5], 200n * WAD, false);
+      await expect(f.book.connect(f.stranger).revalue([f.id], f.days[5]))
+        .to.emit(f.book, "RepoRevaluationSkipped")
+        .withArgs(f.id, f.days[5], 7);
+      expect((await f.book.dealState(f.id)).lastRevaluedDate).to.equal(0n);
+    });
+
+    it("keeps a stale price from pre-empting the day's revaluation", async function () {
+      const f = await loadFixture(activeFixture);
+      // Day 4 closed at 200; a stranger asks for day 5 before its price is pushed: before close of business,
+      // nothing is recorded, so the revaluation after day 5's close uses day 5's price.
+      await pushEquity(f, f.days[4], 200n * WAD);
+      await f.book.connect(f.stranger).revalue([f.id], f.days[5]);
+      await pushEquity(f, f.days[5], 250n * WAD);
+      const receipt = (await (await f.book.connect(f.stranger).revalue([f.id], f.days[5])).wait())!;
+      const events = receipt.logs.map((l) => f.book.interface.parseLog(l)).filter((e) => e?.name === "RepoRevalued");
+      expect(events).to.have.length(1);
+      expect(events[0]!.args.inputs.cleanPrice).to.equal(250n * WAD);
+      expect(events[0]!.args.inputs.priceDate).to.equal(BigInt(f.days[5]));
+      expect((await f.book.dealState(f.id)).borrowerCallOpen).to.equal(false);
+    });
+
     it("skips a deal without a price and keeps it open to a later run", async function () {
       const f = await loadFixture(activeFixture);
+      await closeDay(f, f.days[5]);
       await expect(f.book.revalue([f.id], f.days[5]))
         .to.emit(f.book, "RepoRevaluationSkipped")
         .withArgs(f.id, f.days[5], 2);
       expect((await f.book.dealState(f.id)).lastRevaluedDate).to.equal(0n);
+    });
+
+    it("the batch loop reports a failed batch and goes on with the next", async function () {
+      const f = await loadFixture(activeFixture);
+      const run = await revalueInBatches(f.book, [f.id, 99n], f.today + 1, 1);
+      expect(run.failed.map((b) => b.dealIds)).to.deep.equal([[f.id], [99n]]);
+      expect(run.failed[0].error).to.contain("RepoDateInFuture");
+      expect(run.transactions).to.equal(0);
     });
 
     it("refuses a date after today", async function () {
@@ -533,6 +567,14 @@ describe("RepoBook", function () {
       await expect(
         f.book.connect(f.stranger).recordMarginTransfer(f.id, SIDE.Borrower, false, 100n, f.days[1], REF),
       ).to.be.revertedWithCustomError(f.book, "AccessControlUnauthorizedAccount");
+    });
+
+    it("the batch loop reports a failed batch and goes on with the next", async function () {
+      const f = await loadFixture(activeFixture);
+      const run = await revalueInBatches(f.book, [f.id, 99n], f.today + 1, 1);
+      expect(run.failed.map((b) => b.dealIds)).to.deep.equal([[f.id], [99n]]);
+      expect(run.failed[0].error).to.contain("RepoDateInFuture");
+      expect(run.transactions).to.equal(0);
     });
 
     it("refuses a date after today", async function () {

@@ -39,9 +39,26 @@ export interface RepoFixture extends TokensFixture {
   stranger: HardhatEthersSigner;
 }
 
-/** Pushes a clean price for the equity (the feed accepts any move up to 500 %, so nothing is quarantined). */
-export async function pushEquity(f: { oracle: PriceOracle; actors: { csd: HardhatEthersSigner } }, date: number, price: bigint) {
+type OracleActors = { oracle: PriceOracle; actors: { csd: HardhatEthersSigner } };
+
+/**
+ * Closes `date` for each calendar (XMOS by default) unless it is closed already, as the oracle operators do
+ * once a day's prices are in: revaluation for a date runs only after its close.
+ */
+export async function closeDay(f: OracleActors, date: number, calendars: string[] = [XMOS]) {
+  for (const cal of calendars) {
+    if (Number(await f.oracle.lastClosedDate(cal)) >= date) continue;
+    await (await f.oracle.connect(f.actors.csd).closeBusinessDate(cal, date)).wait();
+  }
+}
+
+/**
+ * Pushes a clean price for the equity (the feed accepts any move up to 500 %, so nothing is quarantined) and
+ * closes the date for XMOS, unless `close` is false.
+ */
+export async function pushEquity(f: OracleActors, date: number, price: bigint, close = true) {
   await (await f.oracle.connect(f.actors.csd).pushPrices([{ feedId: EQUITY_FEED, date, price }])).wait();
+  if (close) await closeDay(f, date);
 }
 
 /**

@@ -36,7 +36,7 @@ async function vectorBookFixture() {
 
 /**
  * Runs a vector case through a real deal: a security with the case's instrument, the case's price and FX rate
- * pushed for the valuation date, a deal with the case's terms opened (off chain: no balances are needed), the
+ * pushed for the valuation date and the date closed, a deal with the case's terms opened (off chain: no balances are needed), the
  * case's cash margins recorded by the agent, then `revalue`. Returns the emitted output, or "holiday".
  */
 async function throughBook(c: RepoCaseJson, index: number): Promise<RepoOutput | "holiday"> {
@@ -83,7 +83,9 @@ async function throughBook(c: RepoCaseJson, index: number): Promise<RepoOutput |
       price: input.fxRate,
     });
   }
-  await (await f.oracle.pushPrices(items)).wait();
+  // Nothing is priced on a holiday: the next day's close covers it. Otherwise the day's prices, then its close.
+  if (!input.holiday) await (await f.oracle.pushPrices(items)).wait();
+  await (await f.oracle.closeBusinessDate(XVEC, input.holiday ? date + 1 : date)).wait();
 
   const t = input.terms;
   const { id } = await propose(f.book, {
@@ -135,6 +137,8 @@ describe("RepoBook vectors (test/vectors/repo through real deals)", function () 
         it(c.name, async function () {
           const expected = parseRepoExpected(c);
           const { output } = revalueRepo(parseRepoInput(c.input));
+          // The oracle refuses a zero price or rate: such cases run through the math alone (test/vectors).
+          if (parseRepoInput(c.input).cleanPrice === 0n || parseRepoInput(c.input).fxRate === 0n) this.skip();
           const emitted = await throughBook(c, n);
           if (expected.skippedHoliday) {
             expect(emitted).to.equal("holiday");

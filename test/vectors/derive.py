@@ -127,6 +127,32 @@ def repo(i):
     bcm = sum((up(accrue(c["amount"], i["cashMarginRate"], c["postedOn"]), d) for c in i.get("cashMargins", []) if c["by"] == "Borrower"), F(0))
     lcm = sum((up(accrue(c["amount"], i["cashMarginRate"], c["postedOn"]), d) for c in i.get("cashMargins", []) if c["by"] == "Lender"), F(0))
     exposure = max(F(0), rp + lcm - bcm)
+    if mv == 0:
+        # Worthless collateral: the largest call. LTV reported as the maximum; the borrower owes the whole
+        # exposure in cash (no quantity of a worthless security restores the LTV), subject to the MTA.
+        out = {
+            "skippedHoliday": False,
+            "repurchasePrice": fmt(rp_exact),
+            "accruedCoupon": fmt(acc_exact),
+            "dirtyPrice": fmt(dirty),
+            "marketValue": fmt(mv_exact),
+            "borrowerCashMargin": fmt(bcm),
+            "lenderCashMargin": fmt(lcm),
+            "exposure": fmt(exposure),
+            "ltv": "max",
+            "action": "None",
+            "belowMinimumTransfer": False,
+            "callCash": "0",
+            "callQuantity": "0",
+        }
+        if exposure == 0:
+            return out
+        if exposure < F(i["minimumTransfer"]):
+            out["belowMinimumTransfer"] = True
+            return out
+        out["action"] = "BorrowerCall"
+        out["callCash"] = fmt(exposure)
+        return out
     ltv_exact = exposure / mv
     ltv = up(ltv_exact, 18)
     ltv0 = F(i["initialLtv"])

@@ -7,7 +7,8 @@
  * - the cash margins held, with their dates, from `MarginCallSettled` and `MarginTransferRecorded` in cash;
  * - the collateral quantity from `RepoOpened` plus securities margin in and out (checked against the event);
  * - the previous LTV from the deal's previous `RepoRevalued` (checked against the event);
- * - the clean price, FX rate and quantity valued from the event's inputs.
+ * - the clean price, FX rate and quantity valued from the event's inputs, whose price and rate dates must lie
+ *   on or before the valuation date (the book values a date from the oracle's data as of its close).
  */
 import { Contract } from "ethers";
 import {
@@ -225,6 +226,7 @@ const replayer: Replayer = {
           cashMargins: d.cashMargins,
         });
         const expected: Expected = { "inputs.oldLtv": d.ltv };
+        Object.assign(expected, datedByClose(inputs, date));
         if (d.quantity !== undefined) expected["inputs.quantity"] = d.quantity;
         // Without conversion the book values at 1:1 on the valuation date itself.
         if (ins.currency === d.terms.currency) {
@@ -239,6 +241,19 @@ const replayer: Replayer = {
     };
   },
 };
+
+/**
+ * Market data valued for `date` must be dated on or before it (the book reads the oracle's data as of the
+ * date's close): a price or rate dated after the date shows as a mismatch naming the input.
+ */
+function datedByClose(inputs: { priceDate: bigint; fxDate: bigint }, date: number): Expected {
+  const expected: Expected = {};
+  for (const k of ["priceDate", "fxDate"] as const) {
+    const v = inputs[k];
+    expected[`inputs.${k}`] = Number(v) <= date ? v : `on or before ${date}`;
+  }
+  return expected;
+}
 
 /**
  * The closing leg at the event's close date: repurchase price (repo interest up), each cash margin with its
