@@ -470,8 +470,8 @@ contract QuotaRegistry is ConsortiumUpgradeable, QuotaStorageLayout, IQuotaRegis
             u.consumed += uint128(amount);
             o.consumed += uint64(amount);
         }
-        $.usage[a.investorKey][period] = u;
-        $.offerings[a.offeringId] = o;
+        QuotaTypes.storeUsage($.usage[a.investorKey][period], u);
+        QuotaTypes.storeOffering($.offerings[a.offeringId], o);
         return (QuotaResult.Ok, 0);
     }
 

@@ -192,8 +192,8 @@ library QuotaTypes {
                 o.consumed -= amount64;
             }
         }
-        $.usage[a.investorKey][period] = u;
-        $.offerings[a.offeringId] = o;
+        storeUsage($.usage[a.investorKey][period], u);
+        storeOffering($.offerings[a.offeringId], o);
         if (o.perInvestorLimit != 0) {
             QuotaStorageLayout.Usage storage s = $.offeringUsage[a.offeringId][a.investorKey];
             QuotaStorageLayout.Usage memory m = s;
@@ -208,6 +208,26 @@ library QuotaTypes {
             }
             s.consumed = m.consumed;
             s.reserved = m.reserved;
+        }
+    }
+
+    /// @dev Writes a usage record as one packed word (consumed bits 0..127, reserved 128..255): one SSTORE,
+    /// where a struct assignment may write field by field.
+    function storeUsage(QuotaStorageLayout.Usage storage s, QuotaStorageLayout.Usage memory u) internal {
+        uint256 word = uint256(u.consumed) | (uint256(u.reserved) << 128);
+        assembly ("memory-safe") {
+            sstore(s.slot, word)
+        }
+    }
+
+    /// @dev Writes an offering as one packed word (cap, perInvestorLimit, consumed, reserved: 64 bits each).
+    function storeOffering(IQuotaRegistry.Offering storage s, IQuotaRegistry.Offering memory o) internal {
+        uint256 word = uint256(o.cap) |
+            (uint256(o.perInvestorLimit) << 64) |
+            (uint256(o.consumed) << 128) |
+            (uint256(o.reserved) << 192);
+        assembly ("memory-safe") {
+            sstore(s.slot, word)
         }
     }
 
