@@ -396,8 +396,9 @@ interface IQuotaRegistry {
     /// consumptions) and stores one Merkle commitment to their parameters.
     /// @dev Idempotent on `firstRef`: the same items again change nothing, return the same results and emit
     /// {QuotaBatchReplayed}; other items on a used sequence reference revert with {QuotaSequenceConflict}.
-    /// Non-atomic: refused items keep their sequence reference with status Refused. Atomic: the first
-    /// refused item reverts everything with {QuotaBatchItemFailed}. Emits {QuotaBatchCommitted}.
+    /// A reserving item's expiry must lie after now and at most at {latestExpiryAt}(now) (else result
+    /// ReservationTooLong). Non-atomic: refused items keep their sequence reference with status Refused.
+    /// Atomic: the first refused item reverts everything with {QuotaBatchItemFailed}. Emits {QuotaBatchCommitted}.
     /// @param firstRef The platform's sequence reference of the first item.
     /// @param items The items, in sequence order.
     /// @param atomic All-or-nothing when true.
@@ -443,7 +444,7 @@ interface IQuotaRegistry {
     /// sends all the batch's items (the registry rebuilds the root instead of checking one proof per item) and
     /// selects the items to act on with a bit mask.
     /// @dev Emits {QuotaSequencesSettled}. Items the status does not allow are reported, the others go on;
-    /// Expire items must be past their expiry. Requires the batch's own platform.
+    /// Expire items must be past their expiry or their period. Requires the batch's own platform.
     /// @param op Confirm, Cancel, Refund or Expire.
     /// @param firstRef First sequence reference of the batch.
     /// @param items All the batch's items, as committed.

@@ -189,8 +189,8 @@ library QuotaCommitted {
 
     /* INTERNAL */
 
-    /// @dev The selected items of a proven batch (`a` names the platform and the operation): per item its result and outcome byte (0 = not selected,
-    /// 1 = applied, 2 = replay, else 0x80 | the refusal's result).
+    /// @dev The selected items of a proven batch (`a` names the platform and the operation): per item its
+    /// result and outcome byte (0 = not selected, 1 = applied, 2 = replay, else 0x80 | the refusal's result).
     function _settleItems(
         QuotaTypes.Args memory a,
         uint64 firstRef,
@@ -259,9 +259,10 @@ library QuotaCommitted {
     /// @dev Applies the items of a new committed batch: results, leaves and packed event data in the cursor.
     /// Per item, in assembly to keep a batch item near its storage cost: the checks and counting of the
     /// registry's `_admit` on packed slots (a reservation's expiry after now and at most the latest expiry,
-    /// read once, at the first reservation), the item's status nibble, result, leaf and event data. Slot layouts: Investor = limit
-    /// (bits 0..127), category (128..135), known (136); Category = limit (0..127); Usage = consumed (0..127),
-    /// reserved (128..255); Offering = cap, perInvestorLimit, consumed, reserved (64 bits each from bit 0).
+    /// read once, at the first reservation), the item's status nibble, result, leaf and event data. Slot
+    /// layouts: Investor = limit (bits 0..127), category (128..135), known (136); Category = limit (0..127);
+    /// Usage = consumed (0..127), reserved (128..255); Offering = cap, perInvestorLimit, consumed, reserved
+    /// (64 bits each from bit 0).
     /// Mapping slots are keccak256(key . base slot), as Solidity lays them out.
     // One assembly block: its Yul functions cannot be split across Solidity functions.
     // solhint-disable-next-line function-max-lines
@@ -566,7 +567,8 @@ library QuotaCommitted {
         (QuotaResult r, QuotaRecordStatus status, bool replay) = _stepSequence(a, seqRef, b.period, periodDays);
         if (replay) emit IQuotaRegistry.QuotaSequenceReplayed(platformId, seqRef, op);
         else if (r == QuotaResult.Ok) _emitSequenceSettled(a, seqRef, status, b.period);
-        else if (r == QuotaResult.InvalidState) revert IQuotaRegistry.QuotaSequenceInvalidState(platformId, seqRef, status);
+        else if (r == QuotaResult.InvalidState)
+            revert IQuotaRegistry.QuotaSequenceInvalidState(platformId, seqRef, status);
         else if (r == QuotaResult.ReservationExpired) {
             revert IQuotaRegistry.QuotaSequenceReservationExpired(platformId, seqRef, item.expiry);
         } else revert IQuotaRegistry.QuotaSequenceReservationNotExpired(platformId, seqRef, item.expiry);

@@ -119,7 +119,10 @@ contract QuotaRegistry is ConsortiumUpgradeable, QuotaStorageLayout, IQuotaRegis
     /// @inheritdoc IQuotaRegistry
     function reserve(bytes32 ref, bytes32 investorKey, uint32 offeringId, uint128 amount, uint40 expiry) external {
         (uint32 platformId, uint32 periodDays_) = _platform();
-        _single(QuotaTypes.Args(platformId, QuotaOp.Reserve, ref, investorKey, offeringId, amount, expiry), periodDays_);
+        _single(
+            QuotaTypes.Args(platformId, QuotaOp.Reserve, ref, investorKey, offeringId, amount, expiry),
+            periodDays_
+        );
     }
 
     /// @inheritdoc IQuotaRegistry
@@ -174,11 +177,7 @@ contract QuotaRegistry is ConsortiumUpgradeable, QuotaStorageLayout, IQuotaRegis
     /* COMMITTED BATCHES (forwarded to QuotaCommitted) */
 
     /// @inheritdoc IQuotaRegistry
-    function executeCommitted(
-        uint64,
-        CommittedItem[] calldata,
-        bool
-    ) external returns (QuotaResult[] memory) {
+    function executeCommitted(uint64, CommittedItem[] calldata, bool) external returns (QuotaResult[] memory) {
         _forward(QuotaCommitted.executeCommitted.selector);
     }
 
@@ -216,7 +215,10 @@ contract QuotaRegistry is ConsortiumUpgradeable, QuotaStorageLayout, IQuotaRegis
 
     /// @inheritdoc IQuotaRegistry
     function expire(uint32 platformId, bytes32 ref, bytes32 investorKey, uint32 offeringId, uint128 amount) external {
-        _single(QuotaTypes.Args(platformId, QuotaOp.Expire, ref, investorKey, offeringId, amount, 0), _s().config.periodDays);
+        _single(
+            QuotaTypes.Args(platformId, QuotaOp.Expire, ref, investorKey, offeringId, amount, 0),
+            _s().config.periodDays
+        );
     }
 
     /* VIEWS */

@@ -222,10 +222,11 @@ library QuotaTypes {
 
     /// @dev Writes an offering as one packed word (cap, perInvestorLimit, consumed, reserved: 64 bits each).
     function storeOffering(IQuotaRegistry.Offering storage s, IQuotaRegistry.Offering memory o) internal {
-        uint256 word = uint256(o.cap) |
-            (uint256(o.perInvestorLimit) << 64) |
-            (uint256(o.consumed) << 128) |
-            (uint256(o.reserved) << 192);
+        uint256 word =
+            uint256(o.cap) |
+                (uint256(o.perInvestorLimit) << 64) |
+                (uint256(o.consumed) << 128) |
+                (uint256(o.reserved) << 192);
         assembly ("memory-safe") {
             sstore(s.slot, word)
         }

@@ -61,7 +61,9 @@ describe("QuotaRegistry", function () {
       const library = await (await ethers.deployContract("QuotaCommitted")).getAddress();
       const f = await ethers.getContractFactory("QuotaRegistry", { libraries: { QuotaCommitted: library } });
       upgrades.silenceWarnings();
-      await expect(upgrades.deployProxy(f, [actors.csd.address, ethers.ZeroAddress], { kind: "uups", unsafeAllow: ["external-library-linking"] }))
+      await expect(
+        upgrades.deployProxy(f, [actors.csd.address, ethers.ZeroAddress], { kind: "uups", unsafeAllow: ["external-library-linking"] }),
+      )
         .to.be.revertedWithCustomError(f, "ConsortiumZeroAddress")
         .withArgs("registry");
     });
