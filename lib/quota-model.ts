@@ -3,7 +3,16 @@
  * time. Property tests run random sequences through both and compare; the concurrency test replays the
  * chain's events in block order through it and compares the final state.
  */
-import { committedTree, QUOTA_RESULTS, type CommittedItem, type QuotaOpName, type QuotaResultName } from "./quota";
+import {
+  committedTree,
+  DEFAULT_RESERVATION_TTL,
+  latestExpiryAt,
+  periodOf,
+  QUOTA_RESULTS,
+  type CommittedItem,
+  type QuotaOpName,
+  type QuotaResultName,
+} from "./quota";
 
 export interface ModelOp {
   platformId: number;
@@ -75,6 +84,17 @@ export class QuotaModel {
   /** Sequence references by (platform, seqRef), batches by (platform, firstRef). */
   readonly sequences = new Map<string, SequenceM>();
   readonly batches = new Map<string, { root: string; count: number; period: number }>();
+  /** Longest reservation lifetime (seconds) and the period rule, as the registry's governance sets them. */
+  reservationTtl = DEFAULT_RESERVATION_TTL;
+  periodDays = 0;
+
+  setReservationTtl(ttl: bigint): void {
+    this.reservationTtl = ttl;
+  }
+
+  setPeriodDays(days: number): void {
+    this.periodDays = days;
+  }
 
   setQuota(investorKey: string, limit: bigint): void {
     this.investors.set(investorKey.toLowerCase(), { limit, category: 0 });
@@ -244,6 +264,7 @@ export class QuotaModel {
   ): QuotaResultName {
     if (amount === 0n) return "ZeroAmount";
     if (isReserve && expiry <= now) return "InvalidExpiry";
+    if (isReserve && expiry > latestExpiryAt(now, this.reservationTtl, this.periodDays)) return "ReservationTooLong";
     const limit = this.limitOf(investorKey);
     if (limit === undefined) return "UnknownInvestor";
     const off = this.offerings.get(offeringId);
@@ -281,8 +302,10 @@ export class QuotaModel {
     }
     if (replay) return { outcome: { result: "Ok", replay: true }, to: from };
     if (!allowed) return fail("InvalidState");
-    if (op === "Confirm" && now >= rec.expiry) return fail("ReservationExpired");
-    if (op === "Expire" && now < rec.expiry) return fail("ReservationNotExpired");
+    // A reservation lapses at its expiry or once its period is over (also after a change of the period rule).
+    const lapsed = now >= rec.expiry || periodOf(now, this.periodDays) !== rec.period;
+    if (op === "Confirm" && lapsed) return fail("ReservationExpired");
+    if (op === "Expire" && !lapsed) return fail("ReservationNotExpired");
 
     const move = (u: Usage): Usage =>
       from === "Reserved"

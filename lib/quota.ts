@@ -24,6 +24,7 @@ export const QUOTA_RESULTS = [
   "InvalidState",
   "ReservationExpired",
   "ReservationNotExpired",
+  "ReservationTooLong",
 ] as const;
 /** Names of `QuotaRecordStatus`, in enum order. */
 export const QUOTA_STATUSES = ["None", "Reserved", "Confirmed", "Cancelled", "Expired", "Consumed", "Refunded", "Refused"] as const;
@@ -156,6 +157,32 @@ export function periodOf(timestampSeconds: bigint | number, periodDays = 0): num
   const day = Number(BigInt(timestampSeconds) / 86400n);
   if (periodDays === 0) return new Date(day * 86400 * 1000).getUTCFullYear();
   return 10_000 + Math.floor(day / periodDays);
+}
+
+/**
+ * First second after the period of a timestamp (when that period ends): 1 January of the next year (UTC)
+ * under the calendar-year rule, else the start of the next window of `periodDays` days.
+ */
+export function periodEndOf(timestampSeconds: bigint | number, periodDays = 0): bigint {
+  const day = BigInt(timestampSeconds) / 86400n;
+  if (periodDays === 0) {
+    const year = new Date(Number(day) * 86400 * 1000).getUTCFullYear();
+    return BigInt(Date.UTC(year + 1, 0, 1) / 1000);
+  }
+  const n = BigInt(periodDays);
+  return (day / n + 1n) * n * 86400n;
+}
+
+/** Longest reservation lifetime when governance has not set one (seconds), and the bounds of the setting. */
+export const DEFAULT_RESERVATION_TTL = 7n * 86400n;
+export const MIN_RESERVATION_TTL = 60n;
+export const MAX_RESERVATION_TTL = 90n * 86400n;
+
+/** Latest expiry of a reservation made at `timestamp`: min(timestamp + ttl, end of its period). */
+export function latestExpiryAt(timestampSeconds: bigint | number, ttl: bigint = DEFAULT_RESERVATION_TTL, periodDays = 0): bigint {
+  const byTtl = BigInt(timestampSeconds) + ttl;
+  const end = periodEndOf(timestampSeconds, periodDays);
+  return byTtl < end ? byTtl : end;
 }
 
 /** The investor key from a task argument: 32-byte hex as is, else a real-name id hashed with the salt. */

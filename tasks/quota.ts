@@ -229,7 +229,12 @@ for (const [name, method, help] of [
     .addParam("offering", "Offering id", undefined, types.string)
     .addParam("amount", "Amount in currency units", undefined, types.string)
     .addOptionalParam("salt", "Depository salt for real-name ids (default env QUOTA_SALT)", undefined, types.string)
-    .addOptionalParam("ttl", "reserve: seconds until the reservation may be expired", "900", types.string)
+    .addOptionalParam(
+      "ttl",
+      "reserve: seconds until the reservation may be expired (at most the registry's lifetime and the rest of the period)",
+      "900",
+      types.string,
+    )
     .addOptionalParam("from", "Platform signer: account index or address", undefined, types.string)
     .addFlag("json", "Print JSON")
     .setAction(
@@ -249,6 +254,14 @@ for (const [name, method, help] of [
           if (method === "reserve") {
             const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
             const expiry = BigInt(now) + BigInt(positiveInt(a.ttl, "--ttl"));
+            // A reservation lives at most the registry's lifetime and ends with its period: refuse here, unsent.
+            const latest = await q.latestExpiryAt(now + 1);
+            if (expiry > latest) {
+              throw new UserError(
+                `--ttl ${a.ttl} would run the reservation past ${latest} (now ${now}): reservations live at most ` +
+                  `${await q.reservationTtl()} s and end with their period; give --ttl ${latest - BigInt(now) - 1n} or less`,
+              );
+            }
             await dryRun(q, () => q.reserve.staticCall(ref, key, offering, amount, expiry));
             tx = await q.reserve(ref, key, offering, amount, expiry);
           } else {
@@ -340,6 +353,19 @@ task("quota:batch", "Commits a batch of reservations and consumptions under sequ
       const q = await quotaAt(hre, signer);
       const platformId = await platformIdOf(hre, q, await signer.getAddress());
       const tree = Q.committedTree(platformId, firstRef, items);
+      // A new batch whose reservations would outlive the lifetime or the period is refused here, unsent (a retry
+      // of a batch already committed is recognised as such by the registry, whatever the time now).
+      if ((await q.committedBatchOf(platformId, firstRef)).root === hre.ethers.ZeroHash) {
+        const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
+        const latest = await q.latestExpiryAt(now + 1);
+        const late = items.findIndex((it) => it.expiry > latest);
+        if (late >= 0) {
+          throw new UserError(
+            `item ${late}: expiry ${items[late].expiry} is past the latest allowed now (${latest}): reservations live at ` +
+              `most ${await q.reservationTtl()} s and end with their period`,
+          );
+        }
+      }
       await dryRun(q, () => q.executeCommitted.staticCall(firstRef, items, a.atomic));
       const receipt = await (await q.executeCommitted(firstRef, items, a.atomic)).wait();
       const logs = receipt!.logs.map((l) => q.interface.parseLog(l)).filter((l) => l !== null);

@@ -58,6 +58,19 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
   const refundTree = committedTree(platformId, 0n, batchItems);
   const refund = await gasOf(p.refundCommitted(5n, 0n, batchItems[5], refundTree.proof(5)));
 
+  // Lapsed reservations freed by someone who is not the platform: a single reference and a committed item.
+  const lapsing = ref();
+  const soon = BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 60n;
+  await (await p.reserve(lapsing, keys[2], 1, 100n, soon)).wait();
+  const lapsingItems = keys.slice(101, 105).map((k) => ({ investorKey: k, offeringId: 1, amount: 100n, expiry: soon }));
+  await (await p.executeCommitted(300n, lapsingItems, false)).wait();
+  await ethers.provider.send("evm_increaseTime", [120]);
+  await ethers.provider.send("evm_mine", []);
+  const anyone = quota.connect(actors.stranger);
+  const expireByStranger = await gasOf(anyone.expire(platformId, lapsing, keys[2], 1, 100n));
+  const lapsingTree = committedTree(platformId, 300n, lapsingItems);
+  const expireCommittedByStranger = await gasOf(anyone.expireCommitted(platformId, 301n, 300n, lapsingItems[1], lapsingTree.proof(1)));
+
   return [
     {
       domain: "quota",
@@ -115,6 +128,13 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
       gas: Math.round(bulkConfirm / 99),
       items: 99,
       note: "settleCommittedBatch: 99 of the 100 reservations",
+    },
+    { domain: "quota", operation: "expire a lapsed reservation, by a stranger (single tx)", gas: expireByStranger },
+    {
+      domain: "quota",
+      operation: "expire a lapsed committed item with its proof, by a stranger",
+      gas: expireCommittedByStranger,
+      note: "proof of 2 hashes (batch of 4)",
     },
   ];
 };

@@ -28,7 +28,8 @@ enum QuotaResult {
     UnknownReference,
     InvalidState,
     ReservationExpired,
-    ReservationNotExpired
+    ReservationNotExpired,
+    ReservationTooLong
 }
 
 /// @notice Life of a platform reference: None → Reserved → Confirmed | Cancelled | Expired;
@@ -135,6 +136,8 @@ interface IQuotaRegistry {
     event OfferingRegistered(uint32 indexed offeringId, uint64 cap, uint64 perInvestorLimit, bytes32 name);
     /// @notice Emitted when the period rule changes (0 = calendar year, else fixed windows of N days).
     event PeriodRuleSet(uint32 periodDays);
+    /// @notice Emitted when the longest lifetime of a reservation changes (seconds).
+    event ReservationTtlSet(uint32 ttl);
     /// @notice Emitted when a platform reserves quota at checkout.
     event QuotaReserved(
         uint32 indexed platformId,
@@ -257,6 +260,13 @@ interface IQuotaRegistry {
     error QuotaZeroReference();
     /// @notice Thrown when a reservation expiry is not in the future.
     error QuotaInvalidExpiry(uint40 expiry, uint256 nowTimestamp);
+    /// @notice Thrown when a reservation would outlive the longest lifetime or its period: `latest` is the
+    /// latest expiry allowed now, min(now + reservation lifetime, end of the current period).
+    error QuotaReservationTooLong(uint40 expiry, uint256 latest);
+    /// @notice Thrown when the longest reservation lifetime is set out of range (`min` .. `max` seconds).
+    error QuotaInvalidReservationTtl(uint32 ttl, uint32 min, uint32 max);
+    /// @notice Thrown when the longest reservation lifetime is set to the value already in force.
+    error QuotaReservationTtlUnchanged(uint32 ttl);
     /// @notice Thrown when an investor's quota for the period would be exceeded.
     error QuotaInvestorLimitExceeded(bytes32 investorKey, uint256 requested, uint256 available);
     /// @notice Thrown when an offering's cap across platforms would be exceeded.
@@ -274,9 +284,9 @@ interface IQuotaRegistry {
     error QuotaUnknownReference(uint32 platformId, bytes32 ref);
     /// @notice Thrown when a reference's status does not allow the operation.
     error QuotaInvalidState(uint32 platformId, bytes32 ref, QuotaRecordStatus status);
-    /// @notice Thrown when a reservation is confirmed at or after its expiry.
+    /// @notice Thrown when a reservation is confirmed at or after its expiry, or once its period has ended.
     error QuotaReservationExpired(uint32 platformId, bytes32 ref, uint40 expiry);
-    /// @notice Thrown when a reservation is expired before its expiry.
+    /// @notice Thrown when a reservation is expired before its expiry while its period lasts.
     error QuotaReservationNotExpired(uint32 platformId, bytes32 ref, uint40 expiry);
     /// @notice Thrown when a batch is empty or longer than `MAX_BATCH`.
     error QuotaInvalidBatchSize(uint256 size, uint256 max);
@@ -296,9 +306,9 @@ interface IQuotaRegistry {
     error QuotaInvalidProof(uint32 platformId, uint64 seqRef);
     /// @notice Thrown when a sequence reference's status does not allow the follow-up.
     error QuotaSequenceInvalidState(uint32 platformId, uint64 seqRef, QuotaRecordStatus status);
-    /// @notice Thrown when a reserved item is confirmed at or after its expiry.
+    /// @notice Thrown when a reserved item is confirmed at or after its expiry, or once its period has ended.
     error QuotaSequenceReservationExpired(uint32 platformId, uint64 seqRef, uint40 expiry);
-    /// @notice Thrown when a reserved item is expired before its expiry.
+    /// @notice Thrown when a reserved item is expired before its expiry while its period lasts.
     error QuotaSequenceReservationNotExpired(uint32 platformId, uint64 seqRef, uint40 expiry);
 
     /* ADMIN FUNCTIONS (QUOTA_ADMIN_ROLE: the regulator or the depository) */
@@ -335,19 +345,30 @@ interface IQuotaRegistry {
     /// @dev Requires DEFAULT_ADMIN_ROLE (a governance parameter). Emits {PeriodRuleSet}.
     function setPeriodDays(uint32 periodDays) external;
 
+    /// @notice Sets the longest lifetime of a reservation: a reservation made at time t expires at the latest
+    /// at min(t + ttl, end of the period of t). Reservations already made keep their expiry.
+    /// @dev Requires QUOTA_ADMIN_ROLE (a governance parameter of the regulator). Default 7 days; bounded to
+    /// 60 seconds .. 90 days ({QuotaInvalidReservationTtl}); the value in force is refused
+    /// ({QuotaReservationTtlUnchanged}). Emits {ReservationTtlSet}.
+    /// @param ttl Longest lifetime in seconds.
+    function setReservationTtl(uint32 ttl) external;
+
     /* PLATFORM FUNCTIONS (signers of an Active Platform participant) */
 
     /// @notice Reserves quota at checkout until `expiry`.
-    /// @dev Emits {QuotaReserved}, or {QuotaReplayed} for an identical retry.
+    /// @dev Emits {QuotaReserved}, or {QuotaReplayed} for an identical retry. An expiry past
+    /// {latestExpiryAt}(now) is refused with {QuotaReservationTooLong}.
     /// @param ref The platform's reference (not zero).
     /// @param investorKey Salted hash of the investor's real-name id.
     /// @param offeringId Registered offering.
     /// @param amount Amount (not zero).
-    /// @param expiry UNIX seconds after which anyone may expire the reservation.
+    /// @param expiry UNIX seconds after which anyone may expire the reservation; after now and at most
+    /// min(now + {reservationTtl}, end of the current period).
     function reserve(bytes32 ref, bytes32 investorKey, uint32 offeringId, uint128 amount, uint40 expiry) external;
 
     /// @notice Turns a live reservation into consumption.
-    /// @dev Emits {QuotaConfirmed} or {QuotaReplayed}. The parameters must be those of the reservation.
+    /// @dev Emits {QuotaConfirmed} or {QuotaReplayed}. The parameters must be those of the reservation. Refused
+    /// at or after the expiry and once the reservation's period has ended ({QuotaReservationExpired}).
     function confirm(bytes32 ref, bytes32 investorKey, uint32 offeringId, uint128 amount) external;
 
     /// @notice Cancels a reservation and frees its quota.
@@ -375,8 +396,9 @@ interface IQuotaRegistry {
     /// consumptions) and stores one Merkle commitment to their parameters.
     /// @dev Idempotent on `firstRef`: the same items again change nothing, return the same results and emit
     /// {QuotaBatchReplayed}; other items on a used sequence reference revert with {QuotaSequenceConflict}.
-    /// Non-atomic: refused items keep their sequence reference with status Refused. Atomic: the first
-    /// refused item reverts everything with {QuotaBatchItemFailed}. Emits {QuotaBatchCommitted}.
+    /// A reserving item's expiry must lie after now and at most at {latestExpiryAt}(now) (else result
+    /// ReservationTooLong). Non-atomic: refused items keep their sequence reference with status Refused.
+    /// Atomic: the first refused item reverts everything with {QuotaBatchItemFailed}. Emits {QuotaBatchCommitted}.
     /// @param firstRef The platform's sequence reference of the first item.
     /// @param items The items, in sequence order.
     /// @param atomic All-or-nothing when true.
@@ -422,7 +444,7 @@ interface IQuotaRegistry {
     /// sends all the batch's items (the registry rebuilds the root instead of checking one proof per item) and
     /// selects the items to act on with a bit mask.
     /// @dev Emits {QuotaSequencesSettled}. Items the status does not allow are reported, the others go on;
-    /// Expire items must be past their expiry. Requires the batch's own platform.
+    /// Expire items must be past their expiry or their period. Requires the batch's own platform.
     /// @param op Confirm, Cancel, Refund or Expire.
     /// @param firstRef First sequence reference of the batch.
     /// @param items All the batch's items, as committed.
@@ -437,7 +459,8 @@ interface IQuotaRegistry {
 
     /* PUBLIC FUNCTIONS */
 
-    /// @notice Expires a reserved item of a committed batch at or after its expiry; anyone may call.
+    /// @notice Expires a reserved item of a committed batch at or after its expiry, or once its period has ended;
+    /// anyone may call.
     /// @dev Emits {QuotaSequenceSettled} or {QuotaSequenceReplayed}.
     /// @param platformId Platform that committed the batch. Other parameters as in {confirmCommitted}.
     function expireCommitted(
@@ -448,7 +471,7 @@ interface IQuotaRegistry {
         bytes32[] calldata proof
     ) external;
 
-    /// @notice Expires a reservation at or after its expiry; anyone may call.
+    /// @notice Expires a reservation at or after its expiry, or once its period has ended; anyone may call.
     /// @dev Emits {QuotaExpired} or {QuotaReplayed}.
     /// @param platformId Platform that made the reservation.
     function expire(uint32 platformId, bytes32 ref, bytes32 investorKey, uint32 offeringId, uint128 amount) external;
@@ -508,6 +531,16 @@ interface IQuotaRegistry {
 
     /// @notice Period rule: 0 = calendar year, else window length in days.
     function periodDays() external view returns (uint32);
+
+    /// @notice First second after the period of a timestamp under the current rule (when that period ends).
+    function periodEndOf(uint256 timestamp) external view returns (uint256);
+
+    /// @notice Longest lifetime of a reservation in seconds (default 7 days).
+    function reservationTtl() external view returns (uint32);
+
+    /// @notice Latest expiry a reservation made at `timestamp` may carry: min(timestamp + {reservationTtl},
+    /// {periodEndOf}(timestamp)).
+    function latestExpiryAt(uint256 timestamp) external view returns (uint256);
 
     /// @notice The participant registry consulted for platforms.
     function registry() external view returns (address);

@@ -416,6 +416,76 @@ describe("QuotaRegistry committed batches", function () {
     });
   });
 
+  describe("reservation lifetime", function () {
+    const DAY = 86_400n;
+
+    it("refuses an item reserving past the lifetime or the period's end, keeping its result", async function () {
+      const { quota, a, pa, period } = await loadFixture(committedFixture);
+      const end = BigInt(Date.UTC(period + 1, 0, 1) / 1000);
+      const t = end - 3n * DAY;
+      await time.setNextBlockTimestamp(t);
+      const items = [
+        reserve(ALICE, 1, 1n, 2n ** 40n - 1n), // far away: would lock the quota for good
+        reserve(ALICE, 1, 2n, end + 1n), // past the period's end (within 7 days)
+        reserve(ALICE, 1, 3n, end), // exactly at the period's end
+        consume(ALICE, 1, 4n),
+      ];
+      await a.executeCommitted(0n, items, false);
+      const tooLong = result("ReservationTooLong");
+      for (const i of [0, 1]) {
+        expect(await quota.sequenceStatusOf(pa, BigInt(i))).to.deep.equal([BigInt(status("Refused")), BigInt(tooLong)]);
+      }
+      expect(await quota.sequenceStatusOf(pa, 2n)).to.deep.equal([BigInt(status("Reserved")), 0n]);
+      expect(await quota.usageOf(ALICE, period)).to.deep.equal([4n, 3n]);
+      // A retry returns the kept results.
+      expect((await a.executeCommitted.staticCall(0n, items, false)).map(Number)).to.deep.equal([tooLong, tooLong, 0, 0]);
+      await expect(a.executeCommitted(10n, items.slice(0, 1), true))
+        .to.be.revertedWithCustomError(quota, "QuotaBatchItemFailed")
+        .withArgs(0, tooLong);
+    });
+
+    it("applies the lifetime governance sets", async function () {
+      const { quota, a, pa } = await loadFixture(committedFixture);
+      await quota.setReservationTtl(600);
+      const t = BigInt(await time.latest()) + 5n;
+      await time.setNextBlockTimestamp(t);
+      await a.executeCommitted(0n, [reserve(ALICE, 1, 1n, t + 600n), reserve(ALICE, 1, 1n, t + 601n)], false);
+      expect(await quota.sequenceStatusOf(pa, 0n)).to.deep.equal([BigInt(status("Reserved")), 0n]);
+      expect(await quota.sequenceStatusOf(pa, 1n)).to.deep.equal([BigInt(status("Refused")), BigInt(result("ReservationTooLong"))]);
+    });
+
+    it("refuses confirming an item once its period has ended, alone or in bulk; anyone expires it", async function () {
+      const { quota, a, pa, period, actors } = await loadFixture(committedFixture);
+      const end = BigInt(Date.UTC(period + 1, 0, 1) / 1000);
+      await time.setNextBlockTimestamp(end - DAY);
+      const items = [reserve(ALICE, 1, 100_00n, end), reserve(BOB, 1, 200_00n, end)];
+      await a.executeCommitted(0n, items, false);
+      const tree = committedTree(pa, 0n, items);
+      await time.setNextBlockTimestamp(end);
+      await expect(a.confirmCommitted(0n, 0n, items[0], tree.proof(0)))
+        .to.be.revertedWithCustomError(quota, "QuotaSequenceReservationExpired")
+        .withArgs(pa, 0n, end);
+      const receipt = await (await a.settleCommittedBatch(1, 0n, items, 0b10n)).wait();
+      const ev = receipt!.logs.map((l) => quota.interface.parseLog(l)).find((l) => l?.name === "QuotaSequencesSettled")!;
+      expect([...ethers.getBytes(ev.args.outcomes)]).to.deep.equal([0, 0x80 | result("ReservationExpired")]);
+      await expect(quota.connect(actors.stranger).expireCommitted(pa, 0n, 0n, items[0], tree.proof(0)))
+        .to.emit(quota, "QuotaSequenceSettled")
+        .withArgs(pa, 0n, ALICE, status("Expired"), 1, 100_00n, period);
+      expect(await quota.usageOf(ALICE, period)).to.deep.equal([0n, 0n]);
+      expect(await quota.usageOf(BOB, period)).to.deep.equal([0n, 200_00n]);
+    });
+
+    it("ends live items when the period rule changes: a stranger expires them", async function () {
+      const { quota, a, pa, actors } = await loadFixture(committedFixture);
+      const items = [reserve(ALICE, 1, 100_00n, BigInt(await time.latest()) + 3600n)];
+      await a.executeCommitted(0n, items, false);
+      await quota.setPeriodDays(30);
+      const proof = committedTree(pa, 0n, items).proof(0);
+      await expect(a.confirmCommitted(0n, 0n, items[0], proof)).to.be.revertedWithCustomError(quota, "QuotaSequenceReservationExpired");
+      await expect(quota.connect(actors.stranger).expireCommitted(pa, 0n, 0n, items[0], proof)).to.emit(quota, "QuotaSequenceSettled");
+    });
+  });
+
   describe("platform access", function () {
     it("refuses a stranger, a non-platform participant and a suspended platform", async function () {
       const { quota, registry, actors, ids, pa } = await loadFixture(committedFixture);
@@ -455,7 +525,7 @@ describe("QuotaRegistry committed batches", function () {
       investor: fc.integer({ min: 0, max: 3 }),
       offeringId: fc.integer({ min: 1, max: 3 }),
       amount: fc.bigInt({ min: 0n, max: 250_00n }),
-      ttl: fc.integer({ min: -2, max: 60 }),
+      ttl: fc.integer({ min: -2, max: 90 }),
       reserve: fc.boolean(),
     });
     const stepArb = fc.oneof(
@@ -493,6 +563,7 @@ describe("QuotaRegistry committed batches", function () {
       const base = await loadFixture(committedFixture);
       const { quota, actors, ids } = base;
       await quota.registerOffering(2_000_00n, 0, labelBytes("p")); // offering 3
+      await quota.setReservationTtl(60); // reservations of up to 90 s: some too long
       let snap = await ethers.provider.send("evm_snapshot", []);
       const signers = [actors.platformA, actors.platformB];
       const pids = [ids.platformA, ids.platformB];
@@ -504,6 +575,7 @@ describe("QuotaRegistry committed batches", function () {
           await ethers.provider.send("evm_revert", [snap]);
           snap = await ethers.provider.send("evm_snapshot", []);
           const model = new QuotaModel();
+          model.setReservationTtl(60n);
           model.setQuota(ALICE, QUOTA);
           model.setQuota(BOB, QUOTA);
           model.setCategory(1, 500_00n);
@@ -588,6 +660,7 @@ describe("QuotaRegistry committed batches", function () {
             const expected = model.commitBatch(pid, call.firstRef, call.items, call.atomic, now, period);
             const q = quota.connect(signers[call.platform]);
             count(expected.revert ?? (expected.replay ? "batch replay" : "batch"));
+            if (!expected.replay && expected.results.includes("ReservationTooLong")) count("ReservationTooLong");
             if (expected.revert) {
               const tx = q.executeCommitted(call.firstRef, call.items, call.atomic);
               if (expected.revert === "QuotaSequenceConflict") {
@@ -623,7 +696,7 @@ describe("QuotaRegistry committed batches", function () {
       );
       await ethers.provider.send("evm_revert", [snap]);
       // The sequences reached every kind of outcome.
-      for (const what of ["batch", "batch replay", "QuotaSequenceConflict", "QuotaBatchItemFailed"]) {
+      for (const what of ["batch", "batch replay", "QuotaSequenceConflict", "QuotaBatchItemFailed", "ReservationTooLong"]) {
         expect(seen[what] ?? 0, `${what} in ${JSON.stringify(seen)}`).to.be.greaterThan(0);
       }
       const settled = ["Confirm", "Cancel", "Refund", "Expire"].reduce((n, op) => n + (seen[`${op} Ok`] ?? 0), seen["bulk applied"] ?? 0);

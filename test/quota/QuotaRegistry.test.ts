@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import { suiteFixture } from "../helpers/suite";
-import { investorKey, labelBytes, QUOTA_OPS, QUOTA_RESULTS, periodOf, UNLIMITED } from "../../lib/quota";
+import { investorKey, labelBytes, latestExpiryAt, periodEndOf, QUOTA_OPS, QUOTA_RESULTS, periodOf, UNLIMITED } from "../../lib/quota";
 import { QuotaModel, ModelOp } from "../../lib/quota-model";
 import type { QuotaRegistry } from "../../typechain-types";
 
@@ -58,15 +58,19 @@ describe("QuotaRegistry", function () {
     it("refuses a zero registry on a fresh proxy", async function () {
       const { upgrades } = await import("hardhat");
       const { actors } = await loadFixture(quotaFixture);
-      const f = await ethers.getContractFactory("QuotaRegistry");
-      await expect(upgrades.deployProxy(f, [actors.csd.address, ethers.ZeroAddress], { kind: "uups" }))
+      const library = await (await ethers.deployContract("QuotaCommitted")).getAddress();
+      const f = await ethers.getContractFactory("QuotaRegistry", { libraries: { QuotaCommitted: library } });
+      upgrades.silenceWarnings();
+      await expect(
+        upgrades.deployProxy(f, [actors.csd.address, ethers.ZeroAddress], { kind: "uups", unsafeAllow: ["external-library-linking"] }),
+      )
         .to.be.revertedWithCustomError(f, "ConsortiumZeroAddress")
         .withArgs("registry");
     });
 
     it("reports its implementation version", async function () {
       const { quota } = await loadFixture(quotaFixture);
-      expect(await quota.version()).to.equal("1.1.0");
+      expect(await quota.version()).to.equal("1.2.0");
     });
   });
 
@@ -399,6 +403,141 @@ describe("QuotaRegistry", function () {
     });
   });
 
+  describe("reservation lifetime", function () {
+    const DAY = 86_400n;
+    const yearEnd = (period: number) => BigInt(Date.UTC(period + 1, 0, 1) / 1000);
+
+    it("caps a reservation at 7 days by default and names the latest expiry when asked for more", async function () {
+      const { quota, a } = await loadFixture(quotaFixture);
+      expect(await quota.reservationTtl()).to.equal(7n * DAY);
+      const t = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(t);
+      await expect(a.reserve(ref("long"), ALICE, 1, 1n, t + 7n * DAY + 1n))
+        .to.be.revertedWithCustomError(quota, "QuotaReservationTooLong")
+        .withArgs(t + 7n * DAY + 1n, t + 7n * DAY);
+      await time.setNextBlockTimestamp(t + 1n);
+      await expect(a.reserve(ref("long"), ALICE, 1, 1n, t + 1n + 7n * DAY)).to.emit(quota, "QuotaReserved");
+    });
+
+    it("refuses an expiry far in the future, which would lock the quota for good", async function () {
+      const { quota, a, period } = await loadFixture(quotaFixture);
+      await expect(a.reserve(ref("forever"), ALICE, 1, QUOTA, 2n ** 40n - 1n)).to.be.revertedWithCustomError(
+        quota,
+        "QuotaReservationTooLong",
+      );
+      expect(await quota.usageOf(ALICE, period)).to.deep.equal([0n, 0n]);
+    });
+
+    it("lets anyone free a suspended platform's reservation once it has lapsed", async function () {
+      const { quota, a, registry, ids, actors, period } = await loadFixture(quotaFixture);
+      const expiry = await inFuture(7 * 86_400);
+      await a.reserve(ref("held"), ALICE, 1, QUOTA, expiry);
+      await registry.suspend(ids.platformA, ethers.encodeBytes32String("review"));
+      await time.increaseTo(expiry);
+      await expect(quota.connect(actors.stranger).expire(ids.platformA, ref("held"), ALICE, 1, QUOTA)).to.emit(quota, "QuotaExpired");
+      expect(await quota.usageOf(ALICE, period)).to.deep.equal([0n, 0n]);
+    });
+
+    it("refuses a reservation that would outlive its period, naming the period's end", async function () {
+      const { quota, a, period } = await loadFixture(quotaFixture);
+      const end = yearEnd(period);
+      const t = end - 2n * DAY;
+      await time.setNextBlockTimestamp(t);
+      await expect(a.reserve(ref("late"), ALICE, 1, 1n, end + 1n))
+        .to.be.revertedWithCustomError(quota, "QuotaReservationTooLong")
+        .withArgs(end + 1n, end);
+      expect(await quota.latestExpiryAt(t)).to.equal(end);
+      expect(await quota.periodEndOf(t)).to.equal(end);
+    });
+
+    it("refuses confirming a reservation once its period has ended; anyone then expires it in its own period", async function () {
+      const { quota, a, actors, ids, period } = await loadFixture(quotaFixture);
+      const end = yearEnd(period);
+      await time.setNextBlockTimestamp(end - DAY);
+      await a.reserve(ref("late"), ALICE, 1, 400_00n, end);
+      await time.setNextBlockTimestamp(end);
+      await expect(a.confirm(ref("late"), ALICE, 1, 400_00n))
+        .to.be.revertedWithCustomError(quota, "QuotaReservationExpired")
+        .withArgs(ids.platformA, ref("late"), end);
+      await expect(quota.connect(actors.stranger).expire(ids.platformA, ref("late"), ALICE, 1, 400_00n))
+        .to.emit(quota, "QuotaExpired")
+        .withArgs(ids.platformA, ref("late"), ALICE, 1, 400_00n, period);
+      expect(await quota.usageOf(ALICE, period)).to.deep.equal([0n, 0n]);
+      expect(await quota.usageOf(ALICE, period + 1)).to.deep.equal([0n, 0n]);
+    });
+
+    it("ends live reservations when the period rule changes: no confirm, anyone may expire", async function () {
+      const { quota, a, actors, ids, period } = await loadFixture(quotaFixture);
+      await a.reserve(ref("r1"), ALICE, 1, 300_00n, await inFuture(3600));
+      await quota.setPeriodDays(30);
+      await expect(a.confirm(ref("r1"), ALICE, 1, 300_00n)).to.be.revertedWithCustomError(quota, "QuotaReservationExpired");
+      await expect(quota.connect(actors.stranger).expire(ids.platformA, ref("r1"), ALICE, 1, 300_00n)).to.emit(quota, "QuotaExpired");
+      expect(await quota.usageOf(ALICE, period)).to.deep.equal([0n, 0n]);
+    });
+
+    it("refuses too long a reservation inside a batch, naming its result", async function () {
+      const { quota, a, ids } = await loadFixture(quotaFixture);
+      const expiry = (await inFuture(0)) + 8n * DAY;
+      const op = { op: Op.Reserve, ref: ref("b-long"), investorKey: ALICE, offeringId: 1, amount: 1n, expiry };
+      await expect(a.execute([op], false))
+        .to.emit(quota, "QuotaItemRejected")
+        .withArgs(ids.platformA, ref("b-long"), Op.Reserve, QUOTA_RESULTS.indexOf("ReservationTooLong"));
+      await expect(a.execute([op], true))
+        .to.be.revertedWithCustomError(quota, "QuotaBatchItemFailed")
+        .withArgs(0, QUOTA_RESULTS.indexOf("ReservationTooLong"));
+    });
+
+    it("lets the quota admin set the lifetime, which then bounds new reservations", async function () {
+      const { quota, a, actors } = await loadFixture(quotaFixture);
+      await quota.grantRole(await quota.QUOTA_ADMIN_ROLE(), actors.regulator.address);
+      await expect(quota.connect(actors.regulator).setReservationTtl(900)).to.emit(quota, "ReservationTtlSet").withArgs(900);
+      expect(await quota.reservationTtl()).to.equal(900n);
+      const t = BigInt(await time.latest()) + 5n;
+      expect(await quota.latestExpiryAt(t)).to.equal(latestExpiryAt(t, 900n));
+      await time.setNextBlockTimestamp(t);
+      await expect(a.reserve(ref("r"), ALICE, 1, 1n, t + 901n))
+        .to.be.revertedWithCustomError(quota, "QuotaReservationTooLong")
+        .withArgs(t + 901n, t + 900n);
+    });
+
+    it("refuses a lifetime out of range", async function () {
+      const { quota } = await loadFixture(quotaFixture);
+      for (const ttl of [0, 59, 90 * 86_400 + 1]) {
+        await expect(quota.setReservationTtl(ttl))
+          .to.be.revertedWithCustomError(quota, "QuotaInvalidReservationTtl")
+          .withArgs(ttl, 60, 90 * 86_400);
+      }
+    });
+
+    it("refuses setting the lifetime already in force", async function () {
+      const { quota } = await loadFixture(quotaFixture);
+      await expect(quota.setReservationTtl(7 * 86_400))
+        .to.be.revertedWithCustomError(quota, "QuotaReservationTtlUnchanged")
+        .withArgs(7 * 86_400);
+      await quota.setReservationTtl(3600);
+      await expect(quota.setReservationTtl(3600)).to.be.revertedWithCustomError(quota, "QuotaReservationTtlUnchanged").withArgs(3600);
+    });
+
+    it("refuses a stranger and a platform", async function () {
+      const { quota, actors } = await loadFixture(quotaFixture);
+      for (const who of [actors.stranger, actors.platformA]) {
+        await expect(quota.connect(who).setReservationTtl(3600))
+          .to.be.revertedWithCustomError(quota, "AccessControlUnauthorizedAccount")
+          .withArgs(who.address, await quota.QUOTA_ADMIN_ROLE());
+      }
+      expect(await quota.reservationTtl()).to.equal(7n * DAY);
+    });
+
+    it("computes period ends as the tooling does", async function () {
+      const { quota } = await loadFixture(quotaFixture);
+      const t = BigInt(Date.UTC(2028, 1, 29, 13) / 1000);
+      expect(await quota.periodEndOf(t)).to.equal(periodEndOf(t));
+      await quota.setPeriodDays(30);
+      expect(await quota.periodEndOf(t)).to.equal(periodEndOf(t, 30));
+      expect(await quota.latestExpiryAt(t)).to.equal(latestExpiryAt(t, 7n * DAY, 30));
+    });
+  });
+
   describe("refund", function () {
     it("gives back a consumption and a confirmed reservation; retries are replays", async function () {
       const { quota, a, period } = await loadFixture(quotaFixture);
@@ -542,7 +681,7 @@ describe("QuotaRegistry", function () {
       investor: fc.integer({ min: 0, max: INVESTORS.length - 1 }),
       offeringId: fc.integer({ min: 1, max: 3 }),
       amount: fc.bigInt({ min: 0n, max: 700n }),
-      ttl: fc.integer({ min: -5, max: 40 }),
+      ttl: fc.integer({ min: -5, max: 90 }),
       advance: fc.integer({ min: 0, max: 30 }),
     });
 
@@ -553,6 +692,7 @@ describe("QuotaRegistry", function () {
       await quota.setQuota(ALICE, 1_000n);
       await quota.setQuota(BOB, 1_500n);
       await quota.registerOffering(2_000n, 0, labelBytes("p")); // offering 3
+      await quota.setReservationTtl(60); // reservations of up to 90 s: some too long
       await registry.suspend(ids.platformB, ethers.encodeBytes32String("review"));
       await registry.reinstate(ids.platformB, ethers.encodeBytes32String("ok"));
       const snapshot = await ethers.provider.send("evm_snapshot", []);
@@ -563,6 +703,7 @@ describe("QuotaRegistry", function () {
           await ethers.provider.send("evm_revert", [snap]);
           snap = await ethers.provider.send("evm_snapshot", []);
           const model = new QuotaModel();
+          model.setReservationTtl(60n);
           model.setQuota(ALICE, 1_000n);
           model.setQuota(BOB, 1_500n);
           model.setQuota(INVESTORS[2], 900n);

@@ -65,6 +65,36 @@ describe("quota tasks", function () {
     });
   });
 
+  describe("reservation lifetime", function () {
+    it("quota:reserve refuses a --ttl past the lifetime before sending anything", async function () {
+      const f = await loadFixture(taskFixture);
+      process.env.DEPLOYMENTS_DIR = f.deploymentsDir;
+      const from = f.actors.platformA.address;
+      const args = { ref: "cart-1", investor: ALICE, offering: "1", amount: "10", from, json: true };
+      const before = await ethers.provider.getTransactionCount(from);
+      await expect(hre.run("quota:reserve", { ...args, ttl: String(8 * 86_400) })).to.be.rejectedWith(
+        /--ttl 691200 would run the reservation past \d+ .*reservations live at most 604800 s and end with their period/,
+      );
+      expect(await ethers.provider.getTransactionCount(from)).to.equal(before);
+      const out = await runJson("quota:reserve", { ...args, ttl: "900" });
+      expect(out.reserved).to.equal("10.00");
+    });
+
+    it("quota:batch refuses an item reserving past the lifetime before sending anything", async function () {
+      const f = await loadFixture(taskFixture);
+      process.env.DEPLOYMENTS_DIR = f.deploymentsDir;
+      const from = f.actors.platformA.address;
+      const far = BigInt(await time.latest()) + 30n * 86_400n;
+      const file = path.join(path.dirname(f.file), "far.json");
+      fs.writeFileSync(file, JSON.stringify([{ investor: ALICE, offering: 1, amount: "1", expiry: String(far) }]));
+      const before = await ethers.provider.getTransactionCount(from);
+      await expect(hre.run("quota:batch", { file, firstRef: "5", atomic: false, salt: SALT, from, json: true })).to.be.rejectedWith(
+        new RegExp(`item 0: expiry ${far} is past the latest allowed now`),
+      );
+      expect(await ethers.provider.getTransactionCount(from)).to.equal(before);
+    });
+  });
+
   describe("quota:seq", function () {
     it("shows, confirms and refunds an item with its proof; anyone expires after the expiry", async function () {
       const f = await loadFixture(taskFixture);
