@@ -11,7 +11,7 @@
  * against it favour T-REX.
  */
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { BaseContract, ContractTransactionResponse } from "ethers";
+import type { BaseContract, ContractRunner, ContractTransactionResponse } from "ethers";
 import { ethers } from "hardhat";
 
 /** ISO 3166 numeric code of the Russian Federation, the country the module allows. */
@@ -34,7 +34,7 @@ const ARTIFACTS = {
 
 /** A T-REX contract: its ABI is only known at run time, so calls go through the generic contract type. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type TrexContract = BaseContract & Record<string, any>;
+export type TrexContract = { connect(runner: ContractRunner | null): TrexContract } & BaseContract & Record<string, any>;
 
 export interface TrexSuite {
   token: TrexContract;
