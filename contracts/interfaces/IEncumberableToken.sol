@@ -128,6 +128,9 @@ interface IEncumberableToken is IERC20Metadata {
     error TokenSupplyCapExceeded(uint256 supply, uint256 cap);
     /// @notice Thrown when sender and receiver of a forced or locked move are the same account.
     error TokenSelfTransfer(address account);
+    /// @notice Thrown when an ERC-7943 freeze of `amount` would unlock units that the books or other depository
+    /// purposes of `account` lock (`encumbered`): those are released only by their own locker.
+    error TokenFrozenBelowEncumbered(address account, uint256 encumbered, uint256 amount);
 
     /* AGENT OPERATIONS */
 

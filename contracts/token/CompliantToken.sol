@@ -4,8 +4,11 @@ pragma solidity 0.8.30;
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IEncumberableToken} from "../interfaces/IEncumberableToken.sol";
+import {IERC7943Fungible} from "../interfaces/IERC7943.sol";
 import {IParticipantRegistry, ParticipantKind} from "../interfaces/IParticipantRegistry.sol";
 
 /**
@@ -21,8 +24,24 @@ import {IParticipantRegistry, ParticipantKind} from "../interfaces/IParticipantR
  *
  * Balances are held in 128 bits and total encumbrances in 120 bits; the supply is capped at
  * `type(uint120).max` so that neither can overflow.
+ *
+ * ERC-7943 (uRWA) is mapped onto these rules, with no state of its own:
+ * - `canSend(a)` and `canReceive(a)`: `a` is a signer of an active participant and its account is not frozen;
+ * - `getFrozenTokens(a)` = encumbered + frozen: every unit locked under a purpose (pledge, repo, depository
+ *   holds) plus the units frozen through `setFrozenTokens`, which are held as the depository purpose
+ *   (this token, `FROZEN_TOKENS_DEAL`); in both cases `totalEncumbered(a)`;
+ * - `canTransfer(from, to, amount)`: the token is not paused, `canSend(from)`, `canReceive(to)` and `amount`
+ *   within the free (unencumbered, unfrozen) balance `balance - getFrozenTokens(from)`;
+ * - `setFrozenTokens` and `forcedTransfer`: AGENT_ROLE, the role that freezes and force-transfers.
+ * An account freeze ({freeze}) is account-level: it shows as `canSend`/`canReceive` false, not as frozen units.
  */
-abstract contract CompliantToken is Initializable, AccessControlUpgradeable, IERC20Errors, IEncumberableToken {
+abstract contract CompliantToken is
+    Initializable,
+    AccessControlUpgradeable,
+    IERC20Errors,
+    IEncumberableToken,
+    IERC7943Fungible
+{
     /* TYPES */
 
     /// @dev A holder's hot state in one word. Invariant: encumbered <= balance.
@@ -44,6 +63,9 @@ abstract contract CompliantToken is Initializable, AccessControlUpgradeable, IER
     bytes32 public constant SETTLEMENT_ROLE = keccak256("SETTLEMENT_ROLE");
     /// @notice Highest total supply (and so balance and encumbrance) the token accepts.
     uint256 public constant SUPPLY_CAP = type(uint120).max;
+    /// @notice Deal id of the depository purpose (locker = this token) that holds the units frozen by
+    /// {setFrozenTokens}.
+    uint256 public constant FROZEN_TOKENS_DEAL = type(uint256).max;
 
     /* STORAGE */
 
@@ -238,6 +260,67 @@ abstract contract CompliantToken is Initializable, AccessControlUpgradeable, IER
         emit TokenUnpausedBy(_msgSender(), reason);
     }
 
+    /* ERC-7943 (uRWA) */
+
+    /**
+     * @inheritdoc IERC7943Fungible
+     * @dev Requires AGENT_ROLE. `amount` is the total that cannot move: the units locked by the books and
+     * other depository purposes stay locked and count towards it, and the rest is held as the depository
+     * purpose (this token, `FROZEN_TOKENS_DEAL`). Refuses an amount below what the other purposes lock
+     * (TokenFrozenBelowEncumbered) and, since only units held can be locked, an amount above the balance
+     * (TokenInsufficientFreeBalance). Works on frozen accounts and paused tokens. Emits {Encumbered} or
+     * {Released} for the purpose when it changes, then {Frozen}.
+     */
+    function setFrozenTokens(address account, uint256 amount) external onlyRole(AGENT_ROLE) returns (bool) {
+        if (account == address(0)) revert TokenZeroAccount();
+        TokenStorage storage $ = _t();
+        uint256 held = $.encumbrances[account][address(this)][FROZEN_TOKENS_DEAL];
+        uint256 others = $.accounts[account].encumbered - held;
+        if (amount < others) revert TokenFrozenBelowEncumbered(account, others, amount);
+        uint256 target = amount - others;
+        if (target > held) {
+            _encumber(account, address(this), FROZEN_TOKENS_DEAL, target - held);
+        } else if (target < held) {
+            _release(account, address(this), FROZEN_TOKENS_DEAL, held - target);
+        }
+        emit Frozen(account, amount);
+        return true;
+    }
+
+    /**
+     * @inheritdoc IERC7943Fungible
+     * @dev Requires AGENT_ROLE. Takes the free units first, then units frozen by {setFrozenTokens} (that
+     * freeze shrinks by what is taken: {Released} and {Frozen} come before {Transfer}); never units locked by
+     * the books or other depository purposes (use {forceTransfer} naming the purpose). Ignores pause and the
+     * sender's freeze and status, like {forceTransfer}; `to` must pass {canReceive}. Emits {Transfer} and
+     * the ERC-7943 {ForcedTransfer}.
+     */
+    function forcedTransfer(address from, address to, uint256 amount) external onlyRole(AGENT_ROLE) returns (bool) {
+        _checkMove(from, to, amount);
+        if (!canReceive(to)) revert ERC7943CannotReceive(to);
+        TokenStorage storage $ = _t();
+        Account storage a = $.accounts[from];
+        uint256 balance = a.balance;
+        if (amount > balance) revert ERC20InsufficientBalance(from, balance, amount);
+        uint256 locked = a.encumbered;
+        uint256 free = balance - locked;
+        if (amount > free) {
+            uint256 held = $.encumbrances[from][address(this)][FROZEN_TOKENS_DEAL];
+            uint256 take = amount - free;
+            if (take > held) revert TokenInsufficientFreeBalance(from, free + held, amount);
+            unchecked {
+                // take <= held <= locked.
+                $.encumbrances[from][address(this)][FROZEN_TOKENS_DEAL] = held - take;
+                a.encumbered = uint120(locked - take);
+                emit Released(from, address(this), FROZEN_TOKENS_DEAL, take, held - take);
+                emit Frozen(from, locked - take);
+            }
+        }
+        _moveBalance($, a, from, to, amount);
+        emit ForcedTransfer(from, to, amount);
+        return true;
+    }
+
     /* LOCK OPERATOR OPERATIONS */
 
     /// @inheritdoc IEncumberableToken
@@ -382,6 +465,43 @@ abstract contract CompliantToken is Initializable, AccessControlUpgradeable, IER
         return address(_t().registry);
     }
 
+    /// @inheritdoc IERC7943Fungible
+    function canSend(address account) public view returns (bool) {
+        return _eligible(_t(), account);
+    }
+
+    /// @inheritdoc IERC7943Fungible
+    function canReceive(address account) public view returns (bool) {
+        return _eligible(_t(), account);
+    }
+
+    /// @inheritdoc IERC7943Fungible
+    /// @dev Encumbered + frozen: `totalEncumbered(account)`, the units frozen by {setFrozenTokens} included.
+    function getFrozenTokens(address account) external view returns (uint256) {
+        return _t().accounts[account].encumbered;
+    }
+
+    /// @inheritdoc IERC7943Fungible
+    /// @dev False when the token is paused, when `from` cannot send or `to` cannot receive, or when `amount`
+    /// exceeds the free (unencumbered, unfrozen) balance of `from`.
+    function canTransfer(address from, address to, uint256 amount) external view returns (bool) {
+        TokenStorage storage $ = _t();
+        if ($.paused || !_eligible($, from) || !_eligible($, to)) return false;
+        Account storage a = $.accounts[from];
+        return amount <= a.balance - a.encumbered;
+    }
+
+    /// @notice ERC-165: true for IERC165, IAccessControl, IERC20, IERC20Metadata and IERC7943Fungible.
+    function supportsInterface(
+        bytes4 interfaceId
+    ) public view virtual override(AccessControlUpgradeable, IERC165) returns (bool) {
+        return
+            interfaceId == type(IERC7943Fungible).interfaceId ||
+            interfaceId == type(IERC20).interfaceId ||
+            interfaceId == type(IERC20Metadata).interfaceId ||
+            super.supportsInterface(interfaceId);
+    }
+
     /* INTERNAL */
 
     function _transfer(address from, address to, uint256 value) internal {
@@ -394,7 +514,8 @@ abstract contract CompliantToken is Initializable, AccessControlUpgradeable, IER
      * @dev The single compliance hook of every ordinary movement (transfer, transferFrom, settlement,
      * mint from zero, burn to zero). Refuses, in this order: a paused token; a sender, then a receiver, that
      * is not an active participant (one registry call for both sides of a transfer); a sender that is
-     * frozen, lacks the balance or lacks the free (unencumbered) balance; a receiver that is frozen.
+     * frozen, lacks the balance or lacks the free (unencumbered, unfrozen) balance
+     * (ERC7943InsufficientUnfrozenBalance); a receiver that is frozen.
      */
     function _update(address from, address to, uint256 value) internal virtual {
         TokenStorage storage $ = _t();
@@ -421,7 +542,7 @@ abstract contract CompliantToken is Initializable, AccessControlUpgradeable, IER
             uint256 locked = a.encumbered;
             if (a.frozen) revert TokenAccountFrozen(from);
             if (value > balance) revert ERC20InsufficientBalance(from, balance, value);
-            if (value > balance - locked) revert TokenInsufficientFreeBalance(from, balance - locked, value);
+            if (value > balance - locked) revert ERC7943InsufficientUnfrozenBalance(from, value, balance - locked);
             unchecked {
                 // value <= balance.
                 a.balance = uint128(balance - value);
@@ -467,6 +588,11 @@ abstract contract CompliantToken is Initializable, AccessControlUpgradeable, IER
     function _checkReceiver(TokenStorage storage $, address to) private view {
         if ($.registry.activeKindOf(to) == ParticipantKind.None) revert TokenNotActiveParticipant(to);
         if ($.accounts[to].frozen) revert TokenAccountFrozen(to);
+    }
+
+    /// @dev ERC-7943 account-level eligibility: an active participant whose account is not frozen.
+    function _eligible(TokenStorage storage $, address account) private view returns (bool) {
+        return !$.accounts[account].frozen && $.registry.activeKindOf(account) != ParticipantKind.None;
     }
 
     function _encumber(address holder, address locker, uint256 dealId, uint256 amount) private {

@@ -37,8 +37,8 @@ describe("CashToken", function () {
       const { cash, actors, locker } = await loadFixture(tokensFixture);
       await cash.connect(locker).encumber(actors.bankB.address, 77n, 999_999_999n);
       await expect(cash.connect(actors.bankB).transfer(actors.bankA.address, 2n))
-        .to.be.revertedWithCustomError(cash, "TokenInsufficientFreeBalance")
-        .withArgs(actors.bankB.address, 1n, 2n);
+        .to.be.revertedWithCustomError(cash, "ERC7943InsufficientUnfrozenBalance")
+        .withArgs(actors.bankB.address, 2n, 1n);
     });
   });
 

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
-import { tokensFixture, TokensFixture, REASON, EQUITY_ISIN } from "./fixtures";
+import { tokensFixture, TokensFixture, REASON, EQUITY_ISIN, FORCED_TRANSFER_DETAILED } from "./fixtures";
 import { TOKEN_ROLES, buildInstrument, bytesToText } from "../../lib/tokens";
 
 const R = REASON;
@@ -207,8 +207,8 @@ describe("SecurityToken", function () {
       const [a, b] = actors.investors;
       await equity.connect(locker).encumber(a.address, 7n, 900n);
       await expect(equity.connect(a).transfer(b.address, 101n))
-        .to.be.revertedWithCustomError(equity, "TokenInsufficientFreeBalance")
-        .withArgs(a.address, 100n, 101n);
+        .to.be.revertedWithCustomError(equity, "ERC7943InsufficientUnfrozenBalance")
+        .withArgs(a.address, 101n, 100n);
       await equity.connect(a).transfer(b.address, 100n);
       expect(await equity.balanceOf(a.address)).to.equal(900n);
     });
@@ -305,8 +305,8 @@ describe("SecurityToken", function () {
         const a = actors.investors[0].address;
         await equity.connect(locker).encumber(a, 1n, 950n);
         await expect(equity.burn(a, 51n, R))
-          .to.be.revertedWithCustomError(equity, "TokenInsufficientFreeBalance")
-          .withArgs(a, 50n, 51n);
+          .to.be.revertedWithCustomError(equity, "ERC7943InsufficientUnfrozenBalance")
+          .withArgs(a, 51n, 50n);
       });
 
       it("refuses the zero address", async function () {
@@ -360,7 +360,7 @@ describe("SecurityToken", function () {
         await equity.connect(locker).encumber(a.address, 9n, 600n);
         await equity.freeze(a.address, R);
         await expect(equity.forceTransfer(a.address, b.address, 700n, locker.address, 9n, R))
-          .to.emit(equity, "ForcedTransfer")
+          .to.emit(equity, FORCED_TRANSFER_DETAILED)
           .withArgs(a.address, b.address, R, 700n, locker.address, 9n, 600n);
         expect(await equity.encumbered(a.address, locker.address, 9n)).to.equal(0n);
         expect(await equity.totalEncumbered(a.address)).to.equal(0n);
@@ -373,7 +373,7 @@ describe("SecurityToken", function () {
         const [a, b] = actors.investors;
         await equity.connect(locker).encumber(a.address, 9n, 600n);
         await expect(equity.forceTransfer(a.address, b.address, 200n, locker.address, 9n, R))
-          .to.emit(equity, "ForcedTransfer")
+          .to.emit(equity, FORCED_TRANSFER_DETAILED)
           .withArgs(a.address, b.address, R, 200n, locker.address, 9n, 200n);
         expect(await equity.encumbered(a.address, locker.address, 9n)).to.equal(400n);
         expect(await equity.totalEncumbered(a.address)).to.equal(400n);
@@ -646,8 +646,8 @@ describe("SecurityToken", function () {
       const [a, b] = actors.investors;
       await equity.connect(locker).encumber(a.address, 1n, 900n);
       await expect(equity.connect(locker).deliverEncumbered(a.address, b.address, 7n, 101n))
-        .to.be.revertedWithCustomError(equity, "TokenInsufficientFreeBalance")
-        .withArgs(a.address, 100n, 101n);
+        .to.be.revertedWithCustomError(equity, "ERC7943InsufficientUnfrozenBalance")
+        .withArgs(a.address, 101n, 100n);
       expect(await equity.balanceOf(b.address)).to.equal(1000n);
       expect(await equity.encumbered(b.address, locker.address, 7n)).to.equal(0n);
     });

@@ -69,3 +69,8 @@ export async function tokensFixture(): Promise<TokensFixture> {
   await (await cash.mint(bankB.address, 1_000_000_000n, REASON)).wait();
   return { ...suite, factory, dvp, equity, bond, cash, locker, deploymentsDir: process.env.DEPLOYMENTS_DIR! };
 }
+
+/** The depository's detailed forced-transfer event; the ERC-7943 `ForcedTransfer(from, to, amount)` shares its name. */
+export const FORCED_TRANSFER_DETAILED = "ForcedTransfer(address,address,bytes32,uint256,address,uint256,uint256)";
+/** The ERC-7943 forced-transfer event. */
+export const FORCED_TRANSFER_7943 = "ForcedTransfer(address,address,uint256)";
