@@ -1,7 +1,8 @@
 /**
  * The oracle operator's price push as a plain script (same logic as `npx hardhat oracle:push`):
  *   HARDHAT_NETWORK=besu npx ts-node scripts/price-push.ts --prices data/prices.csv --fx data/fx.csv \
- *     --calendar data/calendars.json [--dry-run] [--batch-size N] [--keystore key.json] [--no-close] [--no-revalue]
+ *     --calendar data/calendars.json [--dry-run] [--skip-invalid] [--batch-size N] [--keystore key.json] [--no-close]
+ *     [--no-revalue] [--rpc-timeout MS] [--rpc-retries N] [--rpc-backoff MS] [--tx-timeout S]
  * or, through Hardhat's runner: PRICE_PUSH_ARGS="--prices data/prices.csv" npx hardhat run scripts/price-push.ts
  * Exit code 1 on rejected lines or failure.
  */
@@ -19,14 +20,19 @@ const VALUE_FLAGS: Record<string, keyof PushArgs> = {
   "--keystore": "keystore",
   "--from": "from",
   "--pause-ms": "pauseMs",
+  "--rpc-timeout": "rpcTimeout",
+  "--rpc-retries": "rpcRetries",
+  "--rpc-backoff": "rpcBackoff",
+  "--tx-timeout": "txTimeout",
 };
 const BOOLEAN_FLAGS: Record<string, keyof PushArgs> = {
   "--dry-run": "dryRun",
   "--no-close": "noClose",
   "--no-revalue": "noRevalue",
+  "--skip-invalid": "skipInvalid",
   "--json": "json",
 };
-const NUMERIC = new Set<keyof PushArgs>(["batchSize", "gasBudget", "pauseMs"]);
+const NUMERIC = new Set<keyof PushArgs>(["batchSize", "gasBudget", "pauseMs", "rpcTimeout", "rpcRetries", "rpcBackoff", "txTimeout"]);
 
 export function parseArgs(argv: string[]): PushArgs {
   const out: Record<string, unknown> = {};

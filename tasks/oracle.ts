@@ -18,8 +18,13 @@ task("oracle:push", "Validates price/FX files and pushes what the chain lacks, i
   )
   .addOptionalParam("from", "Operator: account index or address (when no keystore / ORACLE_PRIVATE_KEY)", undefined, types.string)
   .addOptionalParam("pauseMs", "Pause between transactions in ms, to spare a busy node", 0, types.int)
+  .addOptionalParam("rpcTimeout", "Longest wait for one call to the node, ms (default 30000)", undefined, types.int)
+  .addOptionalParam("rpcRetries", "Retries of a call while the node is unreachable, then exit 1 (default 8)", undefined, types.int)
+  .addOptionalParam("rpcBackoff", "First pause before a retry, ms, doubled each time up to 30 s (default 1000)", undefined, types.int)
+  .addOptionalParam("txTimeout", "Longest wait for a pending transaction to be mined, s (default 600)", undefined, types.int)
   .addFlag("dryRun", "Validate and report what would be pushed; send nothing")
   .addFlag("noClose", "Do not close the pushed business dates (revaluation then skips them until oracle:close)")
+  .addFlag("skipInvalid", "Push the valid lines even when some are bad (default: push nothing while any line is bad)")
   .addFlag("noRevalue", "Skip the revaluation of repos and pledges holding the updated securities")
   .addFlag("json", "Print the summary as JSON")
   .setAction(

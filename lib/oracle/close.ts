@@ -13,6 +13,7 @@ import type { PriceOracle } from "../../typechain-types";
 import { HolidayCalendar__factory, PriceOracle__factory } from "../../typechain-types";
 import { dayToIso } from "../dates";
 import { bytesToText, calendarToBytes4 } from "./ids";
+import { DEFAULT_RPC_POLICY, NodeUnreachableError, rpc, RpcPolicy, settleTransaction } from "./rpc";
 
 /** What happened to one (calendar, date). */
 export interface CloseOutcome {
@@ -73,16 +74,27 @@ function formatArg(a: unknown): string {
  * Closes `date` for calendar `mic`: simulates, then sends. Throws {@link CloseRefusedError} with the decoded
  * custom error when the simulation fails; nothing is sent then.
  */
-export async function closeBusinessDate(oracle: PriceOracle, mic: string, date: number): Promise<CloseOutcome> {
+export async function closeBusinessDate(
+  oracle: PriceOracle,
+  mic: string,
+  date: number,
+  policy: RpcPolicy = DEFAULT_RPC_POLICY,
+): Promise<CloseOutcome> {
   const id = calendarToBytes4(mic);
   try {
-    await oracle.closeBusinessDate.staticCall(id, date);
+    await rpc(policy, `simulate close of ${mic}`, () => oracle.closeBusinessDate.staticCall(id, date));
   } catch (err) {
+    if (err instanceof NodeUnreachableError) throw err;
     throw new CloseRefusedError(mic, date, decodeRevert(err));
   }
   const tx = await oracle.closeBusinessDate(id, date);
-  const receipt = await tx.wait();
-  if (!receipt || receipt.status !== 1) throw new Error(`close transaction ${tx.hash} failed`);
+  // Followed by polling with a deadline (no provider-specific wait), as the price batches are.
+  const { state, receipt } = await settleTransaction(oracle.runner!.provider!, policy, {
+    hash: tx.hash,
+    nonce: tx.nonce,
+    from: tx.from,
+  });
+  if (state !== "mined" || !receipt) throw new Error(`close transaction ${tx.hash} ${state}; run the same command again`);
   return { calendar: mic, date, iso: dayToIso(date), status: "closed", txHash: tx.hash, gasUsed: receipt.gasUsed };
 }
 
@@ -96,6 +108,8 @@ export async function lastClosedDates(oracle: PriceOracle, mics: Iterable<string
 export interface CloseDatesOptions {
   /** Only report what would be closed. */
   dryRun?: boolean;
+  /** Timeouts and retries of the node calls (default {@link DEFAULT_RPC_POLICY}). */
+  policy?: RpcPolicy;
   log?: (message: string) => void;
 }
 
@@ -141,7 +155,7 @@ export async function closeDates(
       if (opts.dryRun) outcome = { calendar: mic, date: target, iso: dayToIso(target), status: "would close" };
       else {
         try {
-          outcome = await closeBusinessDate(oracle, mic, target);
+          outcome = await closeBusinessDate(oracle, mic, target, opts.policy);
           log(`  closed ${mic} up to ${outcome.iso} (tx ${outcome.txHash})`);
         } catch (err) {
           if (!(err instanceof CloseRefusedError)) throw err;

@@ -2,19 +2,28 @@
  * The push journal: a JSON file written atomically (temp file + rename) after every transaction is sent
  * and after it is mined, so a run killed at any point knows which transactions may still be in flight.
  * The chain (the oracle's events) stays the source of truth for what was pushed; the journal makes sure
- * an in-flight transaction is settled before the next run decides what is left to send.
+ * an in-flight transaction is settled (mined, failed, dropped or replaced) before the next run decides
+ * what is left to send.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
 export interface JournalTx {
+  /** "" while the transaction is being sent and the node has not returned its hash. */
   hash: string;
   nonce: number;
+  /** The sender (older journals lack it: the current operator). */
+  from?: string;
   items: number;
   first: string;
   last: string;
-  status: "sent" | "mined" | "failed" | "dropped";
+  /**
+   * sending: handed to the node, hash not known yet; sent: hash known, not mined yet; mined / failed: in a
+   * block; dropped: the node forgot it and its nonce is free; replaced: another transaction took its nonce;
+   * unknown: sent without a hash and its nonce was used (the chain's events tell what arrived).
+   */
+  status: "sending" | "sent" | "mined" | "failed" | "dropped" | "replaced" | "unknown";
   gasUsed?: string;
 }
 

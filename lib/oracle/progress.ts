@@ -1,28 +1,38 @@
-/** A one-line progress bar, drawn only when the stream is a terminal. */
+/** A one-line progress bar (cli-progress), drawn only when the stream is a terminal (stderr by default). */
+import { SingleBar } from "cli-progress";
+
 export class ProgressBar {
-  private readonly enabled: boolean;
-  private last = "";
+  private readonly bar?: SingleBar;
+  private started = false;
 
   constructor(
     private readonly total: number,
-    private readonly stream: NodeJS.WriteStream = process.stdout,
+    stream: NodeJS.WriteStream = process.stderr,
     enabled?: boolean,
   ) {
-    this.enabled = enabled ?? Boolean(stream.isTTY);
+    if ((enabled ?? true) && stream.isTTY && total > 0) {
+      this.bar = new SingleBar({
+        stream,
+        format: "[{bar}] {percentage}% {value}/{total} {note}",
+        barCompleteChar: "█",
+        barIncompleteChar: "░",
+        barsize: 30,
+        hideCursor: true,
+        clearOnComplete: false,
+        etaBuffer: 20,
+      });
+    }
   }
 
   update(done: number, note = ""): void {
-    if (!this.enabled || this.total === 0) return;
-    const width = 30;
-    const filled = Math.round((done / this.total) * width);
-    const pct = Math.floor((done / this.total) * 100);
-    const line = `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${String(pct).padStart(3)}% ${done}/${this.total} ${note}`;
-    if (line === this.last) return;
-    this.last = line;
-    this.stream.write(`\r${line}\x1b[K`);
+    if (!this.bar) return;
+    if (!this.started) {
+      this.bar.start(this.total, done, { note });
+      this.started = true;
+    } else this.bar.update(done, { note });
   }
 
   finish(): void {
-    if (this.enabled && this.last !== "") this.stream.write("\n");
+    if (this.bar && this.started) this.bar.stop();
   }
 }

@@ -11,7 +11,7 @@ import hre from "hardhat";
 import { JsonRpcProvider } from "ethers";
 import { HolidayCalendar__factory, PriceOracle__factory } from "../../typechain-types";
 import { configureFeeds, loadCalendars } from "../../lib/oracle/admin";
-import { readCalendars, readSecurities, readTable } from "../../lib/oracle/files";
+import { FX_TABLE, PRICE_TABLE, readCalendars, readSecurities, readTable } from "../../lib/oracle/files";
 import { assetFeedId, calendarToBytes4, fxFeedId, parsePrice } from "../../lib/oracle/ids";
 import { readJournal } from "../../lib/oracle/journal";
 import { isoToDay } from "../../lib/dates";
@@ -123,9 +123,9 @@ describe("price push end to end (standalone node, SIGKILL, resume)", function ()
 
     // The chain holds exactly the files, and nothing was pushed twice.
     const expected = new Map<string, bigint>();
-    for (const r of readTable(prices, ["date", "isin", "price"]))
+    for (const r of await readTable(prices, PRICE_TABLE))
       expected.set(`${assetFeedId(r.fields.isin)}:${isoToDay(r.fields.date)}`, parsePrice(r.fields.price)!);
-    for (const r of readTable(fx, ["date", "base", "quote", "rate"]))
+    for (const r of await readTable(fx, FX_TABLE))
       expected.set(`${fxFeedId(r.fields.base, r.fields.quote)}:${isoToDay(r.fields.date)}`, parsePrice(r.fields.rate)!);
     const events = await oracle.queryFilter(oracle.filters.PriceAccepted());
     const got = new Map<string, bigint>();

@@ -27,15 +27,25 @@ export interface StandaloneNode {
   stop(): Promise<void>;
 }
 
+export interface NodeOptions {
+  /** Switches from automine to interval mining. */
+  blockTime?: number;
+  /** Chain state file: loaded at start if it exists, written when the node stops (blocks and accounts). */
+  state?: string;
+  /** Port to listen on (default: a free one), e.g. to restart a stopped node where its clients expect it. */
+  port?: number;
+}
+
 /**
  * Starts a standalone JSON-RPC node (anvil, shipped in the npm package @foundry-rs/anvil) on a free
  * 127.0.0.1 port with the standard development accounts, and waits until it answers.
- * `blockTime` switches from automine to interval mining.
+ * `stop()` ends it by its pid (SIGTERM, so a `state` file is written).
  */
-export async function startNode(opts: { blockTime?: number } = {}): Promise<StandaloneNode> {
-  const port = await freePort();
+export async function startNode(opts: NodeOptions = {}): Promise<StandaloneNode> {
+  const port = opts.port ?? (await freePort());
   const args = ["--host", "127.0.0.1", "--port", String(port), "--accounts", "20", "--silent", "--code-size-limit", "49152"];
   if (opts.blockTime) args.push("--block-time", String(opts.blockTime));
+  if (opts.state) args.push("--state", opts.state, "--preserve-historical-states");
   const child = spawn(ANVIL, args, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (d) => (stderr += String(d)));

@@ -37,7 +37,7 @@ describe("price push (lib/oracle/push)", function () {
   }
 
   describe("validation", function () {
-    it("reports every bad line by file and line number and pushes the good ones", async function () {
+    it("reports every bad line by file and line number and pushes nothing", async function () {
       const { oracle, calendar, securities, header, priceLines, today } = await loadFixture(sampleFixture);
       const xmos = securities.find((s) => s.calendar === "XMOS")!.isin;
       const good = priceLines[0];
@@ -79,9 +79,31 @@ describe("price push (lib/oracle/push)", function () {
       expect(msgs.find((m) => m.startsWith(`${rel}:12:`))).to.match(/malformed line/);
       expect(msgs.find((m) => m.startsWith(`${relFx}:2:`))).to.match(/FX pair USD\/RUB unknown/);
       expect(msgs.find((m) => m.startsWith(`${relFx}:3:`))).to.match(/not a positive number/);
-      expect(s.pushed).to.equal(1);
-      expect(s.accepted).to.equal(1);
+      expect([s.blocked, s.pushed, s.transactions]).to.deep.equal([true, 0, 0]);
+      expect(await oracle.queryFilter(oracle.filters.PriceAccepted())).to.have.length(0);
       expect(today).to.be.greaterThan(0);
+    });
+
+    it("pushes the valid lines and reports the bad ones with skipInvalid", async function () {
+      const { oracle, calendar, header, priceLines } = await loadFixture(sampleFixture);
+      const [goodDate] = priceLines[0].split(",");
+      const file = write("skip.csv", [header, priceLines[0], `${goodDate},RU000A0JX0J3,100`].join("\n"));
+      const s = await pushPrices({ oracle, calendar, prices: file, journal: path.join(dir, "j6.json"), skipInvalid: true });
+      expect(s.rejected.map(formatIssue)).to.deep.equal([
+        `${path.relative(process.cwd(), file)}:3: malformed ISIN: "RU000A0JX0J3" has check digit 3, expected 2`,
+      ]);
+      expect([s.blocked, s.pushed, s.accepted]).to.deep.equal([false, 1, 1]);
+    });
+
+    it("holds back the whole file when a line contradicts the chain", async function () {
+      const { oracle, calendar, header, priceLines } = await loadFixture(sampleFixture);
+      const first = write("first.csv", [header, priceLines[0]].join("\n"));
+      await pushPrices({ oracle, calendar, prices: first, journal: path.join(dir, "j7.json") });
+      const [date, isin] = priceLines[0].split(",");
+      const file = write("contradicts.csv", [header, `${date},${isin},1.5`, priceLines[1]].join("\n"));
+      const s = await pushPrices({ oracle, calendar, prices: file, journal: path.join(dir, "j8.json") });
+      expect([s.blocked, s.pushed, s.rejected.length]).to.deep.equal([true, 0, 1]);
+      expect(await oracle.queryFilter(oracle.filters.PriceAccepted())).to.have.length(1);
     });
 
     it("reports the line of a JSON record", async function () {
