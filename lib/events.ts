@@ -86,7 +86,9 @@ async function allEvents(hre: HardhatRuntimeEnvironment): Promise<Interface> {
   if (fallback) return fallback;
   const byTopic = new Map<string, EventFragment>();
   for (const fq of await hre.artifacts.getAllFullyQualifiedNames()) {
-    const iface = new Interface((await hre.artifacts.readArtifact(fq)).abi);
+    // Events only: a library's function fragments name their struct and enum types (not ABI types).
+    const abi = (await hre.artifacts.readArtifact(fq)).abi.filter((f: { type: string }) => f.type === "event");
+    const iface = new Interface(abi);
     iface.forEachEvent((e) => {
       if (!byTopic.has(e.topicHash)) byTopic.set(e.topicHash, e);
     });
