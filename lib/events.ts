@@ -86,9 +86,7 @@ async function allEvents(hre: HardhatRuntimeEnvironment): Promise<Interface> {
   if (fallback) return fallback;
   const byTopic = new Map<string, EventFragment>();
   for (const fq of await hre.artifacts.getAllFullyQualifiedNames()) {
-    // Events only: a library's function fragments name their struct and enum types (not ABI types).
-    const abi = (await hre.artifacts.readArtifact(fq)).abi.filter((f: { type: string }) => f.type === "event");
-    const iface = new Interface(abi);
+    const iface = abiInterface((await hre.artifacts.readArtifact(fq)).abi);
     iface.forEachEvent((e) => {
       if (!byTopic.has(e.topicHash)) byTopic.set(e.topicHash, e);
     });
@@ -99,8 +97,21 @@ async function allEvents(hre: HardhatRuntimeEnvironment): Promise<Interface> {
 
 async function interfaceOf(hre: HardhatRuntimeEnvironment, name: string): Promise<Interface> {
   const artifact = name.split(":")[0];
-  if (await hre.artifacts.artifactExists(artifact)) return new Interface((await hre.artifacts.readArtifact(artifact)).abi);
+  if (await hre.artifacts.artifactExists(artifact)) return abiInterface((await hre.artifacts.readArtifact(artifact)).abi);
   return allEvents(hre);
+}
+
+type AbiParam = { type: string; components?: AbiParam[] };
+type AbiEntry = { type: string; inputs?: AbiParam[]; outputs?: AbiParam[] };
+
+/**
+ * An Interface of an artifact's ABI without the fragments a linked library's external functions carry: those
+ * name their struct and enum types (`PledgeMath.Level`) instead of ABI types, and ethers would print a warning
+ * for each (into a task's JSON output).
+ */
+function abiInterface(abi: AbiEntry[]): Interface {
+  const abiType = (p: AbiParam): boolean => !p.type.includes(".") && (p.components ?? []).every(abiType);
+  return new Interface(abi.filter((f) => [...(f.inputs ?? []), ...(f.outputs ?? [])].every(abiType)));
 }
 
 /**
