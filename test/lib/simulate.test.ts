@@ -3,6 +3,7 @@ import hre, { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { pledgeFixture } from "../pledge/fixtures";
 import { EQUITY_ISIN } from "../token/fixtures";
+import { runJson } from "../helpers/tasks";
 
 /** Account index of a signer among the network's accounts (what `--from` takes). */
 async function indexOf(address: string): Promise<string> {
@@ -55,7 +56,7 @@ describe("tasks simulate before they send", function () {
       holder,
       "token:transfer",
       { token: EQUITY_ISIN, to: f.actors.investors[2].address, amount: "5000" },
-      new RegExp(`^the contract refused: TokenInsufficientFreeBalance\\(${holder}, 1000, 5000\\); nothing was sent$`),
+      new RegExp(`^the contract refused: ERC20InsufficientBalance\\(${holder}, 1000, 5000\\); nothing was sent$`),
     );
   });
 
@@ -83,7 +84,8 @@ describe("tasks simulate before they send", function () {
     const f = await loadFixture(fixture);
     const from = f.actors.csd.address;
     const nonce = await ethers.provider.getTransactionCount(from);
-    await hre.run("participants:suspend", { id: String(f.ids.broker), reason: "review", from: "0", json: true });
+    const out = await runJson("participants:suspend", { id: String(f.ids.broker), reason: "review", from: "0" });
+    expect(out.status).to.equal("Suspended");
     expect(await ethers.provider.getTransactionCount(from)).to.equal(nonce + 1);
   });
 });
