@@ -1,22 +1,6 @@
 import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { Interface, type ErrorDescription } from "ethers";
-
-/** Custom errors of every compiled contract, to name a revert whatever contract raised it. */
-async function allErrors(hre: HardhatRuntimeEnvironment): Promise<Interface> {
-  const fragments = new Map<string, unknown>();
-  for (const name of await hre.artifacts.getAllFullyQualifiedNames()) {
-    const { abi } = await hre.artifacts.readArtifact(name);
-    for (const f of abi as { type: string; name: string; inputs: { type: string }[] }[]) {
-      if (f.type === "error") fragments.set(`${f.name}(${f.inputs.map((i) => i.type).join(",")})`, f);
-    }
-  }
-  return new Interface([...fragments.values()] as never[]);
-}
-
-function formatError(e: ErrorDescription | { name: string; args: readonly unknown[] }): string {
-  return `${e.name}(${[...e.args].map((a) => String(a)).join(", ")})`;
-}
+import { errorsInterface, formatError } from "./tx";
 
 interface EthersLikeError {
   name?: string;
@@ -59,7 +43,7 @@ export async function describeError(hre: HardhatRuntimeEnvironment, err: unknown
   if (e?.code === "CALL_EXCEPTION") {
     const data = e.data && e.data !== "0x" ? e.data : await replayRevert(hre, e);
     if (data && data.length >= 10) {
-      const parsed = (await allErrors(hre)).parseError(data);
+      const parsed = (await errorsInterface(hre)).parseError(data);
       if (parsed) return `the contract refused: ${formatError(parsed)}`;
     }
   }

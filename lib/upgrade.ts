@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
-import { readDeployment, writeDeployment } from "./deployments";
+import { readDeployment, recordContract, writeDeployment } from "./deployments";
 
 export interface UpgradeRequest {
   name: string;
@@ -67,8 +67,9 @@ export async function upgradeSingleton(hre: HardhatRuntimeEnvironment, req: Upgr
 
   const d = readDeployment(hre.network.name);
   if (d && status === "upgraded") {
-    d.implementations[req.name] = newImplementation;
-    for (const [lib, address] of Object.entries(libraries)) d.contracts[lib] = address;
+    // The new implementation and libraries with their code hashes, so a later suite:deploy reuses them.
+    await recordContract(hre.ethers.provider, d, req.name, req.proxy, newImplementation);
+    for (const [lib, address] of Object.entries(libraries)) await recordContract(hre.ethers.provider, d, lib, address);
     writeDeployment(d);
   }
   return {

@@ -2,6 +2,7 @@
  * `npm run demo`: the whole csd-ledger story on the embedded Hardhat network, printed as a narrative
  * with tables. Files it leaves (deployments, reports) go to `demo-output/` (DEMO_OUTPUT overrides).
  */
+import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
 import { castActors } from "../lib/actors";
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
   console.log("csd-ledger demo — a central securities depository and its members on one permissioned chain");
   console.log(`network: ${hre.network.name} (embedded), output folder: ${path.relative(process.cwd(), outDir) || "."}`);
   console.log("\nDeploying the suite (UUPS proxies behind the consortium admin role):");
+  // The embedded network is a new chain on every run: the previous run's deployments file describes none of it.
+  fs.rmSync(path.join(outDir, `${hre.network.name}.json`), { force: true });
   const deployment = await deploySuite(hre, { deployer: actors.csd, log: (m) => console.log(m) });
   const story = createStory(hre, actors, deployment, outDir);
   story.table(

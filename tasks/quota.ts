@@ -13,20 +13,6 @@ async function quotaAt(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise
   return (await hre.ethers.getContractAt("QuotaRegistry", suiteAddress(hre, "QuotaRegistry"), signer)) as unknown as QuotaRegistry;
 }
 
-/** Runs a dry run and turns a refusal into one line naming the contract's error and its values. */
-async function dryRun(q: QuotaRegistry, call: () => Promise<unknown>): Promise<void> {
-  try {
-    await call();
-  } catch (err) {
-    const e = err as { data?: unknown; message?: string };
-    const m = /custom error (0x[0-9a-fA-F]{8}):? ?([0-9a-fA-F]*)/.exec(e.message ?? "");
-    const data = typeof e.data === "string" ? e.data : m ? m[1] + m[2] : undefined;
-    const parsed = data ? q.interface.parseError(data) : null;
-    if (parsed) throw new UserError(`the contract refused: ${parsed.name}(${parsed.args.map((x) => String(x)).join(", ")})`);
-    throw err;
-  }
-}
-
 function positiveInt(v: string, what: string): number {
   if (!/^\d+$/.test(v) || Number(v) < 1) throw new UserError(`${what} "${v}" is not a positive integer`);
   return Number(v);
@@ -249,7 +235,7 @@ for (const [name, method, help] of [
           const ref = Q.referenceBytes(a.ref);
           const offering = positiveInt(a.offering, "--offering");
           const amount = Q.parseAmount(a.amount, 2, "--amount");
-          // A dry run first, so a refusal is reported with the contract's named error before anything is sent.
+          // The signer simulates first: a refusal is reported with the contract's named error and nothing is sent.
           let tx;
           if (method === "reserve") {
             const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
@@ -262,10 +248,8 @@ for (const [name, method, help] of [
                   `${await q.reservationTtl()} s and end with their period; give --ttl ${latest - BigInt(now) - 1n} or less`,
               );
             }
-            await dryRun(q, () => q.reserve.staticCall(ref, key, offering, amount, expiry));
             tx = await q.reserve(ref, key, offering, amount, expiry);
           } else {
-            await dryRun(q, () => q[method].staticCall(ref, key, offering, amount));
             tx = await q[method](ref, key, offering, amount);
           }
           const receipt = await tx.wait();
@@ -366,7 +350,6 @@ task("quota:batch", "Commits a batch of reservations and consumptions under sequ
           );
         }
       }
-      await dryRun(q, () => q.executeCommitted.staticCall(firstRef, items, a.atomic));
       const receipt = await (await q.executeCommitted(firstRef, items, a.atomic)).wait();
       const logs = receipt!.logs.map((l) => q.interface.parseLog(l)).filter((l) => l !== null);
       const replay = logs.some((l) => l.name === "QuotaBatchReplayed");
@@ -428,13 +411,6 @@ task("quota:seq", "Shows, confirms, cancels, refunds or expires an item of a com
           refund: () => q.refundCommitted(seq, batch.firstRef, item, proof),
           expire: () => q.expireCommitted(platformId, seq, batch.firstRef, item, proof),
         }[a.action as "confirm"];
-        const check = {
-          confirm: () => q.confirmCommitted.staticCall(seq, batch.firstRef, item, proof),
-          cancel: () => q.cancelCommitted.staticCall(seq, batch.firstRef, item, proof),
-          refund: () => q.refundCommitted.staticCall(seq, batch.firstRef, item, proof),
-          expire: () => q.expireCommitted.staticCall(platformId, seq, batch.firstRef, item, proof),
-        }[a.action as "confirm"];
-        await dryRun(q, check);
         const receipt = await (await send()).wait();
         txHash = receipt!.hash;
         const replayed = receipt!.logs.some((l) => q.interface.parseLog(l)?.name === "QuotaSequenceReplayed");
@@ -498,7 +474,6 @@ task("quota:seq-batch", "Confirms, cancels, refunds or expires many items of one
       const batch = await committedBatch(q, platformId, first, first);
       const selected = selectSequences(a.seqs, first, batch.items.length);
       const mask = selected.reduce((m, i) => m | (1n << BigInt(i)), 0n);
-      await dryRun(q, () => q.settleCommittedBatch.staticCall(ops[a.action], first, batch.items, mask));
       const receipt = await (await q.settleCommittedBatch(ops[a.action], first, batch.items, mask)).wait();
       const ev = receipt!.logs.map((l) => q.interface.parseLog(l)).find((l) => l?.name === "QuotaSequencesSettled")!;
       const outcomes = [...hre.ethers.getBytes(ev.args.outcomes)];

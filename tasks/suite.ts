@@ -5,13 +5,14 @@ import { pickSigner, suiteAddress } from "../lib/suite";
 
 task("suite:deploy", "Deploys every csd-ledger contract (or reuses what is deployed), wires roles, writes deployments/<network>.json")
   .addOptionalParam("from", "Deployer: account index or address", undefined, types.string)
+  .addFlag("fresh", "Deploy everything anew, ignoring the recorded deployment (kept as a .bak copy)")
   .addFlag("json", "Print the deployment as JSON")
   .setAction(
-    action(async (args: { from?: string; json: boolean }, hre) => {
+    action(async (args: { from?: string; fresh: boolean; json: boolean }, hre) => {
       const { deploySuite } = await import("../lib/deploy/suite");
       await compileIfNeeded(hre);
       const deployer = await pickSigner(hre, args.from);
-      const file = await deploySuite(hre, { deployer, log: args.json ? undefined : (m) => console.log(m) });
+      const file = await deploySuite(hre, { deployer, fresh: args.fresh, log: args.json ? undefined : (m) => console.log(m) });
       output(args.json, file, () => {
         printTable(
           Object.entries(file.contracts).map(([name, address]) => ({

@@ -1,6 +1,9 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { BaseContract, ContractFactory, Signer } from "ethers";
-import { DeploymentFile, readDeployment, writeDeployment } from "../deployments";
+import fs from "node:fs";
+import { DeploymentFile, deploymentPath, readDeployment, recordContract, writeDeployment } from "../deployments";
+import { UserError } from "../cli";
+import { deploymentDifferences } from "./verify";
 
 /** What every deploy step receives. */
 export interface DeployContext {
@@ -19,6 +22,8 @@ export interface DeployContext {
   proxy(name: string, contract: string, initArgs: unknown[], libraries?: readonly string[]): Promise<string>;
   /** Deploys (or reuses) a plain contract. */
   plain(name: string, contract: string, ctorArgs: unknown[]): Promise<string>;
+  /** Records a contract the suite did not deploy (a Besu genesis ingress) with the code found at `address`. */
+  adopt(name: string, address: string): Promise<string>;
   /** Deploys (or reuses) an upgradeable beacon for `contract`. */
   beacon(name: string, contract: string): Promise<string>;
   /** Adds `role` for `account` to the token factory's standing roles (granted on every token) if missing. */
@@ -36,21 +41,72 @@ export interface DeployStep {
   run(ctx: DeployContext): Promise<void>;
 }
 
-export async function createContext(hre: HardhatRuntimeEnvironment, deployer: Signer, log: (m: string) => void): Promise<DeployContext> {
+/**
+ * The deployments file to build on. A recorded file is reused only when it describes this chain (chain id and
+ * genesis block hash) and every recorded address still holds the code deployed there (runtime code hash, and
+ * for proxies and beacons the implementation and its code hash); otherwise the deploy is refused naming what
+ * differs. `fresh` starts a new file instead (the old one is kept next to it as `<network>.json.<time>.bak`).
+ */
+export async function startingFile(
+  hre: HardhatRuntimeEnvironment,
+  opts: { fresh?: boolean; log?: (m: string) => void } = {},
+): Promise<DeploymentFile> {
   const network = hre.network.name;
-  const chainId = Number((await hre.ethers.provider.getNetwork()).chainId);
-  const deployerAddress = await deployer.getAddress();
+  const provider = hre.ethers.provider;
+  const chainId = Number((await provider.getNetwork()).chainId);
+  const genesisHash = (await provider.getBlock(0))!.hash!;
+  const empty: DeploymentFile = {
+    network,
+    chainId,
+    genesisHash,
+    block: 0,
+    contracts: {},
+    implementations: {},
+    codeHashes: {},
+    implementationCodeHashes: {},
+    updatedAt: "",
+  };
   const previous = readDeployment(network);
-  const file: DeploymentFile =
-    previous && previous.chainId === chainId ? previous : { network, chainId, block: 0, contracts: {}, implementations: {}, updatedAt: "" };
+  if (!previous) return empty;
+  const file = deploymentPath(network);
+  if (opts.fresh) {
+    const kept = `${file}.${new Date().toISOString().replace(/[:.]/g, "-")}.bak`;
+    fs.copyFileSync(file, kept);
+    opts.log?.(`--fresh: deploying everything anew; the previous file is kept as ${kept}`);
+    return empty;
+  }
+  const differences = await deploymentDifferences(provider, previous);
+  if (differences.length > 0) {
+    throw new UserError(
+      [
+        `${file} does not match the chain of network "${network}", so nothing recorded in it is reused:`,
+        ...differences.map((d) => `  - ${d}`),
+        `Run \`npx hardhat suite:deploy --network ${network} --fresh\` to deploy the whole suite anew (the old file is kept as a .bak copy).`,
+      ].join("\n"),
+    );
+  }
+  return previous;
+}
 
-  async function hasCode(address: string | undefined): Promise<boolean> {
-    return !!address && (await hre.ethers.provider.getCode(address)) !== "0x";
+export async function createContext(
+  hre: HardhatRuntimeEnvironment,
+  deployer: Signer,
+  log: (m: string) => void,
+  opts: { fresh?: boolean } = {},
+): Promise<DeployContext> {
+  const network = hre.network.name;
+  const deployerAddress = await deployer.getAddress();
+  const file = await startingFile(hre, { fresh: opts.fresh, log });
+
+  /** Every recorded contract was checked by startingFile: recorded means verified, so it is reused. */
+  function reused(name: string): string | undefined {
+    const address = file.contracts[name];
+    if (address) log(`  reuse   ${name.padEnd(22)} ${address}`);
+    return address;
   }
 
   async function record(name: string, address: string, implementation?: string): Promise<void> {
-    file.contracts[name] = address;
-    if (implementation) file.implementations[name] = implementation;
+    await recordContract(hre.ethers.provider, file, name, address, implementation);
     if (file.block === 0) file.block = await hre.ethers.provider.getBlockNumber();
     writeDeployment(file);
   }
@@ -73,10 +129,8 @@ export async function createContext(hre: HardhatRuntimeEnvironment, deployer: Si
     async proxy(name, contract, initArgs, libraries = []) {
       const linked: Record<string, string> = {};
       for (const lib of libraries) linked[lib] = await ctx.plain(lib, lib, []);
-      if (await hasCode(file.contracts[name])) {
-        log(`  reuse   ${name.padEnd(22)} ${file.contracts[name]}`);
-        return file.contracts[name];
-      }
+      const existing = reused(name);
+      if (existing) return existing;
       const linking = libraries.length > 0;
       // Linked libraries are stateless and hold no upgrade-unsafe code (no selfdestruct, no delegatecall of their
       // own); the plugin's generic warning about library linking is silenced after this review.
@@ -98,10 +152,8 @@ export async function createContext(hre: HardhatRuntimeEnvironment, deployer: Si
       return address;
     },
     async plain(name, contract, ctorArgs) {
-      if (await hasCode(file.contracts[name])) {
-        log(`  reuse   ${name.padEnd(22)} ${file.contracts[name]}`);
-        return file.contracts[name];
-      }
+      const existing = reused(name);
+      if (existing) return existing;
       const c = await (await factory(contract)).deploy(...ctorArgs);
       await c.waitForDeployment();
       const address = await c.getAddress();
@@ -109,11 +161,16 @@ export async function createContext(hre: HardhatRuntimeEnvironment, deployer: Si
       log(`  deploy  ${name.padEnd(22)} ${address}`);
       return address;
     },
+    async adopt(name, address) {
+      if ((await hre.ethers.provider.getCode(address)) === "0x") throw new UserError(`${name}: no code at ${address}`);
+      if (file.contracts[name]?.toLowerCase() === address.toLowerCase()) return reused(name)!;
+      await record(name, address);
+      log(`  adopt   ${name.padEnd(22)} ${address}`);
+      return address;
+    },
     async beacon(name, contract) {
-      if (await hasCode(file.contracts[name])) {
-        log(`  reuse   ${name.padEnd(22)} ${file.contracts[name]}`);
-        return file.contracts[name];
-      }
+      const existing = reused(name);
+      if (existing) return existing;
       const b = (await hre.upgrades.deployBeacon(await factory(contract))) as unknown as BaseContract;
       await b.waitForDeployment();
       const address = await b.getAddress();

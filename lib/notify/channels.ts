@@ -2,9 +2,10 @@
 import crypto from "node:crypto";
 import type { Delivery } from "./checkpoint";
 import type { NotifyConfig } from "./config";
+import type { Send } from "./queue";
 import { UserError } from "../cli";
 
-export type Send = (d: Delivery) => Promise<void>;
+export type { Send };
 
 /** `sha256=<hex HMAC-SHA256 of body>`: what the signature header carries. */
 export function signBody(body: string, secret: string): string {
@@ -40,9 +41,10 @@ export async function createSenders(config: NotifyConfig): Promise<{ email?: Sen
       secure: s.secure,
       ignoreTLS: s.ignoreTLS,
       auth: user !== undefined ? { user, pass } : undefined,
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 20_000,
+      // Each attempt ends within the configured time even on a silent server.
+      connectionTimeout: s.timeoutMs,
+      greetingTimeout: s.timeoutMs,
+      socketTimeout: s.timeoutMs,
     });
     close = () => transport.close();
     email = async (d) => {
@@ -53,7 +55,8 @@ export async function createSenders(config: NotifyConfig): Promise<{ email?: Sen
   if (config.webhook) {
     const w = config.webhook;
     const secret = env(w.secretEnv, "webhook.secretEnv")!;
-    webhook = async (d) => {
+    // The queue aborts `signal` when the attempt's time (webhook.timeoutMs) is up.
+    webhook = async (d, signal) => {
       const res = await fetch(d.target, {
         method: "POST",
         headers: {
@@ -62,7 +65,7 @@ export async function createSenders(config: NotifyConfig): Promise<{ email?: Sen
           "X-CSD-Delivery": d.key,
         },
         body: d.body,
-        signal: AbortSignal.timeout(w.timeoutMs ?? 10_000),
+        signal,
       });
       await res.arrayBuffer().catch(() => undefined);
       if (res.status < 200 || res.status >= 300) throw new Error(`HTTP ${res.status} from ${d.target}`);

@@ -1,6 +1,6 @@
 /**
- * The watcher's checkpoint: where to resume, which deliveries of the blocks in progress were sent, and the
- * outbox of deliveries that failed every attempt (kept for the next run). Written atomically.
+ * The watcher's checkpoint: where to resume, the outbox of deliveries of processed blocks not yet sent (with
+ * their attempts so far), and the dead letters (deliveries that failed their last attempt). Written atomically.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -29,9 +29,12 @@ export interface Checkpoint {
   chainId: number;
   /** First block not yet fully processed. */
   nextBlock: number;
-  /** Keys sent, for blocks ≥ nextBlock only (older blocks are never read again). */
+  /** Keys sent of blocks ≥ nextBlock (written by earlier versions, which sent while reading a range; now empty). */
   sent: string[];
+  /** Deliveries of blocks < nextBlock waiting for their endpoint, oldest first. */
   outbox: Delivery[];
+  /** Deliveries that failed every attempt; sent again only on request (`watch --retry-dead-letters`). */
+  deadLetters?: Delivery[];
   updatedAt: string;
 }
 

@@ -19,6 +19,8 @@ export interface SmtpSettings {
   passEnv?: string;
   /** Sender, e.g. `"csd-ledger <notify@csd.example>"`. */
   from: string;
+  /** Time one e-mail attempt may take, in ms (default 30000). */
+  timeoutMs: number;
 }
 
 export interface WebhookSettings {
@@ -28,8 +30,8 @@ export interface WebhookSettings {
   secretEnv: string;
   /** Header carrying `sha256=<hex HMAC of the body>` (default `X-CSD-Signature`). */
   header?: string;
-  /** Per-request timeout in ms (default 10000). */
-  timeoutMs?: number;
+  /** Time one webhook attempt may take, in ms (default 10000). */
+  timeoutMs: number;
 }
 
 export interface Contact {
@@ -38,10 +40,12 @@ export interface Contact {
 }
 
 export interface RetryPolicy {
-  /** Attempts per delivery in one run (default 5). */
+  /** Attempts per delivery, across runs, before it goes to the dead letters (default 5). */
   maxAttempts: number;
   /** Delay before the second attempt, doubled for each further one (default 500 ms). */
   baseBackoffMs: number;
+  /** Longest delay between two attempts (default 60000 ms). */
+  maxBackoffMs: number;
 }
 
 export interface NotifyConfig {
@@ -118,6 +122,7 @@ export function parseConfig(raw: unknown, file = "notify.json", dir = process.cw
       userEnv: s.userEnv as string | undefined,
       passEnv: s.passEnv as string | undefined,
       from: s.from,
+      timeoutMs: int(file, s.timeoutMs ?? 30_000, "smtp.timeoutMs", 1),
     };
   }
   let webhook: WebhookSettings | undefined;
@@ -159,6 +164,7 @@ export function parseConfig(raw: unknown, file = "notify.json", dir = process.cw
     retry: {
       maxAttempts: int(file, retry.maxAttempts ?? 5, "retry.maxAttempts", 1),
       baseBackoffMs: int(file, retry.baseBackoffMs ?? 500, "retry.baseBackoffMs"),
+      maxBackoffMs: int(file, retry.maxBackoffMs ?? 60_000, "retry.maxBackoffMs"),
     },
   };
 }

@@ -1,9 +1,10 @@
 /**
  * The event watcher: follows every suite contract's events from a start block, maps each event to the
- * participants it concerns and sends each of them an e-mail and/or a signed webhook, exactly once across
- * restarts (a delivery key per transaction hash, log index, recipient and channel, recorded in the
- * checkpoint only after success). Deliveries that fail every attempt stay in the checkpoint's outbox and
- * are retried first on the next run.
+ * participants it concerns and sends each of them an e-mail and/or a signed webhook, once across restarts.
+ * The deliveries of a block range go into the checkpoint's outbox in the same write that moves the resume
+ * point past the range; a queue per endpoint then sends them (timeout per attempt, bounded retries with
+ * backoff) and removes each from the outbox once sent, so a hung or failing endpoint delays no other. A
+ * delivery that fails its last attempt is kept in the checkpoint's dead letters.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { JsonRpcProvider, type Provider } from "ethers";
@@ -13,6 +14,7 @@ import { deploymentContracts, discoverTokens, eventId, fetchEvents, flattenArgs,
 import type { NotifyConfig } from "./config";
 import { readCheckpoint, writeCheckpoint, type Checkpoint, type Delivery } from "./checkpoint";
 import { createSenders, type Send } from "./channels";
+import { EndpointQueues } from "./queue";
 import { participantsOf, registryLookup } from "./parties";
 
 export interface WatchStats {
@@ -21,14 +23,16 @@ export interface WatchStats {
   toBlock: number;
   events: number;
   sent: number;
-  /** Deliveries skipped because an earlier run sent them. */
+  /** Deliveries skipped because an earlier run sent or queued them. */
   alreadySent: number;
   /** (event, participant) pairs without any contact. */
   noContact: number;
-  /** Deliveries that failed every attempt in this run (kept in the outbox). */
+  /** Deliveries that failed their last attempt in this run (moved to the dead letters). */
   failed: number;
-  /** Outbox size at the end. */
+  /** Outbox size at the end: deliveries not yet sent, resumed by the next run. */
   outbox: number;
+  /** Dead letters at the end. */
+  deadLetters: number;
 }
 
 export interface WatcherOptions {
@@ -39,8 +43,10 @@ export interface WatcherOptions {
   /** Default: `deployments/<config.network ?? hre.network.name>.json`. */
   deployment?: DeploymentFile;
   log?: (line: string) => void;
-  /** Called after each block range is fully processed and checkpointed. */
+  /** Called after each block range is read and its deliveries are queued and checkpointed. */
   onBatch?: (range: { from: number; to: number }, stats: WatchStats) => void | Promise<void>;
+  /** Put the dead letters back in the outbox (attempts reset) before starting. */
+  retryDeadLetters?: boolean;
 }
 
 /** The webhook body of an event for one recipient. */
@@ -87,7 +93,17 @@ const sleep = (ms: number, stop?: { signal: AbortSignal }) =>
   });
 
 export class Watcher {
-  readonly stats: WatchStats = { fromBlock: 0, toBlock: -1, events: 0, sent: 0, alreadySent: 0, noContact: 0, failed: 0, outbox: 0 };
+  readonly stats: WatchStats = {
+    fromBlock: 0,
+    toBlock: -1,
+    events: 0,
+    sent: 0,
+    alreadySent: 0,
+    noContact: 0,
+    failed: 0,
+    outbox: 0,
+    deadLetters: 0,
+  };
   private readonly stopper = new AbortController();
   private readonly log: (line: string) => void;
   private provider!: Provider;
@@ -96,13 +112,14 @@ export class Watcher {
   private checkpoint!: Checkpoint;
   private sent = new Set<string>();
   private senders!: { email?: Send; webhook?: Send; close(): void };
+  private queues!: EndpointQueues;
   private participantOf!: (address: string) => Promise<number>;
 
   constructor(private readonly opts: WatcherOptions) {
     this.log = opts.log ?? (() => undefined);
   }
 
-  /** Asks the loop to stop after the delivery in progress; the checkpoint is written before it returns. */
+  /** Asks the loop to stop after the attempts in progress; the checkpoint is written before it returns. */
   stop(): void {
     this.stopper.abort();
   }
@@ -130,10 +147,42 @@ export class Watcher {
     if (saved && saved.chainId !== chainId) {
       throw new UserError(`checkpoint ${config.checkpoint} belongs to chain ${saved.chainId}, not ${chainId}`);
     }
-    this.checkpoint = saved ?? { version: 1, chainId, nextBlock: start, sent: [], outbox: [], updatedAt: "" };
+    this.checkpoint = saved ?? { version: 1, chainId, nextBlock: start, sent: [], outbox: [], deadLetters: [], updatedAt: "" };
+    this.checkpoint.deadLetters ??= [];
     this.sent = new Set(this.checkpoint.sent);
     this.followed = await deploymentContracts(hre, deployment, config.contracts);
     this.senders = await createSenders(config);
+    this.queues = new EndpointQueues({
+      senderOf: (d) => (d.channel === "email" ? this.senders.email : this.senders.webhook),
+      timeoutMs: (d) => (d.channel === "email" ? (config.smtp?.timeoutMs ?? 30_000) : (config.webhook?.timeoutMs ?? 10_000)),
+      retry: config.retry,
+      stop: this.stopper.signal,
+      on: {
+        sent: (d) => {
+          this.checkpoint.outbox = this.checkpoint.outbox.filter((x) => x !== d);
+          this.stats.sent++;
+          this.log(`  sent ${d.channel} to ${d.recipient} (${d.target})`);
+          this.save();
+        },
+        failedAttempt: (d) => {
+          this.log(`  ${d.channel} to ${d.target} failed (attempt ${d.attempts}): ${d.lastError}`);
+          this.save();
+        },
+        dead: (d) => {
+          this.checkpoint.outbox = this.checkpoint.outbox.filter((x) => x !== d);
+          this.checkpoint.deadLetters!.push(d);
+          this.stats.failed++;
+          this.log(`  dead letter after ${d.attempts} attempt(s): ${d.channel} to ${d.recipient} (${d.target}): ${d.lastError}`);
+          this.save();
+        },
+      },
+    });
+    if (this.opts.retryDeadLetters && this.checkpoint.deadLetters.length > 0) {
+      this.log(`putting ${this.checkpoint.deadLetters.length} dead letter(s) back in the outbox`);
+      for (const d of this.checkpoint.deadLetters) this.checkpoint.outbox.push({ ...d, attempts: 0 });
+      this.checkpoint.deadLetters = [];
+      this.save();
+    }
     this.stats.fromBlock = this.checkpoint.nextBlock;
     this.stats.toBlock = this.checkpoint.nextBlock - 1;
     this.log(`watching ${this.followed.size} contract(s) of "${network}" (chain ${chainId}) from block ${this.checkpoint.nextBlock}`);
@@ -149,61 +198,15 @@ export class Watcher {
   private save(): void {
     this.checkpoint.sent = [...this.sent];
     this.stats.outbox = this.checkpoint.outbox.length;
+    this.stats.deadLetters = this.checkpoint.deadLetters?.length ?? 0;
     writeCheckpoint(this.opts.config.checkpoint, this.checkpoint);
   }
 
-  /** Sends one delivery with exponential backoff; true on success. */
-  private async attempt(d: Delivery): Promise<boolean> {
-    const send = d.channel === "email" ? this.senders.email : this.senders.webhook;
-    if (!send) {
-      d.lastError = `${d.channel} is not configured`;
-      return false;
-    }
-    const { maxAttempts, baseBackoffMs } = this.opts.config.retry;
-    for (let i = 0; i < maxAttempts; i++) {
-      if (i > 0) await sleep(baseBackoffMs * 2 ** (i - 1));
-      d.attempts++;
-      try {
-        await send(d);
-        return true;
-      } catch (e) {
-        d.lastError = (e as Error).message;
-        this.log(`  ${d.channel} to ${d.target} failed (attempt ${d.attempts}): ${d.lastError}`);
-      }
-    }
-    return false;
-  }
-
-  private async deliver(d: Delivery): Promise<void> {
-    if (await this.attempt(d)) {
-      this.sent.add(d.key);
-      this.stats.sent++;
-      this.log(`  sent ${d.channel} to ${d.recipient} (${d.target})`);
-    } else {
-      this.checkpoint.outbox.push(d);
-      this.stats.failed++;
-      this.log(`  kept in the outbox after ${d.attempts} attempt(s): ${d.channel} to ${d.recipient} (${d.target}): ${d.lastError}`);
-    }
-    this.save();
-  }
-
-  /** Retries the outbox of earlier runs (oldest first). */
-  private async flushOutbox(): Promise<void> {
-    const pending = this.checkpoint.outbox;
-    if (pending.length === 0) return;
-    this.log(`retrying ${pending.length} delivery(ies) from the outbox`);
-    for (const d of [...pending]) {
-      if (this.stopped) return;
-      const ok = await this.attempt(d);
-      if (ok) {
-        this.checkpoint.outbox = this.checkpoint.outbox.filter((x) => x.key !== d.key);
-        // Its block may be in the range being resumed: remember it so the range does not send it again.
-        this.sent.add(d.key);
-        this.stats.sent++;
-        this.log(`  sent ${d.channel} to ${d.recipient} (${d.target}) from the outbox`);
-      }
-      this.save();
-    }
+  /** Hands the outbox of an earlier run to the endpoint queues (oldest first). */
+  private resumeOutbox(): void {
+    if (this.checkpoint.outbox.length === 0) return;
+    this.log(`resuming ${this.checkpoint.outbox.length} delivery(ies) from the outbox`);
+    for (const d of this.checkpoint.outbox) this.queues.enqueue(d);
   }
 
   private deliveriesOf(ev: SuiteEvent, chainId: number, participants: number[]): Delivery[] {
@@ -257,7 +260,8 @@ export class Watcher {
       if (found.length > 0) this.log(`following new token(s): ${found.join(", ")}`);
     }
     const events = await fetchEvents(this.provider, this.followed, from, to);
-    const outboxKeys = new Set(this.checkpoint.outbox.map((d) => d.key));
+    const known = new Set([...this.checkpoint.outbox, ...this.checkpoint.deadLetters!].map((d) => d.key));
+    const queued: Delivery[] = [];
     for (const ev of events) {
       if (this.stopped) return false;
       const participants = await participantsOf(ev, {
@@ -270,25 +274,26 @@ export class Watcher {
         `${ev.event} on ${ev.contract} (block ${ev.blockNumber}, log ${ev.logIndex}) → participants ${participants.join(", ") || "none"}`,
       );
       for (const d of this.deliveriesOf(ev, this.checkpoint.chainId, participants)) {
-        if (this.sent.has(d.key) || outboxKeys.has(d.key)) {
+        if (this.sent.has(d.key) || known.has(d.key)) {
           this.stats.alreadySent++;
           continue;
         }
-        if (this.stopped) return false;
-        await this.deliver(d);
+        queued.push(d);
       }
     }
+    // One write: the range's deliveries join the outbox as the resume point moves past it, so each is
+    // queued exactly once whenever the process stops.
+    this.checkpoint.outbox.push(...queued);
     this.checkpoint.nextBlock = to + 1;
-    // Every key sent so far is of a block ≤ to, and blocks before nextBlock are never read again.
     this.sent.clear();
     this.stats.toBlock = to;
     this.save();
+    for (const d of queued) this.queues.enqueue(d);
     return true;
   }
 
-  /** Processes every confirmed block up to the head; returns when caught up or stopped. */
+  /** Reads every confirmed block up to the head and queues its deliveries; returns when caught up or stopped. */
   async catchUp(): Promise<void> {
-    await this.flushOutbox();
     for (;;) {
       if (this.stopped) return;
       const head = (await this.provider.getBlockNumber()) - this.opts.config.confirmations;
@@ -301,20 +306,22 @@ export class Watcher {
   }
 
   /**
-   * Runs until caught up (`once`) or until {@link stop}: catch up, wait `pollIntervalMs`, repeat. The
-   * checkpoint is current whenever it returns.
+   * Runs until caught up with every delivery sent or dead (`once`), or until {@link stop}: catch up, wait
+   * `pollIntervalMs`, repeat, while the endpoint queues send. The checkpoint is current whenever it returns.
    */
   async run(opts: { once?: boolean } = {}): Promise<WatchStats> {
     await this.init();
     try {
+      this.resumeOutbox();
       for (;;) {
         await this.catchUp();
         if (opts.once || this.stopped) break;
         await sleep(this.opts.config.pollIntervalMs, this.stopper);
       }
+      await this.queues.idle();
     } finally {
       this.save();
-      this.senders.close();
+      this.senders?.close();
     }
     return this.stats;
   }

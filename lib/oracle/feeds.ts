@@ -7,7 +7,7 @@ import type { Signer } from "ethers";
 import type { HolidayCalendar, PriceOracle } from "../../typechain-types";
 import { UserError } from "../cli";
 import { dayToIso, isoToDay } from "../dates";
-import { readDeployment, writeDeployment } from "../deployments";
+import { readDeployment, recordContract, writeDeployment } from "../deployments";
 import { isinProblem } from "../isin";
 import { suiteAddress } from "../suite";
 import { assetFeedId, bytesToText, calendarToBytes4, feedLabel, fxFeedId, isCurrency, weekdaysOfMask } from "./ids";
@@ -57,7 +57,7 @@ export async function deployAdapter(
   const c = await hre.ethers.deployContract("PriceFeedAdapter", [oracleAddress, id, description], signer);
   await c.waitForDeployment();
   const adapter = await c.getAddress();
-  file.contracts[name] = adapter;
+  await recordContract(hre.ethers.provider, file, name, adapter);
   writeDeployment(file);
   return { feed: label, adapter, description, reused: false };
 }

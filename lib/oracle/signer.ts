@@ -9,6 +9,7 @@ import { Signer, Wallet } from "ethers";
 import { decryptKeystoreFile } from "../keys";
 import { UserError } from "../cli";
 import { pickSigner } from "../suite";
+import { simulating } from "../tx";
 
 /** Reads a line from the terminal without echoing it. */
 export async function promptHidden(question: string): Promise<string> {
@@ -34,17 +35,12 @@ export async function promptHidden(question: string): Promise<string> {
 export async function operatorSigner(hre: HardhatRuntimeEnvironment, opts: { keystore?: string; from?: string }): Promise<Signer> {
   if (opts.keystore) {
     const password = process.env.ORACLE_KEYSTORE_PASSWORD ?? (await promptHidden(`password for ${opts.keystore}: `));
-    let wallet: Wallet;
-    try {
-      wallet = decryptKeystoreFile(opts.keystore, password);
-    } catch (err) {
-      throw new UserError(`keystore ${opts.keystore} could not be decrypted: ${(err as Error).message.split("(")[0].trim()}`);
-    }
-    return wallet.connect(hre.ethers.provider);
+    // Plain keys and keys with a mnemonic; the error says whether the file, its format or the password is at fault.
+    return simulating(hre, decryptKeystoreFile(opts.keystore, password).connect(hre.ethers.provider));
   }
   if (process.env.ORACLE_PRIVATE_KEY && !opts.from) {
     try {
-      return new Wallet(process.env.ORACLE_PRIVATE_KEY, hre.ethers.provider);
+      return simulating(hre, new Wallet(process.env.ORACLE_PRIVATE_KEY, hre.ethers.provider));
     } catch {
       throw new UserError("ORACLE_PRIVATE_KEY is not a valid private key");
     }

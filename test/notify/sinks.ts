@@ -57,21 +57,39 @@ export interface Hook {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** Date.now() when the request was complete. */
+  at: number;
 }
+
+/** How a path answers: 500 to every request, or never (the request hangs until the client gives up). */
+export type Route = "500" | "hang";
 
 /**
  * A node:http listener on a free 127.0.0.1 port that records every POST; `failFirst` requests are
- * answered 503 first (and recorded in `refused`).
+ * answered 503 first (and recorded in `refused`); paths set with `setRoute` answer 500 (recorded in
+ * `refused`) or hang (recorded in `hung`).
  */
 export async function startHttpSink(opts: { failFirst?: number } = {}) {
   const hooks: Hook[] = [];
   const refused: Hook[] = [];
+  const hung: Hook[] = [];
+  const routes = new Map<string, Route>();
   let failures = opts.failFirst ?? 0;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const hook = { path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+      const hook = { path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() };
+      const route = routes.get(hook.path);
+      if (route === "hang") {
+        hung.push(hook);
+        return;
+      }
+      if (route === "500") {
+        refused.push(hook);
+        res.writeHead(500).end("internal error");
+        return;
+      }
       if (failures > 0) {
         failures--;
         refused.push(hook);
@@ -88,8 +106,13 @@ export async function startHttpSink(opts: { failFirst?: number } = {}) {
     url,
     hooks,
     refused,
+    hung,
     setFailures(n: number) {
       failures = n;
+    },
+    setRoute(path: string, route: Route | undefined) {
+      if (route) routes.set(path, route);
+      else routes.delete(path);
     },
     close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };

@@ -41,7 +41,9 @@ describe("Watcher (notifications)", function () {
     smtp.mails.length = 0;
     http.hooks.length = 0;
     http.refused.length = 0;
+    http.hung.length = 0;
     http.setFailures(0);
+    for (const route of ["/bank-a", "/investor-0", "/all"]) http.setRoute(route, undefined);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "csd-notify-"));
   });
 
@@ -131,19 +133,68 @@ describe("Watcher (notifications)", function () {
       expect(http.hooks.filter((h) => h.path === "/all").length).to.equal(stats.events);
     });
 
-    it("keeps a delivery that failed every attempt in the outbox and sends it on the next run", async function () {
+    it("keeps a delivery that failed its last attempt in the dead letters, across restarts, until asked to retry it", async function () {
       const f = await loadFixture(watchedPledgeFixture);
       await valueAtWarning(f);
       http.setFailures(1_000);
       const cfg = config(f, { retry: { maxAttempts: 2, baseBackoffMs: 1 } });
       const first = await watch(cfg).run({ once: true });
       expect(first.failed).to.be.greaterThan(0);
-      expect(readCheckpoint(cfg.checkpoint)!.outbox.length).to.equal(first.failed);
+      const saved = readCheckpoint(cfg.checkpoint)!;
+      expect(saved.deadLetters!.length).to.equal(first.failed);
+      expect(saved.outbox).to.deep.equal([]);
+      expect(saved.deadLetters!.every((d) => d.attempts === 2 && d.lastError === `HTTP 503 from ${d.target}`)).to.equal(true);
       http.setFailures(0);
-      const second = await watch(cfg).run({ once: true });
-      expect(second.sent).to.equal(first.failed);
-      expect(second.outbox).to.equal(0);
+      const again = await watch(cfg).run({ once: true });
+      expect(again.sent).to.equal(0);
+      expect(again.deadLetters).to.equal(first.failed);
+      expect(http.hooks.length).to.equal(0);
+      const retried = await watch(cfg, { retryDeadLetters: true }).run({ once: true });
+      expect(retried.sent).to.equal(first.failed);
+      expect(retried.deadLetters).to.equal(0);
       expect(http.hooks.filter((h) => h.path === "/all").length).to.equal(first.events);
+    });
+  });
+
+  describe("endpoints", function () {
+    it("a hung endpoint and a failing one delay no other: the others receive before the hung attempt times out", async function () {
+      const f = await loadFixture(watchedPledgeFixture);
+      await valueAtWarning(f);
+      http.setRoute("/bank-a", "hang");
+      const timeoutMs = 1_500;
+      const cfg = config(f, {
+        webhook: { url: `${http.url}/all`, secretEnv: "NOTIFY_TEST_SECRET", timeoutMs },
+        contacts: {
+          [f.ids.bankA]: { webhook: [`${http.url}/bank-a`] },
+          [f.ids.investors[0]]: { webhook: [`${http.url}/investor-0`] },
+        },
+        retry: { maxAttempts: 2, baseBackoffMs: 10 },
+      });
+      http.setRoute("/investor-0", "500");
+      const stats = await watch(cfg).run({ once: true });
+      const all = http.hooks.filter((h) => h.path === "/all");
+      expect(all.length).to.equal(stats.events);
+      expect(http.hung.length).to.be.greaterThan(0);
+      expect(Math.max(...all.map((h) => h.at)), "the default webhook got every event before the first hung attempt ended").to.be.lessThan(
+        http.hung[0].at + timeoutMs,
+      );
+      const dead = readCheckpoint(cfg.checkpoint)!.deadLetters!;
+      const hung = dead.filter((d) => d.target.endsWith("/bank-a"));
+      const refused = dead.filter((d) => d.target.endsWith("/investor-0"));
+      expect(hung.length).to.be.greaterThan(0);
+      expect(refused.length).to.be.greaterThan(0);
+      expect(hung.every((d) => d.lastError === `no answer within ${timeoutMs} ms`)).to.equal(true);
+      expect(refused.every((d) => d.lastError === `HTTP 500 from ${d.target}`)).to.equal(true);
+      expect(stats.failed).to.equal(dead.length);
+      // Each attempt is one request carrying the delivery's idempotency key.
+      for (const [requests, letters] of [
+        [http.hung, hung],
+        [http.refused, refused],
+      ] as const) {
+        const keys = requests.map((h) => h.headers["x-csd-delivery"]);
+        expect(keys.length).to.equal(letters.length * 2);
+        for (const d of letters) expect(keys.filter((k) => k === d.key).length).to.equal(2);
+      }
     });
   });
 
@@ -170,23 +221,26 @@ describe("Watcher (notifications)", function () {
       expect(smtp.mails.filter((m) => m.subject.includes("PledgeValued")).length).to.equal(6);
     });
 
-    it("resumes a range interrupted in the middle without sending its delivered events again", async function () {
+    it("resumes the outbox of a run stopped in the middle of its deliveries without sending any twice", async function () {
       const f = await loadFixture(watchedPledgeFixture);
       await valueAtWarning(f);
       const cfg = config(f);
       let n = 0;
       const first = watch(cfg, {});
-      // Stop after the third delivery, in the middle of the only range.
+      // Stop after the third webhook, while deliveries of the only range are still queued.
       http.hooks.length = 0;
       const orig = http.hooks.push.bind(http.hooks);
       http.hooks.push = (...h) => (++n === 3 && first.stop(), orig(...h));
       await first.run({ once: true });
       http.hooks.push = orig;
-      expect(readCheckpoint(cfg.checkpoint)!.sent.length).to.be.greaterThan(0);
-      await watch(cfg).run({ once: true });
+      const saved = readCheckpoint(cfg.checkpoint)!;
+      expect(saved.outbox.length).to.be.greaterThan(0);
+      expect(saved.nextBlock).to.equal((await ethers.provider.getBlockNumber()) + 1);
+      const second = await watch(cfg).run({ once: true });
+      expect(second.sent).to.equal(saved.outbox.length);
       const keys = [...http.hooks.map((h) => h.headers["x-csd-delivery"] as string), ...smtp.mails.map((m) => m.eventId)];
       expect(new Set(keys).size).to.equal(keys.length);
-      expect(readCheckpoint(cfg.checkpoint)!.sent).to.deep.equal([]);
+      expect(readCheckpoint(cfg.checkpoint)!.outbox).to.deep.equal([]);
     });
   });
 

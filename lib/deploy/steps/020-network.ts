@@ -10,10 +10,10 @@ const step: DeployStep = {
     // On Besu the ingresses are pre-deployed in genesis at 0x…8888 and 0x…9999 (see besu/); elsewhere
     // they are deployed here. Set ACCOUNT_INGRESS / NODE_INGRESS to use genesis ingresses.
     const accountIngress = process.env.ACCOUNT_INGRESS
-      ? (ctx.file.contracts.AccountIngress = process.env.ACCOUNT_INGRESS)
+      ? await ctx.adopt("AccountIngress", process.env.ACCOUNT_INGRESS)
       : await ctx.plain("AccountIngress", "AccountIngress", [ctx.deployerAddress]);
     const nodeIngress = process.env.NODE_INGRESS
-      ? (ctx.file.contracts.NodeIngress = process.env.NODE_INGRESS)
+      ? await ctx.adopt("NodeIngress", process.env.NODE_INGRESS)
       : await ctx.plain("NodeIngress", "NodeIngress", [ctx.deployerAddress]);
 
     // Rules are registered last, once the registry holds the admins (BESU.md §3).
