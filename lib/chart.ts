@@ -73,7 +73,7 @@ export function ltvChartOption(rows: HistoryRow[], opts: ChartOptions): echarts.
     name,
     yAxis: v,
     lineStyle: { color: COLOURS.level, type: dashed ? ("dashed" as const) : ("solid" as const), width: 1 },
-    label: { formatter: `${name} ${pctText(v)}`, position: "insideEndTop" as const, color: COLOURS.level },
+    label: { formatter: `${name} ${pctText(v)}`, position: "end" as const, color: COLOURS.level },
   });
   const calls = (action: string) => points.filter((p) => p.row.action === action);
   const callSeries = (name: string, action: string, colour: string, rotate: number) => ({
@@ -107,7 +107,8 @@ export function ltvChartOption(rows: HistoryRow[], opts: ChartOptions): echarts.
       data: ["LTV", "margin call on the borrower", "collateral returned by the lender", { name: "skipped date", icon: SKIPPED_ICON }],
     },
     tooltip: { trigger: "item" },
-    grid: { left: 64, right: 48, top: 88, bottom: 40 },
+    // The right margin holds the trigger and initial LTV labels, clear of the LTV line.
+    grid: { left: 64, right: 136, top: 88, bottom: 40 },
     xAxis: {
       type: "value",
       min: d0,
