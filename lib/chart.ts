@@ -1,11 +1,15 @@
 /**
  * An SVG chart of a repo deal's LTV against its corridor, from the recalculation history: the LTV line, the
  * corridor band between the lower and upper triggers, the initial LTV, margin calls marked (borrower calls
- * in red, lender returns in green) and skipped dates (holidays, missing prices) as grey ticks.
- * Self-contained SVG: any browser opens it.
+ * in red, lender returns in green) and skipped dates (holidays, missing prices) as grey dotted lines.
+ *
+ * Drawn with Apache ECharts' server-side SVG renderer: no browser, no animation, a fixed size, so the same
+ * history always gives the same file. The option built here is the one a web page would hand to ECharts in
+ * a browser (`ltvChartOption`), where the hover texts become tooltips.
  */
+import * as echarts from "echarts";
 import type { HistoryRow } from "./repo";
-import { isoToDay } from "./dates";
+import { dayToIso, isoToDay } from "./dates";
 
 export interface ChartOptions {
   title: string;
@@ -15,94 +19,184 @@ export interface ChartOptions {
   height?: number;
 }
 
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const COLOURS = {
+  ltv: "#1b3a5c",
+  corridor: "#e8f1fb",
+  level: "#4a7fb5",
+  borrowerCall: "#c0392b",
+  lenderReturn: "#27ae60",
+  skipped: "#999999",
+};
 
-export function ltvChartSvg(rows: HistoryRow[], opts: ChartOptions): string {
-  const W = opts.width ?? 900;
-  const H = opts.height ?? 420;
-  const m = { left: 64, right: 24, top: 48, bottom: 56 };
+/** A dotted vertical line (three dashes), the legend entry of skipped dates. */
+const SKIPPED_ICON = "path://M0 0h1v3h-1zM0 5h1v3h-1zM0 10h1v3h-1z";
+
+/** LTV as a percentage with one decimal: 0.8 gives "80.0%". */
+export const pctText = (v: number) => `${(v * 100).toFixed(1)}%`;
+
+/** A revaluation point with the text shown on hover in a browser. */
+interface Point {
+  value: [number, number];
+  row: HistoryRow;
+}
+
+/** The hover text of a revaluation point (an ECharts tooltip formatter). */
+const pointHover = (p: unknown) => hoverText(((p as { data: unknown }).data as Point).row);
+
+function hoverText(r: HistoryRow): string {
+  if (r.event === "skipped") return `${r.date}: skipped (${r.note ?? ""})`;
+  const call = r.action && r.action !== "None" ? `, ${r.action} ${r.callCash ?? ""} / ${r.callQuantity ?? ""} units` : "";
+  return `${r.date}: LTV ${pctText(Number(r.ltv))}${call}`;
+}
+
+/**
+ * The ECharts option of the chart. The x axis counts days since 1970-01-01 (the ledger's day numbers) and
+ * prints them as ISO dates, so the chart is the same in every time zone.
+ */
+export function ltvChartOption(rows: HistoryRow[], opts: ChartOptions): echarts.EChartsOption {
   const revalued = rows.filter((r) => r.event === "revalued" && r.ltv !== undefined);
   const skipped = rows.filter((r) => r.event === "skipped");
   const lower = Number(revalued[0]?.lowerTrigger ?? opts.initialLtv * 0.9);
   const upper = Number(revalued[0]?.upperTrigger ?? opts.initialLtv * 1.1);
-  const ltvs = revalued.map((r) => Number(r.ltv));
+  const point = (r: HistoryRow): Point => ({ value: [isoToDay(r.date), Number(r.ltv)], row: r });
+  const points = revalued.map(point);
+  const ltvs = points.map((p) => p.value[1]);
   const days = [...revalued, ...skipped].map((r) => isoToDay(r.date));
   const d0 = days.length ? Math.min(...days) : 0;
   const d1 = days.length ? Math.max(...days) : 1;
-  const yMin = Math.min(lower, opts.initialLtv, ...ltvs) * 0.97;
-  const yMax = Math.max(upper, opts.initialLtv, ...ltvs) * 1.03;
-  const x = (day: number) => m.left + ((day - d0) / Math.max(1, d1 - d0)) * (W - m.left - m.right);
-  const y = (v: number) => m.top + (1 - (v - yMin) / (yMax - yMin)) * (H - m.top - m.bottom);
-  const pctText = (v: number) => `${(v * 100).toFixed(1)}%`;
-
-  const out: string[] = [];
-  out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
-  );
-  out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
-  out.push(`<text x="${W / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${esc(opts.title)}</text>`);
-  // Corridor band and lines.
-  out.push(
-    `<rect class="corridor" x="${m.left}" y="${y(upper)}" width="${W - m.left - m.right}" height="${y(lower) - y(upper)}" fill="#e8f1fb"/>`,
-  );
-  for (const [v, label, dash] of [
-    [upper, "upper trigger", ""],
-    [lower, "lower trigger", ""],
-    [opts.initialLtv, "initial LTV", "6 4"],
-  ] as const) {
-    out.push(
-      `<line class="level" x1="${m.left}" x2="${W - m.right}" y1="${y(v)}" y2="${y(v)}" stroke="#4a7fb5" stroke-dasharray="${dash}"/>`,
-    );
-    out.push(`<text x="${W - m.right - 4}" y="${y(v) - 4}" text-anchor="end" fill="#4a7fb5">${label} ${pctText(v)}</text>`);
-  }
-  // Axes.
-  out.push(`<line x1="${m.left}" x2="${m.left}" y1="${m.top}" y2="${H - m.bottom}" stroke="#333"/>`);
-  out.push(`<line x1="${m.left}" x2="${W - m.right}" y1="${H - m.bottom}" y2="${H - m.bottom}" stroke="#333"/>`);
-  for (let i = 0; i <= 4; i++) {
-    const v = yMin + ((yMax - yMin) * i) / 4;
-    out.push(`<text x="${m.left - 6}" y="${y(v) + 4}" text-anchor="end">${pctText(v)}</text>`);
-  }
-  const dateLabels = [...new Set([...revalued, ...skipped].map((r) => r.date))].sort();
-  const step = Math.max(1, Math.ceil(dateLabels.length / 8));
-  dateLabels.forEach((d, i) => {
-    if (i % step === 0 || i === dateLabels.length - 1) {
-      // The first and last labels align inwards so they stay inside the picture.
-      const anchor = i === 0 ? "start" : i === dateLabels.length - 1 ? "end" : "middle";
-      out.push(`<text x="${x(isoToDay(d))}" y="${H - m.bottom + 18}" text-anchor="${anchor}">${d}</text>`);
-    }
+  // Multiples of 5 % around the corridor and every LTV, with at least 2 % of room above and below.
+  const yMin = Math.max(0, Math.floor((Math.min(lower, opts.initialLtv, ...ltvs) - 0.02) * 20) / 20);
+  const yMax = Math.ceil((Math.max(upper, opts.initialLtv, ...ltvs) + 0.02) * 20) / 20;
+  const span = Math.max(1, d1 - d0);
+  const dayStep = Math.max(1, Math.ceil(span / 8));
+  const level = (name: string, v: number, dashed: boolean) => ({
+    name,
+    yAxis: v,
+    lineStyle: { color: COLOURS.level, type: dashed ? ("dashed" as const) : ("solid" as const), width: 1 },
+    label: { formatter: `${name} ${pctText(v)}`, position: "end" as const, color: COLOURS.level },
   });
-  // Skipped dates.
-  for (const r of skipped) {
-    const px = x(isoToDay(r.date));
-    out.push(
-      `<line class="skip" x1="${px}" x2="${px}" y1="${H - m.bottom}" y2="${H - m.bottom - 10}" stroke="#999"><title>${esc(`${r.date}: skipped (${r.note ?? ""})`)}</title></line>`,
-    );
+  const calls = (action: string) => points.filter((p) => p.row.action === action);
+  const callSeries = (name: string, action: string, colour: string, rotate: number) => ({
+    name,
+    type: "scatter" as const,
+    data: calls(action),
+    symbol: "triangle",
+    symbolSize: 14,
+    symbolRotate: rotate,
+    itemStyle: { color: colour },
+    z: 4,
+    label: {
+      show: true,
+      position: rotate === 0 ? ("top" as const) : ("bottom" as const),
+      color: colour,
+      formatter: (p: { data: unknown }) => `${(p.data as Point).row.callCash ?? ""}`,
+    },
+    tooltip: { formatter: pointHover },
+  });
+
+  return {
+    animation: false,
+    backgroundColor: "#ffffff",
+    textStyle: { fontFamily: "sans-serif", fontSize: 12 },
+    title: { text: opts.title, left: "center", top: 8, textStyle: { fontSize: 15, fontWeight: "bold" } },
+    legend: {
+      top: 36,
+      left: "center",
+      itemGap: 32,
+      // Skipped dates are drawn as dotted vertical lines: so is their legend entry.
+      data: ["LTV", "margin call on the borrower", "collateral returned by the lender", { name: "skipped date", icon: SKIPPED_ICON }],
+    },
+    tooltip: { trigger: "item" },
+    // The right margin holds the trigger and initial LTV labels, clear of the LTV line.
+    grid: { left: 64, right: 136, top: 88, bottom: 40 },
+    xAxis: {
+      type: "value",
+      min: d0,
+      max: d1,
+      interval: dayStep,
+      splitLine: { show: false },
+      axisLabel: {
+        show: days.length > 0,
+        formatter: (day: number) => dayToIso(day),
+        showMinLabel: true,
+        showMaxLabel: true,
+        hideOverlap: true,
+      },
+    },
+    yAxis: {
+      type: "value",
+      min: yMin,
+      max: yMax,
+      axisLabel: { formatter: (v: number) => pctText(v) },
+      splitLine: { lineStyle: { color: "#eeeeee" } },
+    },
+    series: [
+      {
+        name: "LTV",
+        type: "line",
+        data: points,
+        color: COLOURS.ltv,
+        lineStyle: { width: 2 },
+        symbol: "circle",
+        symbolSize: 6,
+        z: 3,
+        tooltip: { formatter: pointHover },
+        markArea: {
+          silent: true,
+          itemStyle: { color: COLOURS.corridor },
+          data: [[{ name: "corridor", yAxis: lower }, { yAxis: upper }]],
+          label: { show: false },
+        },
+        markLine: {
+          silent: true,
+          symbol: "none",
+          data: [level("upper trigger", upper, false), level("lower trigger", lower, false), level("initial LTV", opts.initialLtv, true)],
+        },
+      },
+      callSeries("margin call on the borrower", "BorrowerCall", COLOURS.borrowerCall, 0),
+      callSeries("collateral returned by the lender", "LenderReturn", COLOURS.lenderReturn, 180),
+      {
+        name: "skipped date",
+        type: "line",
+        data: [],
+        color: COLOURS.skipped,
+        symbol: "none",
+        lineStyle: { type: "dotted", width: 1 },
+        markLine: {
+          symbol: "none",
+          lineStyle: { color: COLOURS.skipped, type: "dotted", width: 1 },
+          label: { formatter: (p: { name: string }) => p.name, position: "end", color: COLOURS.skipped },
+          tooltip: { formatter: (p: unknown) => hoverText(skipped[(p as { dataIndex: number }).dataIndex]) },
+          data: skipped.map((r) => ({ name: r.note ?? "skipped", xAxis: isoToDay(r.date) })),
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * The renderer names clip paths and style classes after counters that grow with every chart drawn in the
+ * process ("zr0-c0", "zr3-cls-17"); renamed after the chart and numbered in order of first use ("ltv-c0",
+ * "ltv-cls-0"), the same history always gives the same bytes.
+ */
+function stableIds(svg: string): string {
+  const classes = new Map<string, string>();
+  return svg
+    .replace(/(class="|^\.)(zr\d+-cls-\d+)/gm, (_m, before: string, cls: string) => {
+      if (!classes.has(cls)) classes.set(cls, `ltv-cls-${classes.size}`);
+      return before + classes.get(cls);
+    })
+    .replace(/(id="|url\(#)zr\d+-/g, "$1ltv-");
+}
+
+/** The chart as a standalone SVG document (any browser opens it). */
+export function ltvChartSvg(rows: HistoryRow[], opts: ChartOptions): string {
+  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: opts.width ?? 900, height: opts.height ?? 420 });
+  try {
+    chart.setOption(ltvChartOption(rows, opts));
+    return stableIds(chart.renderToSVGString()) + "\n";
+  } finally {
+    // Frees the renderer; without it its frame loop keeps the process alive.
+    chart.dispose();
   }
-  // LTV line.
-  if (revalued.length > 0) {
-    const pts = revalued.map((r) => `${x(isoToDay(r.date)).toFixed(1)},${y(Number(r.ltv)).toFixed(1)}`).join(" ");
-    out.push(`<polyline class="ltv" points="${pts}" fill="none" stroke="#1b3a5c" stroke-width="2"/>`);
-  }
-  for (const r of revalued) {
-    const px = x(isoToDay(r.date));
-    const py = y(Number(r.ltv));
-    const tip = `${r.date}: LTV ${pctText(Number(r.ltv))}${r.action && r.action !== "None" ? `, ${r.action} ${r.callCash ?? ""} / ${r.callQuantity ?? ""} units` : ""}`;
-    if (r.action === "BorrowerCall" || r.action === "LenderReturn") {
-      const colour = r.action === "BorrowerCall" ? "#c0392b" : "#27ae60";
-      out.push(
-        `<path class="call ${r.action}" d="M ${px} ${py - 9} L ${px - 7} ${py + 5} L ${px + 7} ${py + 5} Z" fill="${colour}"><title>${esc(tip)}</title></path>`,
-      );
-    } else {
-      out.push(`<circle class="point" cx="${px}" cy="${py}" r="3" fill="#1b3a5c"><title>${esc(tip)}</title></circle>`);
-    }
-  }
-  // Legend.
-  out.push(`<g transform="translate(${m.left + 8},${m.top - 14})">`);
-  out.push(`<line x1="0" x2="18" y1="0" y2="0" stroke="#1b3a5c" stroke-width="2"/><text x="24" y="4">LTV</text>`);
-  out.push(`<path d="M 80 -6 L 74 5 L 86 5 Z" fill="#c0392b"/><text x="92" y="4">margin call on the borrower</text>`);
-  out.push(`<path d="M 280 -6 L 274 5 L 286 5 Z" fill="#27ae60"/><text x="292" y="4">collateral returned by the lender</text>`);
-  out.push(`<line x1="500" x2="500" y1="-6" y2="4" stroke="#999"/><text x="508" y="4">skipped date</text>`);
-  out.push(`</g>`);
-  out.push(`</svg>`);
-  return out.join("\n") + "\n";
 }
