@@ -3,6 +3,7 @@
  * token proxies the factory issued), and their logs decoded with the contracts' ABIs. Shared by the
  * notification watcher and the auditor's replay.
  */
+import { readableAbi } from "./abi";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Interface, type EventFragment, type Log, type LogDescription, type ParamType, type Provider, type Result } from "ethers";
 import type { DeploymentFile } from "./deployments";
@@ -101,17 +102,9 @@ async function interfaceOf(hre: HardhatRuntimeEnvironment, name: string): Promis
   return allEvents(hre);
 }
 
-type AbiParam = { type: string; components?: AbiParam[] };
-type AbiEntry = { type: string; inputs?: AbiParam[]; outputs?: AbiParam[] };
-
-/**
- * An Interface of an artifact's ABI without the fragments a linked library's external functions carry: those
- * name their struct and enum types (`PledgeMath.Level`) instead of ABI types, and ethers would print a warning
- * for each (into a task's JSON output).
- */
-function abiInterface(abi: AbiEntry[]): Interface {
-  const abiType = (p: AbiParam): boolean => !p.type.includes(".") && (p.components ?? []).every(abiType);
-  return new Interface(abi.filter((f) => [...(f.inputs ?? []), ...(f.outputs ?? [])].every(abiType)));
+/** An Interface of the part of an artifact's ABI that ethers can read (see {@link readableAbi}). */
+function abiInterface(abi: Parameters<typeof readableAbi>[0]): Interface {
+  return new Interface(readableAbi(abi));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { readableAbi } from "./abi";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
 import { readDeployment, recordContract, writeDeployment } from "./deployments";
@@ -35,7 +36,9 @@ export async function upgradeSingleton(hre: HardhatRuntimeEnvironment, req: Upgr
   const libraries: Record<string, string> = {};
   for (const names of Object.values(artifact.linkReferences)) {
     for (const lib of Object.keys(names)) {
-      const deployed = await hre.ethers.deployContract(lib, req.signer);
+      // From the readable part of the library's ABI, as the deploy steps do (no warnings in JSON output).
+      const { abi, bytecode } = await hre.artifacts.readArtifact(lib);
+      const deployed = await (await hre.ethers.getContractFactory(readableAbi(abi), bytecode, req.signer)).deploy();
       await deployed.waitForDeployment();
       libraries[lib] = await deployed.getAddress();
     }

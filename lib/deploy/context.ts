@@ -1,3 +1,4 @@
+import { readableAbi } from "../abi";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { BaseContract, ContractFactory, Signer } from "ethers";
 import fs from "node:fs";
@@ -112,7 +113,9 @@ export async function createContext(
   }
 
   async function factory(contract: string): Promise<ContractFactory> {
-    return hre.ethers.getContractFactory(contract, deployer);
+    // Built from the readable part of the ABI: a library's struct-typed functions would print warnings.
+    const { abi, bytecode } = await hre.artifacts.readArtifact(contract);
+    return hre.ethers.getContractFactory(readableAbi(abi), bytecode, deployer);
   }
 
   const ctx: DeployContext = {

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
-import { JsonRpcProvider } from "ethers";
+import { encryptKeystoreJsonSync, JsonRpcProvider, Wallet } from "ethers";
 import { HolidayCalendar__factory, PriceOracle__factory } from "../../typechain-types";
 import { configureFeeds, loadCalendars } from "../../lib/oracle/admin";
 import { PRICE_TABLE, readCalendars, readSecurities, readTable } from "../../lib/oracle/files";
@@ -147,6 +147,7 @@ describe("price push end to end, faults injected (standalone node, SIGKILL, node
       LOCALHOST_RPC_URL: url,
       DEPLOYMENTS_DIR: path.join(tmp, "deployments"),
       TS_NODE_TRANSPILE_ONLY: "true",
+      ORACLE_KEYSTORE_PASSWORD: "correct horse",
     };
     delete env.HARDHAT_NETWORK;
     const deploy = await hardhat(["suite:deploy"]).done;
@@ -232,6 +233,30 @@ describe("price push end to end, faults injected (standalone node, SIGKILL, node
       `${rel}:6: field "isin" is a boolean (true), expected a string; field "price" is missing`,
     ]);
     expect((await accepted()).length).to.equal(before);
+  });
+
+  it("signs with a keystore that holds a mnemonic, and names a wrong password", async function () {
+    // ethers writes a random wallet's keystore with its mnemonic: it decrypts to an HDNodeWallet.
+    const wallet = Wallet.createRandom();
+    const keystore = path.join(tmp, "operator-mnemonic.json");
+    // Written as ethers writes it (with the mnemonic), at a low scrypt cost to keep the test quick.
+    const account = { address: wallet.address, privateKey: wallet.privateKey, mnemonic: wallet.mnemonic! };
+    fs.writeFileSync(keystore, encryptKeystoreJsonSync(account, "correct horse", { scrypt: { N: 1 << 10 } }));
+    const file = writeGroup("keystore.csv", groups[0].slice(0, 2));
+    const args = ["oracle:push", "--prices", file, "--journal", path.join(tmp, "k.journal.json"), "--keystore", keystore];
+    const good = await hardhat([...args, "--dry-run", "--json"]).done;
+    expect(good.code, good.stderr).to.equal(0);
+    expect(summaryOf(good.stdout)).to.include({ dryRun: true, pushed: 2 });
+
+    const saved = env.ORACLE_KEYSTORE_PASSWORD;
+    env.ORACLE_KEYSTORE_PASSWORD = "wrong";
+    try {
+      const bad = await hardhat([...args, "--dry-run"]).done;
+      expect(bad.code).to.equal(1);
+      expect(bad.stdout + bad.stderr).to.include("wrong password");
+    } finally {
+      env.ORACLE_KEYSTORE_PASSWORD = saved;
+    }
   });
 
   it("resumes after a kill -9 while its transaction is pending, and pushes each value once", async function () {
