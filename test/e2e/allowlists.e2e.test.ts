@@ -125,7 +125,7 @@ describe("allowlist sync against a standalone node (e2e)", function () {
   });
 
   it("reconciles both nodes on start, then follows onboarding, suspension and reinstatement", async function () {
-    const admin = (await registry.runner!.getAddress!()).toLowerCase();
+    const admin = (await (await node.provider.getSigner(0)).getAddress()).toLowerCase();
     startAgent();
     await until("both nodes allow the depository's admin", () => has(n1, admin) && has(n2, admin));
     expect(n1.nodes).to.deep.equal([VALIDATOR]);
