@@ -178,7 +178,7 @@ task("network:sync-allowlists", "Keeps every member node's account and node allo
           printTable(
             summary.changes.map((c) => ({ block: c.block, node: c.node, list: c.list, action: c.action, entries: c.entries })),
             undefined,
-            `blocks ${summary.fromBlock}..${summary.toBlock}: ${summary.events} event(s), ${summary.changes.length} change(s)`,
+            `blocks ${summary.fromBlock}..${summary.toBlock}: ${summary.events} event(s), ${summary.changeCount} change(s)`,
           );
           for (const u of summary.unreachable) console.log(`not reconciled: ${u.error}`);
         });

@@ -287,12 +287,19 @@ export interface Change {
   reasons: string[];
 }
 
-/** Reads one node's lists and applies the difference: additions first, then removals. */
-export async function reconcileNode(client: PermClient, allowed: Allowed, log: (line: string) => void): Promise<Change[]> {
+/**
+ * Reads one node's lists and applies the difference: additions first, then removals. Each change applied
+ * is pushed to `changes` at once, so a node failing half-way still reports what it did.
+ */
+export async function reconcileNode(
+  client: PermClient,
+  allowed: Allowed,
+  log: (line: string) => void,
+  changes: Change[] = [],
+): Promise<Change[]> {
   const node = client.endpoint.name;
   const [accounts, enodes] = [await client.getAccounts(), await client.getNodes()];
   const d = diffNode(node, allowed, accounts, enodes);
-  const changes: Change[] = [];
   const apply = async (list: Change["list"], action: Change["action"], entries: string[], fn: (e: string[]) => Promise<void>) => {
     if (entries.length === 0) return;
     await fn(entries);
@@ -360,10 +367,15 @@ export interface SyncSummary {
   toBlock: number;
   rounds: number;
   events: number;
+  /** Changes applied, all of them. */
+  changeCount: number;
+  /** The latest changes (at most MAX_SUMMARY_CHANGES, so a long run does not grow without bound). */
   changes: Change[];
   /** Nodes that could not be reconciled in the last round, with the reason. */
   unreachable: { node: string; error: string }[];
 }
+
+export const MAX_SUMMARY_CHANGES = 1_000;
 
 export interface SyncOptions {
   source: ChainSource;
@@ -409,6 +421,7 @@ export class AllowlistSync {
       toBlock: this.state.nextBlock - 1,
       rounds: 0,
       events: 0,
+      changeCount: 0,
       changes: [],
       unreachable: [],
     };
@@ -431,11 +444,13 @@ export class AllowlistSync {
     const pending: Record<string, string> = {};
     if (targets.length > 0) {
       const allowed = await readAllowed(source, head, candidates, this.opts.config.protected);
-      const results = await Promise.allSettled(targets.map((c) => reconcileNode(c, allowed, this.log)));
+      const applied: Change[] = [];
+      const results = await Promise.allSettled(targets.map((c) => reconcileNode(c, allowed, this.log, applied)));
+      this.summary.changeCount += applied.length;
+      this.summary.changes = [...this.summary.changes, ...applied].slice(-MAX_SUMMARY_CHANGES);
       results.forEach((r, i) => {
         const name = targets[i].endpoint.name;
         if (r.status === "fulfilled") {
-          this.summary.changes.push(...r.value);
           if (this.state.pending[name]) this.log(`${name}: in sync again`);
         } else {
           pending[name] = (r.reason as Error).message;

@@ -152,6 +152,19 @@ describe("Local allowlists follow the registry", function () {
       expect(n1.nodes).to.deep.equal([VALIDATOR]);
     });
 
+    it("reports the changes a node accepted before it refused one, and keeps that node pending", async function () {
+      const s = await loadFixture(suiteFixture);
+      const bootnode = `enode://${"ee".repeat(64)}@10.0.0.7:30303`; // a bootnode the registry does not know
+      const n1 = await double({ fixedNodes: [bootnode] });
+      const summary = await sync(s, [n1]).run({ once: true });
+      expect(summary.changes.filter((c) => c.action === "add" && c.list === "accounts").flatMap((c) => c.entries)).to.deep.equal(
+        castAddresses(s),
+      );
+      expect(summary.changeCount).to.equal(summary.changes.length);
+      expect(summary.unreachable[0].node).to.equal("node1");
+      expect(summary.unreachable[0].error).to.match(/Cannot remove a fixed node \(bootnode or static node\) from allowlist/);
+    });
+
     it("changes nothing when the chain has not moved since the last round", async function () {
       const s = await loadFixture(suiteFixture);
       const n1 = await double();
