@@ -8,6 +8,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { suiteFixture, type Suite } from "../helpers/suite";
 import { BesuPermDouble, jwtKeyPair, signJwt } from "../helpers/besu-perm-double";
 import { freePort } from "../helpers/node";
+import { runJson } from "../helpers/tasks";
 import {
   AllowlistSync,
   checkAllowlists,
@@ -353,6 +354,51 @@ describe("Local allowlists follow the registry", function () {
       const nodes = JSON.parse(/nodes-allowlist=(\[[^\]]*\])/.exec(toml)![1]) as string[];
       expect(accounts).to.deep.equal(castAddresses(s).filter((a) => a !== s.actors.bankB.address.toLowerCase()));
       expect(nodes).to.deep.equal([`enode://${ENODE_A}@10.0.0.1:30303`, VALIDATOR].sort());
+    });
+  });
+
+  describe("the tasks", function () {
+    function nodesFile(nodes: BesuPermDouble[]): string {
+      const file = path.join(dir, "nodes.json");
+      const entries = Object.fromEntries(nodes.map((d, i) => [`node${i + 1}`, { url: d.url }]));
+      fs.writeFileSync(file, JSON.stringify({ nodes: entries, protected: { nodes: [VALIDATOR] }, timeoutMs: 1000, retries: 0 }));
+      return file;
+    }
+
+    it("network:sync-allowlists --once brings the nodes in step and network:check-allowlists then passes", async function () {
+      const s = await loadFixture(suiteFixture);
+      const n1 = await double();
+      const file = nodesFile([n1]);
+      const quiet = console.error;
+      console.error = () => undefined;
+      try {
+        const summary = await runJson("network:sync-allowlists", { nodes: file, once: true, interval: 5000 });
+        expect(summary.changeCount).to.equal(2); // one call for the accounts, one for the nodes
+        expect(fs.existsSync(path.join(dir, "nodes.hardhat.checkpoint.json"))).to.equal(true);
+      } finally {
+        console.error = quiet;
+      }
+      expect(lower(n1.accounts)).to.deep.equal(castAddresses(s));
+      const report = await runJson("network:check-allowlists", { nodes: file });
+      expect(report.nodes[0].inSync).to.equal(true);
+    });
+
+    it("network:check-allowlists fails naming the node that drifted", async function () {
+      await loadFixture(suiteFixture);
+      const n1 = await double();
+      await expect(runJson("network:check-allowlists", { nodes: nodesFile([n1]) })).to.be.rejectedWith(
+        /allowlists differ from the registry on node1/,
+      );
+    });
+
+    it("network:permissions-file writes the allowlists and the protected enodes", async function () {
+      const s = await loadFixture(suiteFixture);
+      const out = path.join(dir, "permissions_config.toml");
+      const r = await runJson("network:permissions-file", { out, nodes: nodesFile([await double()]) });
+      const toml = fs.readFileSync(out, "utf8");
+      expect(r.accounts.sort()).to.deep.equal(castAddresses(s));
+      expect(toml).to.contain(`"${VALIDATOR}"`);
+      expect(toml).to.contain(`"${s.actors.bankB.address.toLowerCase()}"`);
     });
   });
 
