@@ -39,7 +39,8 @@ export interface DevNetworkOptions {
 /**
  * Writes everything a 4-validator QBFT dev network needs: node keys, genesis.json (extraData from the
  * validator addresses, the ingresses pre-deployed, the deployer funded) and config.toml with every
- * validator as a bootnode. Node keys are secrets: the folder is git-ignored.
+ * validator as a bootnode; for current Besu also config-local.toml, the initial permissions_config.toml
+ * and the nodes.json the allowlist sync reads. Node keys are secrets: the folder is git-ignored.
  */
 export async function writeDevNetwork(
   hre: HardhatRuntimeEnvironment,
@@ -76,6 +77,36 @@ export async function writeDevNetwork(
     .readFileSync(path.join(root, "config", "config.toml"), "utf8")
     .replace(/^bootnodes=.*$/m, `bootnodes=[${validators.map((v) => `"${v.enode}"`).join(",")}]`);
   fs.writeFileSync(path.join(configDir, "config.toml"), toml);
+
+  // Current Besu (local permissioning, besu/local-permissioning/): the same bootnodes, and the permissions
+  // file every node starts with: the deployer and the validators, which the allowlist sync never removes.
+  const bootnodes = `bootnodes=[${validators.map((v) => `"${v.enode}"`).join(",")}]`;
+  const localToml = fs.readFileSync(path.join(root, "local-permissioning", "config.toml"), "utf8").replace(/^bootnodes=.*$/m, bootnodes);
+  fs.writeFileSync(path.join(configDir, "config-local.toml"), localToml);
+  fs.writeFileSync(
+    path.join(configDir, "permissions_config.toml"),
+    [
+      "# Initial local allowlists: the deployer and the validators (bootnodes must be listed or Besu does not start).",
+      `accounts-allowlist=["${getAddress(opts.deployer).toLowerCase()}"]`,
+      `nodes-allowlist=[${validators.map((v) => `"${v.enode}"`).join(",")}]`,
+      "",
+    ].join("\n"),
+  );
+  fs.writeFileSync(
+    path.join(opts.outDir, "nodes.json"),
+    JSON.stringify(
+      {
+        nodes: Object.fromEntries(
+          validators.map((v, i) => [v.name, { url: `http://127.0.0.1:${8545 + i}`, tokenFile: `jwt/${v.name}.jwt` }]),
+        ),
+        protected: { accounts: [getAddress(opts.deployer)], nodes: validators.map((v) => v.enode) },
+        timeoutMs: 5000,
+        retries: 2,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
   fs.writeFileSync(path.join(opts.outDir, "validators.json"), JSON.stringify(validators, null, 2) + "\n");
   return { validators, genesisFile };
 }

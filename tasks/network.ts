@@ -134,3 +134,107 @@ task(
       });
     }),
   );
+
+/* Local permissioning (Besu 25.6 and later): each node's allowlists follow the registry. */
+
+async function chainSource(hre: import("hardhat/types").HardhatRuntimeEnvironment) {
+  const { suiteAddress } = await import("../lib/suite");
+  const { readDeployment } = await import("../lib/deployments");
+  return {
+    provider: hre.ethers.provider,
+    registry: suiteAddress(hre, "ParticipantRegistry"),
+    nodeRules: suiteAddress(hre, "NodeRules"),
+    fromBlock: readDeployment(hre.network.name)?.block ?? 0,
+    timeoutMs: 30_000,
+  };
+}
+
+task("network:sync-allowlists", "Keeps every member node's account and node allowlists equal to what the registry allows")
+  .addParam("nodes", "nodes.json: each node's admin JSON-RPC URL and token, and the protected entries", undefined, types.string)
+  .addOptionalParam("checkpoint", "Checkpoint file (default: <nodes file>.<network>.checkpoint.json)", undefined, types.string)
+  .addOptionalParam("interval", "Milliseconds between rounds in long-running mode", 5_000, types.int)
+  .addFlag("once", "One round (reconcile every node, follow new events), then exit")
+  .addFlag("json", "Print the summary as JSON")
+  .setAction(
+    action(async (a: { nodes: string; checkpoint?: string; interval: number; once: boolean; json: boolean }, hre) => {
+      const { AllowlistSync, loadNodesConfig } = await import("../lib/network/allowlists");
+      if (!(a.interval > 0)) throw new UserError("--interval must be a positive number of milliseconds");
+      const config = loadNodesConfig(a.nodes);
+      const checkpoint = a.checkpoint ?? `${a.nodes.replace(/\.json$/, "")}.${hre.network.name}.checkpoint.json`;
+      // Progress goes to stderr so that --json leaves stdout to the summary.
+      const sync = new AllowlistSync({
+        source: await chainSource(hre),
+        config,
+        checkpoint,
+        log: (l) => console.error(`[allowlists] ${l}`),
+      });
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      try {
+        const summary = await sync.run({ once: a.once, intervalMs: a.interval, signal: stop.signal });
+        output(a.json, summary, () => {
+          printTable(
+            summary.changes.map((c) => ({ block: c.block, node: c.node, list: c.list, action: c.action, entries: c.entries })),
+            undefined,
+            `blocks ${summary.fromBlock}..${summary.toBlock}: ${summary.events} event(s), ${summary.changeCount} change(s)`,
+          );
+          for (const u of summary.unreachable) console.log(`not reconciled: ${u.error}`);
+        });
+        if (a.once && summary.unreachable.length > 0) {
+          throw new UserError(`${summary.unreachable.length} node(s) not reconciled: ${summary.unreachable.map((u) => u.node).join(", ")}`);
+        }
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    }),
+  );
+
+task("network:check-allowlists", "Compares every node's allowlists with the registry; exits non-zero on any difference")
+  .addParam("nodes", "nodes.json (as for network:sync-allowlists)", undefined, types.string)
+  .addFlag("json", "Print the report as JSON")
+  .setAction(
+    action(async (a: { nodes: string; json: boolean }, hre) => {
+      const { checkAllowlists, loadNodesConfig } = await import("../lib/network/allowlists");
+      const report = await checkAllowlists(await chainSource(hre), loadNodesConfig(a.nodes));
+      output(a.json, report, () => {
+        const rows = report.nodes.flatMap((n) =>
+          n.error
+            ? [{ node: n.node, difference: "unreachable", entry: n.error }]
+            : [
+                ...n.addAccounts!.map((e) => ({ node: n.node, difference: "account missing", entry: e })),
+                ...n.removeAccounts!.map((e) => ({ node: n.node, difference: "account not allowed", entry: e })),
+                ...n.addNodes!.map((e) => ({ node: n.node, difference: "node missing", entry: e })),
+                ...n.removeNodes!.map((e) => ({ node: n.node, difference: "node not allowed", entry: e })),
+              ],
+        );
+        printTable(rows, ["node", "difference", "entry"], `allowlists against the registry at block ${report.block}`);
+      });
+      const drift = report.nodes.filter((n) => !n.inSync);
+      if (drift.length > 0) throw new UserError(`allowlists differ from the registry on ${drift.map((n) => n.node).join(", ")}`);
+    }),
+  );
+
+task("network:permissions-file", "Writes the permissions_config.toml a new node starts with, from the registry")
+  .addParam("out", "Output file, e.g. permissions_config.toml", undefined, types.string)
+  .addOptionalParam("nodes", "nodes.json whose protected accounts and enodes are included", undefined, types.string)
+  .addFlag("json", "Print what was written as JSON")
+  .setAction(
+    action(async (a: { out: string; nodes?: string; json: boolean }, hre) => {
+      const { loadNodesConfig, permissionsFile } = await import("../lib/network/allowlists");
+      const protectedEntries = a.nodes ? loadNodesConfig(a.nodes).protected : { accounts: [], nodes: [] };
+      const { toml, allowed } = await permissionsFile(await chainSource(hre), protectedEntries);
+      (await import("node:fs")).writeFileSync(a.out, toml);
+      const result = {
+        out: a.out,
+        block: allowed.block,
+        accounts: [...allowed.accounts.keys()],
+        nodes: [...allowed.nodes.values()].map((n) => n.url),
+      };
+      output(a.json, result, () =>
+        console.log(`wrote ${a.out}: ${result.accounts.length} account(s), ${result.nodes.length} node(s) at block ${result.block}`),
+      );
+    }),
+  );

@@ -66,4 +66,29 @@ describe("Besu dev network files", function () {
     expect(compose).to.contain("image: hyperledger/besu:25.5.0");
     expect(compose.match(/--node-private-key-file=\/keys\/node\d\/key/g)).to.have.length(4);
   });
+
+  it("writes the current-Besu variant: local permissioning flags, no contract flags, the deployer and validators allowed", async function () {
+    const { outDir, validators } = await write();
+    const toml = fs.readFileSync(path.join(outDir, "config", "config-local.toml"), "utf8");
+    for (const v of validators) expect(toml).to.contain(v.enode);
+    expect(toml).to.match(/^permissions-accounts-config-file-enabled=true$/m);
+    expect(toml).to.match(/^permissions-nodes-config-file-enabled=true$/m);
+    expect(toml).to.match(/^rpc-http-authentication-enabled=true$/m);
+    expect(toml).to.match(/^rpc-http-api=\[.*"PERM".*\]$/m);
+    expect(toml).to.not.match(/^permissions-[a-z]+-contract/m);
+    const perms = fs.readFileSync(path.join(outDir, "config", "permissions_config.toml"), "utf8");
+    expect(JSON.parse(/^accounts-allowlist=(.*)$/m.exec(perms)![1])).to.deep.equal([DEPLOYER.toLowerCase()]);
+    expect(JSON.parse(/^nodes-allowlist=(.*)$/m.exec(perms)![1])).to.deep.equal(validators.map((v) => v.enode));
+    const nodes = JSON.parse(fs.readFileSync(path.join(outDir, "nodes.json"), "utf8"));
+    expect(nodes.protected.nodes).to.deep.equal(validators.map((v) => v.enode));
+    expect(Object.keys(nodes.nodes)).to.deep.equal(["node1", "node2", "node3", "node4"]);
+  });
+
+  it("runs the local-permissioning compose file on a release after 25.5 with the local configuration", function () {
+    const compose = fs.readFileSync(path.resolve(__dirname, "../../besu/local-permissioning/docker-compose.yml"), "utf8");
+    const [, major, minor] = /image: hyperledger\/besu:(\d+)\.(\d+)\.\d+/.exec(compose)!;
+    expect(Number(major) * 100 + Number(minor)).to.be.above(2505);
+    expect(compose.match(/--config-file=\/config\/config-local.toml/g)).to.have.length(4);
+    expect(compose.match(/"127\.0\.0\.1:854\d:8545"/g)).to.have.length(4);
+  });
 });
