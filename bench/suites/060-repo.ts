@@ -103,6 +103,8 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
     cashMarginRate: (8n * WAD) / 100n,
     calendar: cal,
     couponDayCount: 4,
+    marginMethod: 0,
+    marginRatio: 0n,
   });
   const deadline = BigInt(today * 86400 + 10 * 86400);
   const sign = async (id: bigint, signer: typeof bankA) => {

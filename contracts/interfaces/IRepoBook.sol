@@ -84,6 +84,10 @@ interface IRepoBook {
     /// @param calendar Holiday calendar (MIC) of the deal's business days.
     /// @param couponDayCount Day count of accrued coupon ({DayCountConvention} index); must be the instrument's
     /// (equities: any valid index, unused).
+    /// @param marginMethod GMRA margin method elected: 0 = Method B (the LTV corridor: a call restores the
+    /// initial LTV), 1 = Method A (margin ratio: any exposure from the minimum transfer amount is called).
+    /// @param marginRatio Method A margin ratio MR (market value at trade / purchase price), WAD, at least 1e18;
+    /// zero under Method B. Under Method A the corridor terms must be zero (no corridor applies).
     struct Terms {
         uint32 borrower;
         uint32 lender;
@@ -106,6 +110,8 @@ interface IRepoBook {
         uint64 cashMarginRate;
         bytes4 calendar;
         uint8 couponDayCount;
+        uint8 marginMethod;
+        uint64 marginRatio;
     }
 
     /// @notice The mutable state of a deal.
@@ -317,7 +323,8 @@ interface IRepoBook {
 
     /// @notice Thrown when a term is out of range; `field` names it.
     error RepoTermInvalid(string field, uint256 value);
-    /// @notice Thrown unless 0 < lowerTrigger <= initialLtv <= upperTrigger and lowerTrigger < upperTrigger.
+    /// @notice Thrown unless 0 < lowerTrigger <= initialLtv <= upperTrigger and lowerTrigger < upperTrigger
+    /// (Method B), or unless all three are zero (Method A).
     error RepoCorridorInvalid(uint256 lowerTrigger, uint256 initialLtv, uint256 upperTrigger);
     /// @notice Thrown unless tradeDate <= startDate < repurchaseDate.
     error RepoDatesInvalid(uint256 tradeDate, uint256 startDate, uint256 repurchaseDate);

@@ -143,7 +143,8 @@ library RepoRevaluation {
             upperTrigger: d.upperTrigger,
             minimumTransfer: d.minimumTransfer,
             cashMarginRate: d.cashMarginRate,
-            cashDecimals: d.cashDecimals
+            cashDecimals: d.cashDecimals,
+            marginRatio: uint256(d.marginRatioE8) * RepoTypes.MARGIN_RATIO_STEP
         });
         input.valuationDate = date;
         input.cleanPrice = m.cleanPrice + m.accrued;

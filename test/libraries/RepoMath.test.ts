@@ -73,6 +73,7 @@ const dealArb = fc
         minimumTransfer: 0n,
         cashMarginRate: r.rate / 2n,
         cashDecimals: r.d,
+        marginRatio: 0n,
       },
       isBond: false,
       bond: { faceValue: 0n, couponRate: 0n, frequency: 0, issueDate: 0, maturityDate: 0, dayCount: "Thirty360BondBasis" },
