@@ -182,11 +182,16 @@ library RepoMath {
             return out;
         }
         out.ltv = ltvUp(out.exposure, out.marketValue);
-        // Method B transaction exposure x WAD: exposure x WAD - initialLtv x marketValue, signed.
-        uint256 a = out.exposure * FixedPointMath.WAD;
-        uint256 b = t.initialLtv * out.marketValue;
-        out.transactionExposure =
-            a >= b ? int256(FixedPointMath.divUp(a - b, FixedPointMath.WAD)) : -int256((b - a) / FixedPointMath.WAD);
+        // Method B transaction exposure x WAD: exposure x WAD - initialLtv x marketValue, signed. In range (see
+        // the contract's notes) both products stay below 2^256 and the quotients below 2^255.
+        unchecked {
+            uint256 a = out.exposure * FixedPointMath.WAD;
+            uint256 b = t.initialLtv * out.marketValue;
+            out.transactionExposure =
+                a >= b
+                    ? int256((a - b + FixedPointMath.WAD - 1) / FixedPointMath.WAD)
+                    : -int256((b - a) / FixedPointMath.WAD);
+        }
 
         Action action = classify(out.ltv, t.lowerTrigger, t.upperTrigger);
         if (action != Action.None) _sizeCall(out, t, action, out.dirtyPrice * input.fxRate);
@@ -312,12 +317,17 @@ library RepoMath {
     /// The LTV is reported as under Method B. Worthless collateral: maximum LTV and a cash call only.
     function _methodA(Output memory out, Terms memory t, uint256 unitValueNumerator) private pure {
         uint256 wad = FixedPointMath.WAD;
-        uint256 a = t.marginRatio * out.repurchasePrice + out.lenderCashMargin * wad;
-        uint256 b = (out.borrowerCashMargin + out.marketValue) * wad;
-        bool borrower = a > b;
-        uint256 gap = borrower ? a - b : b - a;
-        out.callCash = borrower ? FixedPointMath.divUp(gap, wad) : gap / wad;
-        out.transactionExposure = borrower ? int256(out.callCash) : -int256(out.callCash);
+        bool borrower;
+        uint256 gap;
+        // In range (see the contract's notes): ratio x price below 2^200, money x WAD below 2^252.
+        unchecked {
+            uint256 a = t.marginRatio * out.repurchasePrice + out.lenderCashMargin * wad;
+            uint256 b = (out.borrowerCashMargin + out.marketValue) * wad;
+            borrower = a > b;
+            gap = borrower ? a - b : b - a;
+            out.callCash = borrower ? (gap + wad - 1) / wad : gap / wad;
+            out.transactionExposure = borrower ? int256(out.callCash) : -int256(out.callCash);
+        }
         out.ltv = out.marketValue == 0 ? type(uint256).max : ltvUp(out.exposure, out.marketValue);
         if (out.callCash == 0) return;
         if (out.callCash < t.minimumTransfer) {

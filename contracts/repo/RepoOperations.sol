@@ -364,8 +364,8 @@ library RepoOperations {
     }
 
     /// @dev Method B: 0 < lower <= initial <= upper, lower < upper, no margin ratio. Method A: a margin ratio of
-    /// at least 100% in steps of 1e-8 (a uint64 stays below 2^32 steps), and no corridor (all three terms zero: a Method A
-    /// call does not depend on the LTV).
+    /// at least 100% in steps of 1e-8 (a uint64 stays below 2^32 steps), and no corridor (all three terms zero:
+    /// a Method A call does not depend on the LTV).
     function _checkMethod(IRepoBook.Terms calldata t) private pure {
         if (t.marginMethod > 1) revert IRepoBook.RepoTermInvalid("marginMethod", t.marginMethod);
         bool methodA = t.marginMethod == 1;

@@ -13,8 +13,8 @@ import {IHolidayCalendar} from "../interfaces/IHolidayCalendar.sol";
  * @title RepoTypes
  * @notice Storage layout of the repo book, shared by {RepoBook} and its linked library {RepoRevaluation}.
  * @dev ERC-7201 namespace `csd.storage.RepoBook`. Per deal, the terms revaluation reads (the margin method
- * with them) are packed into four slots; accounts, purchased quantity and the terms hash take three more; the mutable state is ONE slot,
- * written once per revaluation, whose last revalued date is the idempotency marker.
+ * with them) are packed into four slots; accounts, purchased quantity and the terms hash take three more; the
+ * mutable state is ONE slot, written once per revaluation, whose last revalued date is the idempotency marker.
  */
 library RepoTypes {
     uint8 internal constant F_BORROWER_SIGNED = 1;
