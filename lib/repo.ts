@@ -470,6 +470,8 @@ export interface HistoryRow {
   borrowerCashMargin?: string;
   lenderCashMargin?: string;
   exposure?: string;
+  /** Exposure under the deal's margin method, net of its cash margin (positive: the borrower owes). */
+  transactionExposure?: string;
   oldLtv?: string;
   ltv?: string;
   lowerTrigger?: string;
@@ -504,6 +506,7 @@ export async function repoHistory(book: RepoBook, dealId: bigint, cashDecimals: 
       borrowerCashMargin: formatAmount(output.borrowerCashMargin, cashDecimals),
       lenderCashMargin: formatAmount(output.lenderCashMargin, cashDecimals),
       exposure: formatAmount(output.exposure, cashDecimals),
+      transactionExposure: formatAmount(output.transactionExposure, cashDecimals),
       oldLtv: ethers.formatUnits(inputs.oldLtv, 18),
       ltv: ethers.formatUnits(output.ltv, 18),
       lowerTrigger: ethers.formatUnits(t.lowerTrigger, 18),
@@ -541,6 +544,7 @@ export const HISTORY_COLUMNS: (keyof HistoryRow)[] = [
   "borrowerCashMargin",
   "lenderCashMargin",
   "exposure",
+  "transactionExposure",
   "oldLtv",
   "ltv",
   "lowerTrigger",
