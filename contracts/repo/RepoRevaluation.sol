@@ -52,6 +52,8 @@ library RepoRevaluation {
         uint256 marketCount;
         CalendarCache[] calendars;
         uint256 calendarCount;
+        uint256 mark; // cache entries before the deal in progress
+        uint256 freeMemory; // free memory pointer before the deal in progress
     }
 
     /// @notice Revalues deals for a business date (see {IRepoBook-revalue}).
@@ -84,6 +86,9 @@ library RepoRevaluation {
         RepoTypes.State memory s = d.state;
         uint256 date = b.date;
         if (s.status != RepoStatus.Active || date <= s.lastRevaluedDate) return (false, false);
+        // The deal's working memory (math input and output, event data) is dead once it is done: unless it added
+        // a cache entry, the next deal reuses it, so memory does not grow with the batch.
+        _markMemory(b);
         uint256 w0 = _termsSlot(d, 0);
         if (date < uint32(_termsSlot(d, 3) >> 96)) return _skip(dealId, date, RevaluationSkip.BeforeStart);
         uint8 answer = _businessDay($, b, bytes4(uint32(w0 >> 184)));
@@ -120,6 +125,7 @@ library RepoRevaluation {
         s.ltv = out.ltv > type(uint64).max ? type(uint64).max : uint64(out.ltv);
         d.state = s;
         emit IRepoBook.RepoRevalued(dealId, date, used, out);
+        _releaseMemory(b);
         return (true, out.action != RepoMath.Action.None);
     }
 
@@ -227,6 +233,24 @@ library RepoRevaluation {
     function _termsSlot(RepoTypes.Deal storage d, uint256 i) private view returns (uint256 w) {
         assembly ("memory-safe") {
             w := sload(add(d.slot, i))
+        }
+    }
+
+    /// @dev Records the free memory pointer and the cache size before a deal's work.
+    function _markMemory(Batch memory b) private pure {
+        uint256 freeMemory;
+        assembly ("memory-safe") {
+            freeMemory := mload(0x40)
+        }
+        (b.freeMemory, b.mark) = (freeMemory, b.marketCount + b.calendarCount);
+    }
+
+    /// @dev Frees the memory a finished deal used, unless the deal added a cache entry (which lives there).
+    function _releaseMemory(Batch memory b) private pure {
+        if (b.marketCount + b.calendarCount != b.mark) return;
+        uint256 freeMemory = b.freeMemory;
+        assembly ("memory-safe") {
+            mstore(0x40, freeMemory)
         }
     }
 
