@@ -242,7 +242,8 @@ interface IRepoBook {
     /// @param date Business date.
     /// @param inputs Market inputs and the previous LTV.
     /// @param output Repurchase price, accrued coupon, dirty price, market value, cash margins, exposure,
-    /// LTV, action and the call in cash and securities (see {RepoMath.Output}).
+    /// LTV, action, the call in cash and securities and the transaction exposure under the deal's margin method
+    /// (see {RepoMath.Output}).
     event RepoRevalued(uint256 indexed dealId, uint256 indexed date, RevaluationInputs inputs, RepoMath.Output output);
     /// @notice Emitted when a deal is not revalued for a date, with the reason.
     event RepoRevaluationSkipped(uint256 indexed dealId, uint256 indexed date, RevaluationSkip reason);
@@ -566,7 +567,8 @@ interface IRepoBook {
      * holiday is recorded as done; any other skip can be retried). Worthless collateral is valued: LTV at the
      * maximum and a borrower call in cash for the whole exposure. Otherwise emits {RepoRevalued} and raises,
      * resizes or cancels calls ({MarginCallRaised}, {MarginCallResized}, {MarginCallCancelled}) so that the
-     * open calls match the corridor rule.
+     * open calls match the deal's margin method: the corridor rule (Method B), or any transaction exposure from
+     * the minimum transfer amount (Method A).
      * @param dealIds Deals to revalue (unknown ids are ignored).
      * @param date Business date (day number).
      * @return revalued Deals revalued.

@@ -7,8 +7,9 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 /**
  * @title RepoMath
- * @notice Revaluation of a repo with an LTV corridor (DOMAIN.md §1, §6; SPEC §5.1) as a pure function over
- * one input struct, returning one output struct a book can store and emit as it is.
+ * @notice Revaluation of a repo with an LTV corridor (GMRA Method B) or a margin ratio (GMRA Method A)
+ * (DOMAIN.md §1, §6; SPEC §5.1) as a pure function over one input struct, returning one output struct a book
+ * can store and emit as it is.
  * @dev Units:
  * - money (purchase price, repurchase price, market value, cash margin, minimum transfer): smallest unit of
  *   the deal currency's cash token, with `cashDecimals` decimals (e.g. 2 for RUB kopecks);
