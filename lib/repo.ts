@@ -64,7 +64,14 @@ export interface RepoTerms {
   cashMarginRate: bigint;
   calendar: string;
   couponDayCount: number;
+  /** GMRA margin method: 0 = Method B (LTV corridor), 1 = Method A (margin ratio). */
+  marginMethod: number;
+  /** Method A margin ratio, WAD (steps of 1e-8); 0 under Method B. */
+  marginRatio: bigint;
 }
+
+/** Index of a margin method name in `Terms.marginMethod`. */
+export const MARGIN_METHODS = ["B", "A"] as const;
 
 export const TERMS_TYPES = {
   Terms: [
@@ -89,6 +96,8 @@ export const TERMS_TYPES = {
     { name: "cashMarginRate", type: "uint64" },
     { name: "calendar", type: "bytes4" },
     { name: "couponDayCount", type: "uint8" },
+    { name: "marginMethod", type: "uint8" },
+    { name: "marginRatio", type: "uint64" },
   ],
 };
 
@@ -126,6 +135,10 @@ export interface RepoTermsJson {
   cashMarginRate: string;
   calendar: string;
   couponDayCount?: string;
+  /** "B" (default: the LTV corridor) or "A" (margin ratio; the corridor fields are then omitted or "0"). */
+  marginMethod?: string;
+  /** Method A margin ratio, e.g. "1.25" for 125%. */
+  marginRatio?: string;
 }
 
 function bytesCode(code: string, length: number, what: string): string {
@@ -152,6 +165,10 @@ export function termsFromJson(j: RepoTermsJson, cashDecimals: number): RepoTerms
   const need = (k: keyof RepoTermsJson) => {
     if (j[k] === undefined || j[k] === null || j[k] === "") throw new UserError(`terms: "${k}" is missing`);
   };
+  const method = (MARGIN_METHODS as readonly string[]).indexOf(j.marginMethod ?? "B");
+  if (method < 0) throw new UserError(`terms: marginMethod "${j.marginMethod}" is not one of ${MARGIN_METHODS.join(", ")}`);
+  const methodA = method === 1;
+  if (methodA) need("marginRatio");
   for (const k of [
     "borrower",
     "lender",
@@ -166,9 +183,7 @@ export function termsFromJson(j: RepoTermsJson, cashDecimals: number): RepoTerms
     "tradeDate",
     "startDate",
     "repurchaseDate",
-    "initialLtv",
-    "lowerTrigger",
-    "upperTrigger",
+    ...(methodA ? [] : ["initialLtv", "lowerTrigger", "upperTrigger"]),
     "marginDeadlineDays",
     "minimumTransfer",
     "cashMarginRate",
@@ -195,14 +210,16 @@ export function termsFromJson(j: RepoTermsJson, cashDecimals: number): RepoTerms
     tradeDate: isoField(j.tradeDate, "tradeDate"),
     startDate: isoField(j.startDate, "startDate"),
     repurchaseDate: isoField(j.repurchaseDate, "repurchaseDate"),
-    initialLtv: parseAmount(j.initialLtv, 18, "initialLtv"),
-    lowerTrigger: parseAmount(j.lowerTrigger, 18, "lowerTrigger"),
-    upperTrigger: parseAmount(j.upperTrigger, 18, "upperTrigger"),
+    initialLtv: parseAmount(j.initialLtv ?? "0", 18, "initialLtv"),
+    lowerTrigger: parseAmount(j.lowerTrigger ?? "0", 18, "lowerTrigger"),
+    upperTrigger: parseAmount(j.upperTrigger ?? "0", 18, "upperTrigger"),
     marginDeadlineDays: Number(j.marginDeadlineDays),
     minimumTransfer: parseAmount(j.minimumTransfer, cashDecimals, "minimumTransfer"),
     cashMarginRate: parseAmount(j.cashMarginRate, 18, "cashMarginRate"),
     calendar: bytesCode(j.calendar, 4, "calendar"),
     couponDayCount: dc,
+    marginMethod: method,
+    marginRatio: methodA ? parseAmount(j.marginRatio!, 18, "marginRatio") : 0n,
   };
 }
 
@@ -250,6 +267,8 @@ export function termsFromChain(t: Awaited<ReturnType<RepoBook["terms"]>>): RepoT
     cashMarginRate: t.cashMarginRate,
     calendar: t.calendar,
     couponDayCount: Number(t.couponDayCount),
+    marginMethod: Number(t.marginMethod),
+    marginRatio: t.marginRatio,
   };
 }
 
@@ -451,6 +470,8 @@ export interface HistoryRow {
   borrowerCashMargin?: string;
   lenderCashMargin?: string;
   exposure?: string;
+  /** Exposure under the deal's margin method, net of its cash margin (positive: the borrower owes). */
+  transactionExposure?: string;
   oldLtv?: string;
   ltv?: string;
   lowerTrigger?: string;
@@ -485,6 +506,7 @@ export async function repoHistory(book: RepoBook, dealId: bigint, cashDecimals: 
       borrowerCashMargin: formatAmount(output.borrowerCashMargin, cashDecimals),
       lenderCashMargin: formatAmount(output.lenderCashMargin, cashDecimals),
       exposure: formatAmount(output.exposure, cashDecimals),
+      transactionExposure: formatAmount(output.transactionExposure, cashDecimals),
       oldLtv: ethers.formatUnits(inputs.oldLtv, 18),
       ltv: ethers.formatUnits(output.ltv, 18),
       lowerTrigger: ethers.formatUnits(t.lowerTrigger, 18),
@@ -522,6 +544,7 @@ export const HISTORY_COLUMNS: (keyof HistoryRow)[] = [
   "borrowerCashMargin",
   "lenderCashMargin",
   "exposure",
+  "transactionExposure",
   "oldLtv",
   "ltv",
   "lowerTrigger",

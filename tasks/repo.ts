@@ -236,14 +236,17 @@ task("repo:show", "Shows a deal: terms, LTV against the corridor, obligations an
       }
       const history = (await r.repoHistory(book, id, decimals, readDeployment(hre.network.name)?.block ?? 0)).slice(-a.last);
       const ltv = BigInt(s.ltv);
+      const methodA = Number(t.marginMethod) === 1;
       const position =
         ltv === 0n
           ? "not revalued"
-          : ltv > t.upperTrigger
-            ? "above the upper trigger"
-            : ltv < t.lowerTrigger
-              ? "below the lower trigger"
-              : "inside the corridor";
+          : methodA
+            ? "no corridor (Method A: any exposure from the minimum transfer amount is called)"
+            : ltv > t.upperTrigger
+              ? "above the upper trigger"
+              : ltv < t.lowerTrigger
+                ? "below the lower trigger"
+                : "inside the corridor";
       const view = {
         dealId: id,
         status: r.REPO_STATUSES[Number(s.status)],
@@ -258,7 +261,8 @@ task("repo:show", "Shows a deal: terms, LTV against the corridor, obligations an
         basis: t.basis,
         start: dayToIso(t.startDate),
         repurchase: dayToIso(t.repurchaseDate),
-        corridor: `${r.pct(t.lowerTrigger)} ≤ ${r.pct(t.initialLtv)} ≤ ${r.pct(t.upperTrigger)}`,
+        marginMethod: methodA ? `A (margin ratio ${r.pct(t.marginRatio)})` : "B (LTV corridor)",
+        corridor: methodA ? "" : `${r.pct(t.lowerTrigger)} ≤ ${r.pct(t.initialLtv)} ≤ ${r.pct(t.upperTrigger)}`,
         ltv: ltv === 0n ? "" : r.pct(ltv),
         position,
         lastRevalued: Number(s.lastRevaluedDate) === 0 ? "" : dayToIso(Number(s.lastRevaluedDate)),
@@ -274,7 +278,20 @@ task("repo:show", "Shows a deal: terms, LTV against the corridor, obligations an
         printTable(obligations, ["side", "status", "raised", "due", "cash", "quantity"], "obligations");
         printTable(
           history as unknown as Record<string, unknown>[],
-          ["date", "event", "cleanPrice", "marketValue", "exposure", "oldLtv", "ltv", "action", "callCash", "callQuantity", "note"],
+          [
+            "date",
+            "event",
+            "cleanPrice",
+            "marketValue",
+            "exposure",
+            "transactionExposure",
+            "oldLtv",
+            "ltv",
+            "action",
+            "callCash",
+            "callQuantity",
+            "note",
+          ],
           "recent history",
         );
       });

@@ -103,6 +103,8 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
     cashMarginRate: (8n * WAD) / 100n,
     calendar: cal,
     couponDayCount: 4,
+    marginMethod: 0,
+    marginRatio: 0n,
   });
   const deadline = BigInt(today * 86400 + 10 * 86400);
   const sign = async (id: bigint, signer: typeof bankA) => {
@@ -157,6 +159,32 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
   await (await book.accept(worthlessId)).wait();
   await (await book.confirmOpening(worthlessId, ethers.ZeroHash)).wait();
 
+  // 100 GMRA Method A deals (margin ratio 125 %, no corridor) on the same securities, opened off chain. The
+  // minimum transfer amount (20,000 RUB) keeps a 1 % move below it, as the corridor does for the Method B deals;
+  // a 15 % fall calls every deal.
+  const methodAIds: bigint[] = [];
+  for (let i = 0; i < BATCH; i++) {
+    const id = nextId++;
+    const t = {
+      ...terms(i),
+      initialLtv: 0n,
+      lowerTrigger: 0n,
+      upperTrigger: 0n,
+      minimumTransfer: 20_000_00n,
+      marginMethod: 1,
+      marginRatio: (125n * WAD) / 100n,
+    };
+    await (await book.connect(bankA).propose(t)).wait();
+    const both = [];
+    for (const signer of [bankA, bankB]) {
+      const s = await signTerms(book, signer, id, deadline);
+      both.push({ signer: s.signer, deadline, signature: s.signature });
+    }
+    await (await book.acceptWithSignatures(id, both)).wait();
+    await (await book.confirmOpening(id, ethers.ZeroHash)).wait();
+    methodAIds.push(id);
+  }
+
   // A day's cycle: prices move 1 % (no call), every deal revalued in batches of 100.
   await push(today - 2, 101n);
   let dayGas = 0;
@@ -167,10 +195,12 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
     dayGas += g;
   }
   const repeat = await gasOf(book.revalue(dealIds.slice(0, BATCH), today - 2));
+  const methodA = await gasOf(book.revalue(methodAIds, today - 2));
   // The next day prices fall 15 %: every deal gets a margin call.
   await push(today - 1, 85n);
   const calls = await gasOf(book.revalue(dealIds.slice(0, BATCH), today - 1));
   // A batch holding a worthless deal: 99 deals raising calls and the worthless one, called for its whole exposure.
+  const methodACalls = await gasOf(book.revalue(methodAIds, today - 1));
   const withWorthless = await gasOf(book.revalue([...dealIds.slice(BATCH, 2 * BATCH - 1), worthlessId], today - 1));
 
   const perDeal = Math.round(firstBatch / BATCH);
@@ -196,7 +226,21 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
       budget: 35_000,
       note: `${Math.floor(BLOCK_GAS / perDeal)} deals per 30M block`,
     },
+    {
+      domain: "repo",
+      operation: `revalue, GMRA Method A deals, batch of ${BATCH} over ${SECURITIES} securities`,
+      gas: Math.round(methodA / BATCH),
+      items: BATCH,
+      budget: 35_000,
+      note: "margin ratio 125 %; exposures below the minimum transfer amount (no call)",
+    },
     { domain: "repo", operation: "revalue, every deal raises a call", gas: Math.round(calls / BATCH), items: BATCH },
+    {
+      domain: "repo",
+      operation: "revalue, Method A, every deal raises a call",
+      gas: Math.round(methodACalls / BATCH),
+      items: BATCH,
+    },
     { domain: "repo", operation: "revalue again, same date (no change)", gas: Math.round(repeat / BATCH), items: BATCH },
     {
       domain: "repo",

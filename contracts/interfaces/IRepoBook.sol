@@ -84,6 +84,10 @@ interface IRepoBook {
     /// @param calendar Holiday calendar (MIC) of the deal's business days.
     /// @param couponDayCount Day count of accrued coupon ({DayCountConvention} index); must be the instrument's
     /// (equities: any valid index, unused).
+    /// @param marginMethod GMRA margin method elected: 0 = Method B (the LTV corridor: a call restores the
+    /// initial LTV), 1 = Method A (margin ratio: any exposure from the minimum transfer amount is called).
+    /// @param marginRatio Method A margin ratio MR (market value at trade / purchase price), WAD, at least 1e18;
+    /// zero under Method B. Under Method A the corridor terms must be zero (no corridor applies).
     struct Terms {
         uint32 borrower;
         uint32 lender;
@@ -106,6 +110,8 @@ interface IRepoBook {
         uint64 cashMarginRate;
         bytes4 calendar;
         uint8 couponDayCount;
+        uint8 marginMethod;
+        uint64 marginRatio;
     }
 
     /// @notice The mutable state of a deal.
@@ -236,7 +242,8 @@ interface IRepoBook {
     /// @param date Business date.
     /// @param inputs Market inputs and the previous LTV.
     /// @param output Repurchase price, accrued coupon, dirty price, market value, cash margins, exposure,
-    /// LTV, action and the call in cash and securities (see {RepoMath.Output}).
+    /// LTV, action, the call in cash and securities and the transaction exposure under the deal's margin method
+    /// (see {RepoMath.Output}).
     event RepoRevalued(uint256 indexed dealId, uint256 indexed date, RevaluationInputs inputs, RepoMath.Output output);
     /// @notice Emitted when a deal is not revalued for a date, with the reason.
     event RepoRevaluationSkipped(uint256 indexed dealId, uint256 indexed date, RevaluationSkip reason);
@@ -317,7 +324,8 @@ interface IRepoBook {
 
     /// @notice Thrown when a term is out of range; `field` names it.
     error RepoTermInvalid(string field, uint256 value);
-    /// @notice Thrown unless 0 < lowerTrigger <= initialLtv <= upperTrigger and lowerTrigger < upperTrigger.
+    /// @notice Thrown unless 0 < lowerTrigger <= initialLtv <= upperTrigger and lowerTrigger < upperTrigger
+    /// (Method B), or unless all three are zero (Method A).
     error RepoCorridorInvalid(uint256 lowerTrigger, uint256 initialLtv, uint256 upperTrigger);
     /// @notice Thrown unless tradeDate <= startDate < repurchaseDate.
     error RepoDatesInvalid(uint256 tradeDate, uint256 startDate, uint256 repurchaseDate);
@@ -559,7 +567,8 @@ interface IRepoBook {
      * holiday is recorded as done; any other skip can be retried). Worthless collateral is valued: LTV at the
      * maximum and a borrower call in cash for the whole exposure. Otherwise emits {RepoRevalued} and raises,
      * resizes or cancels calls ({MarginCallRaised}, {MarginCallResized}, {MarginCallCancelled}) so that the
-     * open calls match the corridor rule.
+     * open calls match the deal's margin method: the corridor rule (Method B), or any transaction exposure from
+     * the minimum transfer amount (Method A).
      * @param dealIds Deals to revalue (unknown ids are ignored).
      * @param date Business date (day number).
      * @return revalued Deals revalued.

@@ -7,8 +7,9 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 /**
  * @title RepoMath
- * @notice Revaluation of a repo with an LTV corridor (DOMAIN.md §1, §6; SPEC §5.1) as a pure function over
- * one input struct, returning one output struct a book can store and emit as it is.
+ * @notice Revaluation of a repo with an LTV corridor (GMRA Method B) or a margin ratio (GMRA Method A)
+ * (DOMAIN.md §1, §6; SPEC §5.1) as a pure function over one input struct, returning one output struct a book
+ * can store and emit as it is.
  * @dev Units:
  * - money (purchase price, repurchase price, market value, cash margin, minimum transfer): smallest unit of
  *   the deal currency's cash token, with `cashDecimals` decimals (e.g. 2 for RUB kopecks);
@@ -50,6 +51,8 @@ library RepoMath {
     /// @param minimumTransfer No obligation when the cash amount of the call is below this (cash-token units).
     /// @param cashMarginRate Interest on cash margin, WAD per year, accrued on the deal's basis.
     /// @param cashDecimals Decimals of the deal currency's cash token (0..18).
+    /// @param marginRatio GMRA margin ratio MR, WAD (at least 1e18), electing Method A; zero elects Method B
+    /// (the LTV corridor). Under Method A the corridor is not used and may be zero.
     struct Terms {
         uint256 purchasePrice;
         uint256 repoRate;
@@ -61,6 +64,7 @@ library RepoMath {
         uint256 minimumTransfer;
         uint256 cashMarginRate;
         uint8 cashDecimals;
+        uint256 marginRatio;
     }
 
     /// @notice One cash margin transfer still held.
@@ -106,12 +110,17 @@ library RepoMath {
     /// @param exposure max(0, repurchasePrice - borrowerCashMargin + lenderCashMargin), cash-token units.
     /// @param ltv exposure / marketValue (rounded up), WAD; the maximum uint256 when marketValue is zero.
     /// @param action None, BorrowerCall (LTV above the upper trigger) or LenderReturn (below the lower).
-    /// @param belowMinimumTransfer True when a trigger was crossed but the cash call is below the minimum
-    /// transfer amount: action is then None and the call amounts are zero.
+    /// @param belowMinimumTransfer True when a call was due (Method B: a trigger crossed; Method A: a non-zero
+    /// exposure) but its cash size is below the minimum transfer amount: action is then None, amounts zero.
     /// @param callCash Cash that restores the initial LTV (borrower: rounded up; lender: rounded down); with
     /// worthless collateral all of the exposure.
     /// @param callQuantity Securities that restore the initial LTV (borrower: rounded up; lender: down); zero
     /// with worthless collateral, the maximum uint256 when it does not fit 256 bits.
+    /// @param transactionExposure The deal's exposure under its margin method, net of its cash margin, signed
+    /// from the lender's side (positive: the borrower owes), rounded up (toward the lender): Method B
+    /// exposure - initialLtv x marketValue (margin securities haircut like the purchased ones); Method A
+    /// marginRatio x repurchasePrice + lenderCashMargin - borrowerCashMargin - marketValue (margin securities
+    /// at market value). A call's cash is its absolute value.
     struct Output {
         bool skippedHoliday;
         uint256 repurchasePrice;
@@ -126,6 +135,7 @@ library RepoMath {
         bool belowMinimumTransfer;
         uint256 callCash;
         uint256 callQuantity;
+        int256 transactionExposure;
     }
 
     /// @notice Thrown when the interest basis is neither 360 nor 365.
@@ -136,6 +146,8 @@ library RepoMath {
     error RepoMathCashDecimalsInvalid(uint8 cashDecimals);
     /// @notice Thrown when interest would run backwards (valuation or posting date before its start).
     error RepoMathDateBeforeStart(uint256 start, uint256 date);
+    /// @notice Thrown when a Method A margin ratio is below 1e18 (100%).
+    error RepoMathMarginRatioInvalid(uint256 marginRatio);
 
     /// @notice Revalues a deal; pure, so the same input always yields the same output.
     /// @dev Requires valid terms (basis, corridor, decimals), valuationDate >= startDate and every margin
@@ -162,11 +174,25 @@ library RepoMath {
         }
         uint256 owed = out.repurchasePrice + out.lenderCashMargin;
         out.exposure = owed > out.borrowerCashMargin ? owed - out.borrowerCashMargin : 0;
+        if (t.marginRatio != 0) {
+            _methodA(out, t, out.dirtyPrice * input.fxRate);
+            return out;
+        }
         if (out.marketValue == 0) {
             _worthless(out, t.minimumTransfer);
             return out;
         }
         out.ltv = ltvUp(out.exposure, out.marketValue);
+        // Method B transaction exposure x WAD: exposure x WAD - initialLtv x marketValue, signed. In range (see
+        // the contract's notes) both products stay below 2^256 and the quotients below 2^255.
+        unchecked {
+            uint256 a = out.exposure * FixedPointMath.WAD;
+            uint256 b = t.initialLtv * out.marketValue;
+            out.transactionExposure =
+                a >= b
+                    ? int256((a - b + FixedPointMath.WAD - 1) / FixedPointMath.WAD)
+                    : -int256((b - a) / FixedPointMath.WAD);
+        }
 
         Action action = classify(out.ltv, t.lowerTrigger, t.upperTrigger);
         if (action != Action.None) _sizeCall(out, t, action, out.dirtyPrice * input.fxRate);
@@ -277,16 +303,50 @@ library RepoMath {
 
     function _checkTerms(Terms memory t) private pure {
         if (t.basis != 360 && t.basis != 365) revert RepoMathBasisInvalid(t.basis);
-        if (t.lowerTrigger == 0 || t.lowerTrigger > t.initialLtv || t.initialLtv > t.upperTrigger) {
+        if (t.marginRatio != 0) {
+            if (t.marginRatio < FixedPointMath.WAD) revert RepoMathMarginRatioInvalid(t.marginRatio);
+        } else if (t.lowerTrigger == 0 || t.lowerTrigger > t.initialLtv || t.initialLtv > t.upperTrigger) {
             revert RepoMathCorridorInvalid(t.lowerTrigger, t.initialLtv, t.upperTrigger);
         }
         if (t.cashDecimals > 18) revert RepoMathCashDecimalsInvalid(t.cashDecimals);
+    }
+
+    /// @dev Method A (GMRA 2011 2(xx), 4(a)): X = marginRatio x repurchasePrice + lenderCashMargin -
+    /// borrowerCashMargin - marketValue, margin securities at market value. No corridor: X > 0 is a borrower
+    /// call of ceil(X) in cash or ceil(X / unit value) securities; X < 0 a lender return of floor(-X) in cash or
+    /// floor(-X / unit value) securities; either only from the minimum transfer amount (and never of zero).
+    /// The LTV is reported as under Method B. Worthless collateral: maximum LTV and a cash call only.
+    function _methodA(Output memory out, Terms memory t, uint256 unitValueNumerator) private pure {
+        uint256 wad = FixedPointMath.WAD;
+        bool borrower;
+        uint256 gap;
+        // In range (see the contract's notes): ratio x price below 2^200, money x WAD below 2^252.
+        unchecked {
+            uint256 a = t.marginRatio * out.repurchasePrice + out.lenderCashMargin * wad;
+            uint256 b = (out.borrowerCashMargin + out.marketValue) * wad;
+            borrower = a > b;
+            gap = borrower ? a - b : b - a;
+            out.callCash = borrower ? (gap + wad - 1) / wad : gap / wad;
+            out.transactionExposure = borrower ? int256(out.callCash) : -int256(out.callCash);
+        }
+        out.ltv = out.marketValue == 0 ? type(uint256).max : ltvUp(out.exposure, out.marketValue);
+        if (out.callCash == 0) return;
+        if (out.callCash < t.minimumTransfer) {
+            out.belowMinimumTransfer = true;
+            out.callCash = 0;
+            return;
+        }
+        out.action = borrower ? Action.BorrowerCall : Action.LenderReturn;
+        if (out.marketValue != 0) {
+            out.callQuantity = _quantity(gap, t.cashDecimals, wad * unitValueNumerator, borrower);
+        }
     }
 
     /// @dev Worthless collateral: maximum LTV; the borrower owes all of the exposure in cash (none when the
     /// exposure is zero), or nothing when that is below the minimum transfer amount.
     function _worthless(Output memory out, uint256 minimumTransfer) private pure {
         out.ltv = type(uint256).max;
+        out.transactionExposure = int256(out.exposure);
         if (out.exposure == 0) return;
         if (out.exposure < minimumTransfer) {
             out.belowMinimumTransfer = true;
@@ -299,10 +359,10 @@ library RepoMath {
     /// @dev Sizes the call of `action` (not None) into `out`, or marks it below the minimum transfer amount.
     function _sizeCall(Output memory out, Terms memory t, Action action, uint256 unitValueNumerator) private pure {
         bool borrower = action == Action.BorrowerCall;
-        out.callCash =
-            borrower
-                ? borrowerCashCallUp(out.exposure, out.marketValue, t.initialLtv)
-                : lenderCashReturnDown(out.exposure, out.marketValue, t.initialLtv);
+        // |transactionExposure| is borrowerCashCallUp or lenderCashReturnDown: beyond a trigger the sign follows
+        // the side (LTV above the upper trigger >= initial LTV, or below the lower one <= initial LTV).
+        int256 x = out.transactionExposure;
+        out.callCash = uint256(borrower ? x : -x);
         if (out.callCash < t.minimumTransfer) {
             out.belowMinimumTransfer = true;
             out.callCash = 0;

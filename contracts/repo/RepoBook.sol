@@ -51,7 +51,7 @@ contract RepoBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable
         "uint96 quantity,bytes3 currency,uint128 purchasePrice,uint64 repoRate,uint16 basis,uint32 tradeDate,"
         "uint32 startDate,uint32 repurchaseDate,uint64 initialLtv,uint64 lowerTrigger,uint64 upperTrigger,"
         "uint8 marginDeadlineDays,uint128 minimumTransfer,uint64 cashMarginRate,bytes4 calendar,"
-        "uint8 couponDayCount)"
+        "uint8 couponDayCount,uint8 marginMethod,uint64 marginRatio)"
     );
     /// @notice EIP-712 type a party's signer signs.
     bytes32 public constant SIGNATURE_TYPEHASH = keccak256(
@@ -60,7 +60,7 @@ contract RepoBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable
         "uint96 quantity,bytes3 currency,uint128 purchasePrice,uint64 repoRate,uint16 basis,uint32 tradeDate,"
         "uint32 startDate,uint32 repurchaseDate,uint64 initialLtv,uint64 lowerTrigger,uint64 upperTrigger,"
         "uint8 marginDeadlineDays,uint128 minimumTransfer,uint64 cashMarginRate,bytes4 calendar,"
-        "uint8 couponDayCount)"
+        "uint8 couponDayCount,uint8 marginMethod,uint64 marginRatio)"
     );
 
     /// @dev Layout of the book's storage (ERC-7201 namespace `csd.storage.RepoBook`): see {RepoTypes}.
@@ -301,6 +301,8 @@ contract RepoBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable
         t.cashMarginRate = d.cashMarginRate;
         t.calendar = d.calendar;
         t.couponDayCount = uint8(d.couponDayCount);
+        t.marginRatio = uint64(uint256(d.marginRatioE8) * RepoTypes.MARGIN_RATIO_STEP);
+        if (t.marginRatio != 0) t.marginMethod = 1;
     }
 
     /// @inheritdoc IRepoBook

@@ -26,7 +26,7 @@ library RepoOperations {
         "uint96 quantity,bytes3 currency,uint128 purchasePrice,uint64 repoRate,uint16 basis,uint32 tradeDate,"
         "uint32 startDate,uint32 repurchaseDate,uint64 initialLtv,uint64 lowerTrigger,uint64 upperTrigger,"
         "uint8 marginDeadlineDays,uint128 minimumTransfer,uint64 cashMarginRate,bytes4 calendar,"
-        "uint8 couponDayCount)"
+        "uint8 couponDayCount,uint8 marginMethod,uint64 marginRatio)"
     );
 
     /// @notice Validates and stores a proposed deal (the book checked the caller).
@@ -61,6 +61,8 @@ library RepoOperations {
             repurchaseDate: t.repurchaseDate,
             borrower: t.borrower,
             lender: t.lender,
+            // _checkMethod: a whole number of steps; a uint64 holds fewer than 2^32 of them.
+            marginRatioE8: uint32(t.marginRatio / RepoTypes.MARGIN_RATIO_STEP),
             borrowerAccount: t.borrowerAccount,
             quantity: t.quantity,
             lenderAccount: t.lenderAccount,
@@ -286,7 +288,9 @@ library RepoOperations {
             t.minimumTransfer,
             t.cashMarginRate,
             t.calendar,
-            t.couponDayCount
+            t.couponDayCount,
+            t.marginMethod,
+            t.marginRatio
         );
         return keccak256(bytes.concat(a, b));
     }
@@ -347,11 +351,7 @@ library RepoOperations {
         if (t.quantity == 0) revert IRepoBook.RepoTermInvalid("quantity", 0);
         if (t.purchasePrice == 0) revert IRepoBook.RepoTermInvalid("purchasePrice", 0);
         if (t.basis != 360 && t.basis != 365) revert IRepoBook.RepoTermInvalid("basis", t.basis);
-        if (t.lowerTrigger == 0 || t.lowerTrigger > t.initialLtv || t.initialLtv > t.upperTrigger) {
-            revert IRepoBook.RepoCorridorInvalid(t.lowerTrigger, t.initialLtv, t.upperTrigger);
-        }
-        if (t.lowerTrigger == t.upperTrigger)
-            revert IRepoBook.RepoCorridorInvalid(t.lowerTrigger, t.initialLtv, t.upperTrigger);
+        _checkMethod(t);
         if (t.tradeDate > t.startDate || t.startDate >= t.repurchaseDate) {
             revert IRepoBook.RepoDatesInvalid(t.tradeDate, t.startDate, t.repurchaseDate);
         }
@@ -361,6 +361,27 @@ library RepoOperations {
         if (t.marginDeadlineDays == 0 || t.marginDeadlineDays > MAX_MARGIN_DEADLINE_DAYS) {
             revert IRepoBook.RepoTermInvalid("marginDeadlineDays", t.marginDeadlineDays);
         }
+    }
+
+    /// @dev Method B: 0 < lower <= initial <= upper, lower < upper, no margin ratio. Method A: a margin ratio of
+    /// at least 100% in steps of 1e-8 (a uint64 stays below 2^32 steps), and no corridor (all three terms zero:
+    /// a Method A call does not depend on the LTV).
+    function _checkMethod(IRepoBook.Terms calldata t) private pure {
+        if (t.marginMethod > 1) revert IRepoBook.RepoTermInvalid("marginMethod", t.marginMethod);
+        bool methodA = t.marginMethod == 1;
+        uint256 mr = t.marginRatio;
+        uint256 step = RepoTypes.MARGIN_RATIO_STEP;
+        if (methodA ? (mr < 1e18 || mr % step != 0) : mr != 0) {
+            revert IRepoBook.RepoTermInvalid("marginRatio", t.marginRatio);
+        }
+        if (
+            methodA
+                ? (t.lowerTrigger | t.initialLtv | t.upperTrigger) != 0
+                : (t.lowerTrigger == 0 ||
+                    t.lowerTrigger > t.initialLtv ||
+                    t.initialLtv > t.upperTrigger ||
+                    t.lowerTrigger == t.upperTrigger)
+        ) revert IRepoBook.RepoCorridorInvalid(t.lowerTrigger, t.initialLtv, t.upperTrigger);
     }
 
     /// @dev Security, oracle feed, cash token and calendar; registers the security's data at first use.

@@ -52,6 +52,8 @@ library RepoRevaluation {
         uint256 marketCount;
         CalendarCache[] calendars;
         uint256 calendarCount;
+        uint256 mark; // cache entries before the deal in progress
+        uint256 freeMemory; // free memory pointer before the deal in progress
     }
 
     /// @notice Revalues deals for a business date (see {IRepoBook-revalue}).
@@ -84,9 +86,12 @@ library RepoRevaluation {
         RepoTypes.State memory s = d.state;
         uint256 date = b.date;
         if (s.status != RepoStatus.Active || date <= s.lastRevaluedDate) return (false, false);
-        address security = d.security;
-        if (date < d.startDate) return _skip(dealId, date, RevaluationSkip.BeforeStart);
-        uint8 answer = _businessDay($, b, d.calendar);
+        // The deal's working memory (math input and output, event data) is dead once it is done: unless it added
+        // a cache entry, the next deal reuses it, so memory does not grow with the batch.
+        _markMemory(b);
+        uint256 w0 = _termsSlot(d, 0);
+        if (date < uint32(_termsSlot(d, 3) >> 96)) return _skip(dealId, date, RevaluationSkip.BeforeStart);
+        uint8 answer = _businessDay($, b, bytes4(uint32(w0 >> 184)));
         if (answer == 4) return _skip(dealId, date, RevaluationSkip.DateNotClosed);
         if (answer == 3) return _skip(dealId, date, RevaluationSkip.CalendarNotLoaded);
         if (answer == 2) {
@@ -94,9 +99,9 @@ library RepoRevaluation {
             d.state = s;
             return _skip(dealId, date, RevaluationSkip.Holiday);
         }
-        MarketCache memory m = _market($, b, security, d.currency);
+        MarketCache memory m = _market($, b, address(uint160(w0)), bytes3(uint24(w0 >> 160)));
         if (m.skip != 0) return _skip(dealId, date, RevaluationSkip(m.skip - 1));
-        RepoMath.Input memory input = _input(dealId, d, s, m, date);
+        RepoMath.Input memory input = _input(dealId, d, s, m, date, w0);
         if (input.holiday) return _skip(dealId, date, RevaluationSkip.MarginPostedLater);
         RepoMath.Output memory out = RepoMath.revalue(input);
         // An obligation stores both amounts in 128 bits.
@@ -120,30 +125,39 @@ library RepoRevaluation {
         s.ltv = out.ltv > type(uint64).max ? type(uint64).max : uint64(out.ltv);
         d.state = s;
         emit IRepoBook.RepoRevalued(dealId, date, used, out);
+        _releaseMemory(b);
         return (true, out.action != RepoMath.Action.None);
     }
 
     /// @dev The math input of a deal for `date`. The accrued coupon comes from the batch cache: valuing at the
     /// dirty price as an equity gives the same outputs as RepoMath's bond path (dirty = clean + accrued is its
     /// only use of the bond data). `holiday` is set (and nothing valued) when a cash margin is dated after `date`.
+    /// The terms come from the deal's slots 0..3 read once each (`w0` read by the caller) and unpacked at the
+    /// offsets of {RepoTypes-Deal}.
     function _input(
         uint256 dealId,
         RepoTypes.Deal storage d,
         RepoTypes.State memory s,
         MarketCache memory m,
-        uint256 date
+        uint256 date,
+        uint256 w0
     ) private view returns (RepoMath.Input memory input) {
+        uint256 w1 = _termsSlot(d, 1);
+        uint256 w2 = _termsSlot(d, 2);
+        uint256 w3 = _termsSlot(d, 3);
         input.terms = RepoMath.Terms({
-            purchasePrice: d.purchasePrice,
-            repoRate: d.repoRate,
-            basis: d.basis,
-            startDate: d.startDate,
-            initialLtv: d.initialLtv,
-            lowerTrigger: d.lowerTrigger,
-            upperTrigger: d.upperTrigger,
-            minimumTransfer: d.minimumTransfer,
-            cashMarginRate: d.cashMarginRate,
-            cashDecimals: d.cashDecimals
+            purchasePrice: uint128(w1),
+            repoRate: uint64(w2),
+            basis: uint16(w0 >> 216),
+            startDate: uint32(w3 >> 96),
+            initialLtv: uint64(w2 >> 128),
+            lowerTrigger: w2 >> 192,
+            upperTrigger: uint64(w3),
+            minimumTransfer: w1 >> 128,
+            cashMarginRate: uint64(w2 >> 64),
+            cashDecimals: uint8(w0 >> 240),
+            // At most (2^32 - 1) x 1e10: no overflow.
+            marginRatio: (w3 >> 224) * RepoTypes.MARGIN_RATIO_STEP
         });
         input.valuationDate = date;
         input.cleanPrice = m.cleanPrice + m.accrued;
@@ -208,6 +222,36 @@ library RepoRevaluation {
             }
         }
         return true;
+    }
+
+    /// @dev Word `i` (0..3) of a deal's packed terms: slot 0 security, currency (bits 160..183), calendar
+    /// (184..215), basis (216..231), deadline days, cash decimals (240..247), coupon day count; slot 1 purchase
+    /// price (0..127), minimum transfer (128..255); slot 2 repo rate (0..63), cash margin rate (64..127), initial
+    /// LTV (128..191), lower trigger (192..255); slot 3 upper trigger (0..63), trade date, start date (96..127),
+    /// repurchase date, borrower, lender, margin ratio in 1e-8 steps (224..255). One SLOAD per word instead of one
+    /// per field.
+    function _termsSlot(RepoTypes.Deal storage d, uint256 i) private view returns (uint256 w) {
+        assembly ("memory-safe") {
+            w := sload(add(d.slot, i))
+        }
+    }
+
+    /// @dev Records the free memory pointer and the cache size before a deal's work.
+    function _markMemory(Batch memory b) private pure {
+        uint256 freeMemory;
+        assembly ("memory-safe") {
+            freeMemory := mload(0x40)
+        }
+        (b.freeMemory, b.mark) = (freeMemory, b.marketCount + b.calendarCount);
+    }
+
+    /// @dev Frees the memory a finished deal used, unless the deal added a cache entry (which lives there).
+    function _releaseMemory(Batch memory b) private pure {
+        if (b.marketCount + b.calendarCount != b.mark) return;
+        uint256 freeMemory = b.freeMemory;
+        assembly ("memory-safe") {
+            mstore(0x40, freeMemory)
+        }
     }
 
     function _skip(uint256 dealId, uint256 date, RevaluationSkip reason) private returns (bool, bool) {

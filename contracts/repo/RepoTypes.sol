@@ -12,9 +12,9 @@ import {IHolidayCalendar} from "../interfaces/IHolidayCalendar.sol";
 /**
  * @title RepoTypes
  * @notice Storage layout of the repo book, shared by {RepoBook} and its linked library {RepoRevaluation}.
- * @dev ERC-7201 namespace `csd.storage.RepoBook`. Per deal, the terms revaluation reads are packed into four
- * slots; accounts, purchased quantity and the terms hash take three more; the mutable state is ONE slot,
- * written once per revaluation, whose last revalued date is the idempotency marker.
+ * @dev ERC-7201 namespace `csd.storage.RepoBook`. Per deal, the terms revaluation reads (the margin method
+ * with them) are packed into four slots; accounts, purchased quantity and the terms hash take three more; the
+ * mutable state is ONE slot, written once per revaluation, whose last revalued date is the idempotency marker.
  */
 library RepoTypes {
     uint8 internal constant F_BORROWER_SIGNED = 1;
@@ -24,6 +24,8 @@ library RepoTypes {
     uint8 internal constant F_LENDER_AGREED = 16;
     uint8 internal constant F_BORROWER_CALL = 32;
     uint8 internal constant F_LENDER_CALL = 64;
+    /// @dev A stored margin ratio step (1e-8) in WAD.
+    uint256 internal constant MARGIN_RATIO_STEP = 1e10;
 
     /// @dev Mutable state of a deal: one slot (1 + 1 + 1 + 4 + 8 + 12 bytes).
     struct State {
@@ -60,6 +62,9 @@ library RepoTypes {
         uint32 repurchaseDate;
         uint32 borrower;
         uint32 lender;
+        // Method A margin ratio in steps of 1e-8 (1e8 = 100%); zero elects Method B. In the slot's last four
+        // bytes, zero for every deal stored before the margin method was a term (they are Method B deals).
+        uint32 marginRatioE8;
         // slot 4
         address borrowerAccount;
         uint96 quantity;

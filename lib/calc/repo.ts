@@ -22,10 +22,15 @@ export interface RepoTerms {
   minimumTransfer: bigint;
   cashMarginRate: bigint;
   cashDecimals: number;
+  /** Method A margin ratio, WAD; 0n elects Method B (the LTV corridor). */
+  marginRatio: bigint;
 }
 
 /** The calculator's terms: a deal's terms (as stored, proposed or replayed) and its cash token's decimals. */
-export function repoCalcTerms(t: Omit<RepoTerms, "cashDecimals">, cashDecimals: number): RepoTerms {
+export function repoCalcTerms(
+  t: Omit<RepoTerms, "cashDecimals" | "marginRatio"> & { marginRatio?: bigint },
+  cashDecimals: number,
+): RepoTerms {
   return {
     purchasePrice: t.purchasePrice,
     repoRate: t.repoRate,
@@ -37,6 +42,7 @@ export function repoCalcTerms(t: Omit<RepoTerms, "cashDecimals">, cashDecimals: 
     minimumTransfer: t.minimumTransfer,
     cashMarginRate: t.cashMarginRate,
     cashDecimals,
+    marginRatio: t.marginRatio ?? 0n,
   };
 }
 
@@ -73,6 +79,8 @@ export interface RepoOutput {
   belowMinimumTransfer: boolean;
   callCash: bigint;
   callQuantity: bigint;
+  /** The deal's exposure under its margin method, net of its cash margin, signed (positive: the borrower owes). */
+  transactionExposure: bigint;
 }
 
 /** Exact values (natural units) behind each rounded output, and the direction each is rounded in. */
@@ -83,6 +91,7 @@ export interface RepoExact {
   ltv: Rational;
   callCash: Rational;
   callQuantity: Rational;
+  transactionExposure: Rational;
 }
 
 /** Rounding of each output when converted to on-chain units (`cash`: cashDecimals, `price`/`ratio`: 18, `quantity`: 0). */
@@ -97,6 +106,8 @@ export const REPO_ROUNDING: Record<string, { scale: "cash" | "price" | "ratio" |
   ltv: { scale: "ratio", borrower: "up", lender: "up" },
   callCash: { scale: "cash", borrower: "up", lender: "down" },
   callQuantity: { scale: "quantity", borrower: "up", lender: "down" },
+  // Signed: up is toward the lender (more from the borrower, less from the lender).
+  transactionExposure: { scale: "cash", borrower: "up", lender: "up" },
 };
 
 export class RepoInputError extends Error {}
@@ -115,6 +126,7 @@ const ZERO_OUTPUT: RepoOutput = {
   belowMinimumTransfer: false,
   callCash: 0n,
   callQuantity: 0n,
+  transactionExposure: 0n,
 };
 
 /** Exact value of `amount` cash units after simple interest over [from, to) on `basis`, in currency. */
@@ -135,7 +147,9 @@ export function revalueRepo(input: RepoInput): { output: RepoOutput; exact: Repo
   if (input.holiday) return { output: { ...ZERO_OUTPUT }, exact: null };
   const t = input.terms;
   if (t.basis !== 360 && t.basis !== 365) throw new RepoInputError(`basis ${t.basis} is neither 360 nor 365`);
-  if (t.lowerTrigger === 0n || t.lowerTrigger > t.initialLtv || t.initialLtv > t.upperTrigger) {
+  if (t.marginRatio !== 0n) {
+    if (t.marginRatio < WAD) throw new RepoInputError(`margin ratio ${t.marginRatio} below 100%`);
+  } else if (t.lowerTrigger === 0n || t.lowerTrigger > t.initialLtv || t.initialLtv > t.upperTrigger) {
     throw new RepoInputError("corridor must satisfy 0 < lower <= initial <= upper");
   }
   if (t.cashDecimals < 0 || t.cashDecimals > 18) throw new RepoInputError(`cash decimals ${t.cashDecimals} outside 0..18`);
@@ -162,6 +176,14 @@ export function revalueRepo(input: RepoInput): { output: RepoOutput; exact: Repo
   }
   const owed = repurchasePrice + lenderCashMargin;
   const exposure = owed > borrowerCashMargin ? owed - borrowerCashMargin : 0n;
+  if (t.marginRatio !== 0n)
+    return methodA(
+      input,
+      { repurchasePrice, accruedCoupon, dirtyPrice, marketValue, borrowerCashMargin, lenderCashMargin, exposure },
+      rpExact,
+      accruedExact,
+      mvExact,
+    );
   if (marketValue === 0n)
     return worthless(
       input,
@@ -196,6 +218,7 @@ export function revalueRepo(input: RepoInput): { output: RepoOutput; exact: Repo
     belowMinimumTransfer: false,
     callCash: 0n,
     callQuantity: 0n,
+    transactionExposure: gap.toUnits(d, "up"),
   };
   const exact: RepoExact = {
     repurchasePrice: rpExact,
@@ -204,6 +227,7 @@ export function revalueRepo(input: RepoInput): { output: RepoOutput; exact: Repo
     ltv: ltvExact,
     callCash: callCashExact,
     callQuantity: callQuantityExact,
+    transactionExposure: gap,
   };
   if (action === "None") return { output, exact };
   const callCash = callCashExact.cmp(0n) > 0 ? callCashExact.toUnits(d, direction) : 0n;
@@ -246,6 +270,7 @@ function worthless(
     belowMinimumTransfer: false,
     callCash: 0n,
     callQuantity: 0n,
+    transactionExposure: v.exposure,
   };
   const callCashExact = new Rational(v.exposure, 10n ** BigInt(input.terms.cashDecimals));
   const exact: RepoExact = {
@@ -255,6 +280,7 @@ function worthless(
     ltv: new Rational(MAX_UINT256, WAD),
     callCash: v.exposure > 0n ? callCashExact : new Rational(0n),
     callQuantity: new Rational(0n),
+    transactionExposure: callCashExact,
   };
   if (v.exposure === 0n) return { output, exact };
   if (v.exposure < input.terms.minimumTransfer) {
@@ -263,6 +289,70 @@ function worthless(
   }
   output.action = "BorrowerCall";
   output.callCash = v.exposure;
+  return { output, exact };
+}
+
+/**
+ * Method A (GMRA 2011, margin ratio MR): X = MR x RP + lender cash margin - borrower cash margin - MV, margin
+ * securities at market value, no corridor. X > 0: the borrower owes ceil(X) in cash or ceil(X / unit value)
+ * securities; X < 0: the lender owes floor(-X) or floor(-X / unit value); nothing when the cash is zero or below
+ * the minimum transfer amount. The LTV is reported as under Method B; worthless collateral: maximum LTV, no
+ * quantity.
+ */
+function methodA(
+  input: RepoInput,
+  v: Pick<
+    RepoOutput,
+    "repurchasePrice" | "accruedCoupon" | "dirtyPrice" | "marketValue" | "borrowerCashMargin" | "lenderCashMargin" | "exposure"
+  >,
+  rpExact: Rational,
+  accruedExact: Rational,
+  mvExact: Rational,
+): { output: RepoOutput; exact: RepoExact } {
+  const t = input.terms;
+  const d = t.cashDecimals;
+  const cash = (units: bigint) => new Rational(units, 10n ** BigInt(d));
+  const x = cash(v.repurchasePrice)
+    .mul(new Rational(t.marginRatio, WAD))
+    .add(cash(v.lenderCashMargin))
+    .sub(cash(v.borrowerCashMargin))
+    .sub(cash(v.marketValue));
+  const borrower = x.cmp(0n) > 0;
+  const callCashExact = borrower ? x : x.neg();
+  const direction: Rounding = borrower ? "up" : "down";
+  const worthless = v.marketValue === 0n;
+  const ltvExact = worthless ? new Rational(MAX_UINT256, WAD) : new Rational(v.exposure, v.marketValue);
+  const unitValue = new Rational(v.dirtyPrice * input.fxRate, WAD * WAD);
+  const callQuantityExact = worthless ? new Rational(0n) : callCashExact.div(unitValue);
+  const output: RepoOutput = {
+    skippedHoliday: false,
+    ...v,
+    ltv: worthless ? MAX_UINT256 : ltvExact.toUnits(18, "up"),
+    action: "None",
+    belowMinimumTransfer: false,
+    callCash: 0n,
+    callQuantity: 0n,
+    transactionExposure: x.toUnits(d, "up"),
+  };
+  const exact: RepoExact = {
+    repurchasePrice: rpExact,
+    accruedCoupon: accruedExact,
+    marketValue: mvExact,
+    ltv: ltvExact,
+    callCash: callCashExact,
+    callQuantity: callQuantityExact,
+    transactionExposure: x,
+  };
+  const callCash = callCashExact.toUnits(d, direction);
+  if (callCash === 0n) return { output, exact };
+  if (callCash < t.minimumTransfer) {
+    output.belowMinimumTransfer = true;
+    return { output, exact };
+  }
+  output.action = borrower ? "BorrowerCall" : "LenderReturn";
+  output.callCash = callCash;
+  const q = callQuantityExact.round(direction);
+  output.callQuantity = q > MAX_UINT256 ? MAX_UINT256 : q;
   return { output, exact };
 }
 
@@ -286,6 +376,7 @@ export function repoOutputFromContract(r: {
   belowMinimumTransfer: boolean;
   callCash: bigint;
   callQuantity: bigint;
+  transactionExposure: bigint;
 }): RepoOutput {
   return {
     skippedHoliday: r.skippedHoliday,
@@ -301,5 +392,6 @@ export function repoOutputFromContract(r: {
     belowMinimumTransfer: r.belowMinimumTransfer,
     callCash: r.callCash,
     callQuantity: r.callQuantity,
+    transactionExposure: r.transactionExposure,
   };
 }

@@ -96,9 +96,12 @@ export interface RepoCaseJson {
     repoRate: string;
     basis: number;
     startDate: string;
-    initialLtv: string;
-    lowerTrigger: string;
-    upperTrigger: string;
+    initialLtv?: string;
+    lowerTrigger?: string;
+    upperTrigger?: string;
+    /** "B" (default) or "A"; Method A needs marginRatio and leaves the corridor out. */
+    marginMethod?: "A" | "B";
+    marginRatio?: string;
     minimumTransfer: string;
     cashMarginRate: string;
     security:
@@ -133,12 +136,13 @@ export function parseRepoInput(j: RepoCaseJson["input"]): RepoInput {
       repoRate: decimalToUnits(j.repoRate, 18),
       basis: j.basis,
       startDate: isoToDay(j.startDate),
-      initialLtv: decimalToUnits(j.initialLtv, 18),
-      lowerTrigger: decimalToUnits(j.lowerTrigger, 18),
-      upperTrigger: decimalToUnits(j.upperTrigger, 18),
+      initialLtv: decimalToUnits(j.initialLtv ?? "0", 18),
+      lowerTrigger: decimalToUnits(j.lowerTrigger ?? "0", 18),
+      upperTrigger: decimalToUnits(j.upperTrigger ?? "0", 18),
       minimumTransfer: decimalToUnits(j.minimumTransfer, d),
       cashMarginRate: decimalToUnits(j.cashMarginRate, 18),
       cashDecimals: d,
+      marginRatio: j.marginMethod === "A" ? decimalToUnits(need(j.marginRatio, "marginRatio"), 18) : 0n,
     },
     isBond: s.kind === "Bond",
     bond:

@@ -48,6 +48,8 @@ const chapter: Chapter = {
       cashMarginRate: (8n * WAD) / 100n,
       calendar: calendarToBytes4("XMOS"),
       couponDayCount: 0, // 30/360 Bond Basis, the OFZ's own convention
+      marginMethod: 0, // GMRA Method B: the LTV corridor
+      marginRatio: 0n,
     };
     story.say("Bank A (cash borrower) sells 8,000 OFZ26238 to bank B (cash lender) for 6,400,000.00 RUB and agrees to");
     story.say("buy them back on 2026-11-20 at 12 % (ACT/365). The depository is the tri-party agent. Corridor: initial");

@@ -73,6 +73,7 @@ const dealArb = fc
         minimumTransfer: 0n,
         cashMarginRate: r.rate / 2n,
         cashDecimals: r.d,
+        marginRatio: 0n,
       },
       isBond: false,
       bond: { faceValue: 0n, couponRate: 0n, frequency: 0, issueDate: 0, maturityDate: 0, dayCount: "Thirty360BondBasis" },
@@ -89,6 +90,19 @@ const dealArb = fc
     };
   })
   .filter((i) => (i.quantity * i.cleanPrice * i.fxRate * 10n ** BigInt(i.terms.cashDecimals)) / 10n ** 36n > 0n);
+
+/** The same deals under GMRA Method A, margin ratio 1 / initial LTV rounded to 1e-8 steps (corridor zero). */
+const methodAArb = dealArb.map((i) => ({
+  ...i,
+  terms: {
+    ...i.terms,
+    initialLtv: 0n,
+    lowerTrigger: 0n,
+    upperTrigger: 0n,
+    minimumTransfer: i.terms.purchasePrice / 1000n,
+    marginRatio: ((WAD * WAD) / i.terms.initialLtv / 10n ** 10n) * 10n ** 10n,
+  },
+}));
 
 /** Deals whose collateral value rounds to zero (price, FX or quantity too small), for the worthless path. */
 const worthlessArb = dealArb.map((i) => ({ ...i, cleanPrice: i.cleanPrice % 3n === 0n ? 0n : 1n, fxRate: i.fxRate % 2n === 0n ? 0n : 1n }));
@@ -251,6 +265,106 @@ describe("RepoMath", function () {
           return o.exposure === 0n || nb.eq(exact.callCash);
         }),
         { numRuns: 300, seed: 6 },
+      );
+    });
+  });
+
+  describe("Method A (margin ratio)", function () {
+    it("reverts for a margin ratio below 100%", async function () {
+      const { repo } = await loadFixture(repoMathFixture);
+      await expect(repo.revalue(abi(input({ marginMethod: "A", marginRatio: "0.99" }))))
+        .to.be.revertedWithCustomError(repo, "RepoMathMarginRatioInvalid")
+        .withArgs(99n * 10n ** 16n);
+    });
+
+    it("ignores the corridor: an exposure inside it is still called", async function () {
+      const { repo } = await loadFixture(repoMathFixture);
+      // LTV 0.8079 is inside 75%..85%; under Method A the 30 days of interest x 1.25 are called.
+      const i = input({ marginMethod: "A", marginRatio: "1.25" });
+      const onChain = repoOutputFromContract(await repo.revalue(abi(i)));
+      expect(onChain.action).to.equal("BorrowerCall");
+      expect(onChain.callCash).to.equal(12_328_768n); // ceil(1.25 x 10,098,630.14 - 12,500,000) = 123,287.68
+      expect(onChain.transactionExposure).to.equal(onChain.callCash);
+    });
+
+    it("property: the contract equals the calculator on random Method A deals", async function () {
+      const { repo } = await loadFixture(repoMathFixture);
+      for (const i of fc.sample(methodAArb, { numRuns: 60, seed: 2011 })) {
+        expect(repoOutputFromContract(await repo.revalue(abi(i)))).to.deep.equal(revalueRepo(i).output);
+      }
+    });
+
+    it("property: the call cash is |transaction exposure|, the borrower's rounded up and the lender's down", function () {
+      fc.assert(
+        fc.property(methodAArb, (i) => {
+          const { output: o, exact } = revalueRepo(i);
+          const scale = 10n ** BigInt(i.terms.cashDecimals);
+          const x = exact!.transactionExposure.mul(scale);
+          if (o.transactionExposure !== x.ceil()) return false;
+          if (o.action === "BorrowerCall") return o.callCash === x.ceil() && o.callCash >= i.terms.minimumTransfer;
+          if (o.action === "LenderReturn") return o.callCash === x.neg().floor() && o.callCash >= i.terms.minimumTransfer;
+          const owed = x.cmp(0n) > 0 ? x.ceil() : x.neg().floor();
+          return o.callCash === 0n && (owed === 0n || (owed < i.terms.minimumTransfer && o.belowMinimumTransfer));
+        }),
+        { numRuns: 400, seed: 7 },
+      );
+    });
+
+    it("property: a borrower securities call covers the exposure at market value and one unit less would not", function () {
+      fc.assert(
+        fc.property(methodAArb, (i) => {
+          const { output: o, exact } = revalueRepo(i);
+          if (o.action === "None" || o.marketValue === 0n) return true;
+          const unit = new Rational(o.dirtyPrice * i.fxRate, WAD * WAD);
+          const x = exact!.transactionExposure;
+          // Each unit delivered (returned) lowers (raises) X by its market value.
+          if (o.action === "BorrowerCall") {
+            return x.sub(unit.mul(o.callQuantity)).cmp(0n) <= 0 && x.sub(unit.mul(o.callQuantity - 1n)).cmp(0n) > 0;
+          }
+          return x.add(unit.mul(o.callQuantity)).cmp(0n) <= 0 && x.add(unit.mul(o.callQuantity + 1n)).cmp(0n) > 0;
+        }),
+        { numRuns: 400, seed: 8 },
+      );
+    });
+
+    it("property: Method A net exposure = (Method B net exposure + net cash margin) / (1 - H) - net cash margin (DOMAIN.md §1)", function () {
+      fc.assert(
+        fc.property(dealArb, (b) => {
+          // 1 - H = initial LTV = 1 / margin ratio, exactly: a ratio of 1.25 (H = 20%) or 2 (H = 50%).
+          const ltv0 = b.terms.initialLtv % 2n === 0n ? (WAD * 4n) / 5n : WAD / 2n;
+          const methodB = { ...b, terms: { ...b.terms, initialLtv: ltv0, lowerTrigger: ltv0 / 2n, upperTrigger: ltv0 } };
+          const methodA = {
+            ...b,
+            terms: { ...b.terms, initialLtv: 0n, lowerTrigger: 0n, upperTrigger: 0n, marginRatio: (WAD * WAD) / ltv0 },
+          };
+          const ob = revalueRepo(methodB);
+          const oa = revalueRepo(methodA);
+          // The identity holds where Method B's exposure is not floored at zero (cash margin below the price).
+          if (ob.output.repurchasePrice + ob.output.lenderCashMargin < ob.output.borrowerCashMargin) return true;
+          const scale = 10n ** BigInt(b.terms.cashDecimals);
+          const cc = new Rational(ob.output.borrowerCashMargin - ob.output.lenderCashMargin, scale);
+          const expected = ob.exact!.transactionExposure.add(cc).div(new Rational(ltv0, WAD)).sub(cc);
+          return oa.exact!.transactionExposure.eq(expected);
+        }),
+        { numRuns: 300, seed: 9 },
+      );
+    });
+
+    it("property: Method B's transaction exposure is the Method B net exposure and signs the call", function () {
+      fc.assert(
+        fc.property(dealArb, (i) => {
+          const { output: o, exact } = revalueRepo(i);
+          const scale = 10n ** BigInt(i.terms.cashDecimals);
+          const haircut = new Rational(WAD - i.terms.initialLtv, WAD);
+          const net = new Rational(o.borrowerCashMargin - o.lenderCashMargin, scale);
+          const nb = methodBNetExposure(new Rational(o.repurchasePrice, scale), new Rational(o.marketValue, scale), haircut, net);
+          const floored = o.repurchasePrice + o.lenderCashMargin < o.borrowerCashMargin;
+          if (!floored && !nb.eq(exact!.transactionExposure)) return false;
+          if (o.action === "BorrowerCall") return o.transactionExposure === o.callCash;
+          if (o.action === "LenderReturn") return o.transactionExposure === -o.callCash;
+          return true;
+        }),
+        { numRuns: 300, seed: 10 },
       );
     });
   });

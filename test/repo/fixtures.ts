@@ -104,6 +104,8 @@ export async function repoFixture(): Promise<RepoFixture> {
     cashMarginRate: (8n * WAD) / 100n,
     calendar: XMOS,
     couponDayCount: 0,
+    marginMethod: 0,
+    marginRatio: 0n,
   };
   return { ...base, book, oracle, calendar, today, days, terms, borrower: bankA, lender: bankB, agent: csd, stranger };
 }

@@ -7,6 +7,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { pushEquity, repoFixture, WAD } from "./fixtures";
 import { dayToIso } from "../../lib/dates";
 import { runJson } from "../helpers/tasks";
+import { RepoTermsJson, termsFromJson } from "../../lib/repo";
 
 describe("repo tasks", function () {
   it("take a deal from a terms file to a margin call, shown and exported as CSV", async function () {
@@ -57,6 +58,49 @@ describe("repo tasks", function () {
     const lines = fs.readFileSync(csv, "utf8").trim().split("\n");
     expect(lines).to.have.length(2);
     expect(lines[1]).to.contain("BorrowerCall");
+  });
+
+  describe("terms file margin method", function () {
+    const ADDRESS = "0x000000000000000000000000000000000000dEaD";
+    const base: RepoTermsJson = {
+      borrower: 2,
+      lender: 3,
+      borrowerAccount: ADDRESS,
+      lenderAccount: ADDRESS,
+      security: ADDRESS,
+      quantity: "1000",
+      currency: "RUB",
+      purchasePrice: "200000.00",
+      repoRate: "0.12",
+      basis: 365,
+      tradeDate: "2026-11-09",
+      startDate: "2026-11-09",
+      repurchaseDate: "2026-11-20",
+      initialLtv: "0.8",
+      lowerTrigger: "0.75",
+      upperTrigger: "0.85",
+      marginDeadlineDays: 2,
+      minimumTransfer: "1000.00",
+      cashMarginRate: "0.08",
+      calendar: "XMOS",
+    };
+
+    it("reads a deal without a method as Method B", function () {
+      const t = termsFromJson(base, 2);
+      expect([t.marginMethod, t.marginRatio]).to.deep.equal([0, 0n]);
+    });
+
+    it("reads a Method A deal with its margin ratio and no corridor", function () {
+      const { initialLtv, lowerTrigger, upperTrigger, ...rest } = base;
+      void [initialLtv, lowerTrigger, upperTrigger];
+      const t = termsFromJson({ ...rest, marginMethod: "A", marginRatio: "1.25" } as RepoTermsJson, 2);
+      expect([t.marginMethod, t.marginRatio, t.initialLtv, t.upperTrigger]).to.deep.equal([1, (125n * WAD) / 100n, 0n, 0n]);
+    });
+
+    it("names a missing margin ratio and an unknown method", function () {
+      expect(() => termsFromJson({ ...base, marginMethod: "A" }, 2)).to.throw(/"marginRatio" is missing/);
+      expect(() => termsFromJson({ ...base, marginMethod: "C" }, 2)).to.throw(/marginMethod "C" is not one of B, A/);
+    });
   });
 
   it("names a bad terms file's problem", async function () {

@@ -110,6 +110,8 @@ async function throughBook(c: RepoCaseJson, index: number): Promise<RepoOutput |
     cashMarginRate: t.cashMarginRate,
     calendar: XVEC,
     couponDayCount: s.kind === "Bond" ? Number(instrument.dayCount) : 0,
+    marginMethod: t.marginRatio !== 0n ? 1 : 0,
+    marginRatio: t.marginRatio,
   });
   const { openDeal } = await import("./fixtures");
   await openDeal({ ...f, borrower: bankA, lender: bankB, agent: csd } as never, id, false);

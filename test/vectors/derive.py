@@ -127,6 +127,8 @@ def repo(i):
     bcm = sum((up(accrue(c["amount"], i["cashMarginRate"], c["postedOn"]), d) for c in i.get("cashMargins", []) if c["by"] == "Borrower"), F(0))
     lcm = sum((up(accrue(c["amount"], i["cashMarginRate"], c["postedOn"]), d) for c in i.get("cashMargins", []) if c["by"] == "Lender"), F(0))
     exposure = max(F(0), rp + lcm - bcm)
+    if i.get("marginMethod", "B") == "A":
+        return method_a(i, d, rp_exact, rp, acc_exact, dirty, mv_exact, mv, bcm, lcm, exposure)
     if mv == 0:
         # Worthless collateral: the largest call. LTV reported as the maximum; the borrower owes the whole
         # exposure in cash (no quantity of a worthless security restores the LTV), subject to the MTA.
@@ -144,6 +146,7 @@ def repo(i):
             "belowMinimumTransfer": False,
             "callCash": "0",
             "callQuantity": "0",
+            "transactionExposure": fmt(exposure),
         }
         if exposure == 0:
             return out
@@ -171,6 +174,8 @@ def repo(i):
         "belowMinimumTransfer": False,
         "callCash": "0",
         "callQuantity": "0",
+        # Method B: the exposure less the haircut value of all the collateral (margin securities included).
+        "transactionExposure": fmt(exposure - ltv0 * mv),
     }
     if action == "None":
         return out
@@ -183,6 +188,39 @@ def repo(i):
     out["action"] = action
     out["callCash"] = fmt(cash)
     out["callQuantity"] = fmt(cash / (ltv0 * unit))
+    return out
+
+
+def method_a(i, d, rp_exact, rp, acc_exact, dirty, mv_exact, mv, bcm, lcm, exposure):
+    """GMRA Method A: X = margin ratio x RP + lender cash margin - borrower cash margin - MV; no corridor."""
+    x = F(i["marginRatio"]) * rp + lcm - bcm - mv
+    out = {
+        "skippedHoliday": False,
+        "repurchasePrice": fmt(rp_exact),
+        "accruedCoupon": fmt(acc_exact),
+        "dirtyPrice": fmt(dirty),
+        "marketValue": fmt(mv_exact),
+        "borrowerCashMargin": fmt(bcm),
+        "lenderCashMargin": fmt(lcm),
+        "exposure": fmt(exposure),
+        "ltv": "max" if mv == 0 else fmt(exposure / mv),
+        "action": "None",
+        "belowMinimumTransfer": False,
+        "callCash": "0",
+        "callQuantity": "0",
+        "transactionExposure": fmt(x),
+    }
+    # The borrower's delivery rounds up, the lender's return down.
+    owed = up(x, d) if x > 0 else down(-x, d)
+    if owed == 0:
+        return out
+    if owed < F(i["minimumTransfer"]):
+        out["belowMinimumTransfer"] = True
+        return out
+    out["action"] = "BorrowerCall" if x > 0 else "LenderReturn"
+    out["callCash"] = fmt(abs(x))
+    if mv != 0:
+        out["callQuantity"] = fmt(abs(x) / (dirty * F(i["fxRate"])))
     return out
 
 

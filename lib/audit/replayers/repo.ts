@@ -59,6 +59,8 @@ interface DealTerms {
   upperTrigger: bigint;
   minimumTransfer: bigint;
   cashMarginRate: bigint;
+  /** Method A margin ratio (0: Method B). */
+  marginRatio: bigint;
 }
 
 interface Deal {
@@ -92,6 +94,7 @@ function dealTerms(t: Record<string, unknown>): DealTerms {
     upperTrigger: BigInt(t.upperTrigger as bigint),
     minimumTransfer: BigInt(t.minimumTransfer as bigint),
     cashMarginRate: BigInt(t.cashMarginRate as bigint),
+    marginRatio: BigInt((t.marginRatio as bigint | undefined) ?? 0n),
   };
 }
 

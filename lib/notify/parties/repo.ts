@@ -2,7 +2,7 @@ import { Contract } from "ethers";
 import type { PartiesResolver } from "../parties";
 
 const ABI = [
-  "function terms(uint256) view returns (tuple(uint32 borrower, uint32 lender, address borrowerAccount, address lenderAccount, address security, uint96 quantity, bytes3 currency, uint128 purchasePrice, uint64 repoRate, uint16 basis, uint32 tradeDate, uint32 startDate, uint32 repurchaseDate, uint64 initialLtv, uint64 lowerTrigger, uint64 upperTrigger, uint8 marginDeadlineDays, uint128 minimumTransfer, uint64 cashMarginRate, bytes4 calendar, uint8 couponDayCount))",
+  "function terms(uint256) view returns (tuple(uint32 borrower, uint32 lender, address borrowerAccount, address lenderAccount, address security, uint96 quantity, bytes3 currency, uint128 purchasePrice, uint64 repoRate, uint16 basis, uint32 tradeDate, uint32 startDate, uint32 repurchaseDate, uint64 initialLtv, uint64 lowerTrigger, uint64 upperTrigger, uint8 marginDeadlineDays, uint128 minimumTransfer, uint64 cashMarginRate, bytes4 calendar, uint8 couponDayCount, uint8 marginMethod, uint64 marginRatio))",
 ];
 
 /**
