@@ -50,6 +50,16 @@ abstract contract QuotaStorageLayout {
         mapping(uint32 platformId => mapping(uint64 firstRef => IQuotaRegistry.CommittedBatch)) batches;
         // Longest reservation lifetime in seconds; 0 = the default (7 days). Read only by reservations.
         uint32 reservationTtl;
+        // Reg CF (17 CFR 227.100), kept by the linked library {QuotaRegCf}: a rolling twelve-month window per
+        // investor and per issuer. Header: packed word (see {QuotaRegCf}); entries: two (day, amount) per word.
+        mapping(bytes32 investorKey => uint256 header) regCfInvestors;
+        mapping(bytes32 investorKey => mapping(uint256 word => uint256 entries)) regCfInvestorEntries;
+        mapping(uint32 issuerId => uint256 header) regCfIssuers;
+        mapping(uint32 issuerId => mapping(uint256 word => uint256 entries)) regCfIssuerEntries;
+        // Issuer of each Reg CF offering (offering ids with bit 31 set).
+        mapping(uint32 offeringId => uint32 issuerId) regCfIssuerOf;
+        // Issuer limit (a)(1) in the smallest currency unit; 0 = the default (USD 5,000,000.00).
+        uint64 regCfIssuerCap;
     }
 }
 
@@ -78,6 +88,8 @@ library QuotaTypes {
     uint32 internal constant DEFAULT_RESERVATION_TTL = 7 days;
     uint32 internal constant MIN_RESERVATION_TTL = 60;
     uint32 internal constant MAX_RESERVATION_TTL = 90 days;
+    /// @dev Bit 31 of an offering id marks an offering under Reg CF (ids 2^31 + n); the others follow periods.
+    uint32 internal constant REG_CF_OFFERING = 1 << 31;
 
     /// @dev The registry's storage.
     function layout() internal pure returns (QuotaStorageLayout.QuotaStorage storage $) {
@@ -173,31 +185,41 @@ library QuotaTypes {
     function move(Args memory a, QuotaRecordStatus from, QuotaRecordStatus to, uint32 period) internal {
         QuotaStorageLayout.QuotaStorage storage $ = layout();
         uint128 amount = a.amount;
-        uint64 amount64 = uint64(amount); // the record proves the amount was added to a uint64 offering total
         QuotaStorageLayout.Usage memory u = $.usage[a.investorKey][period];
-        IQuotaRegistry.Offering memory o = $.offerings[a.offeringId];
         // The fingerprint (or proof) shows this exact amount was added to these counters (reserved for a
         // reservation, consumed for a consumption or confirmation) and the status change makes each removal
         // happen once, so no subtraction underflows and no addition passes the limit it was checked against.
         unchecked {
             if (from == QuotaRecordStatus.Reserved) {
                 u.reserved -= amount;
-                o.reserved -= amount64;
-                if (to == QuotaRecordStatus.Confirmed) {
-                    u.consumed += amount;
-                    o.consumed += amount64;
-                }
+                if (to == QuotaRecordStatus.Confirmed) u.consumed += amount;
             } else {
                 u.consumed -= amount;
-                o.consumed -= amount64;
             }
         }
         storeUsage($.usage[a.investorKey][period], u);
+        moveOffering(a, from, to);
+    }
+
+    /// @dev Moves a settled reference's amount between its offering's counters (and the offering's
+    /// per-investor counters when the offering has a per-investor limit). Same proof as {move}.
+    function moveOffering(Args memory a, QuotaRecordStatus from, QuotaRecordStatus to) internal {
+        QuotaStorageLayout.QuotaStorage storage $ = layout();
+        uint128 amount = a.amount;
+        uint64 amount64 = uint64(amount); // the record proves the amount was added to a uint64 offering total
+        IQuotaRegistry.Offering memory o = $.offerings[a.offeringId];
+        unchecked {
+            if (from == QuotaRecordStatus.Reserved) {
+                o.reserved -= amount64;
+                if (to == QuotaRecordStatus.Confirmed) o.consumed += amount64;
+            } else {
+                o.consumed -= amount64;
+            }
+        }
         storeOffering($.offerings[a.offeringId], o);
         if (o.perInvestorLimit != 0) {
             QuotaStorageLayout.Usage storage s = $.offeringUsage[a.offeringId][a.investorKey];
             QuotaStorageLayout.Usage memory m = s;
-            // Same proof as above: the amount sits in these counters exactly once.
             unchecked {
                 if (from == QuotaRecordStatus.Reserved) {
                     m.reserved -= amount;
