@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
+import {IQuotaRegistry} from "./IQuotaRegistry.sol";
+
 /**
  * @title IQuotaRegCf
  * @notice Reg CF (17 CFR 227.100) on the quota registry, served at the registry's address: offerings sold under
@@ -16,7 +18,8 @@ pragma solidity ^0.8.27;
  *   stay within the issuer cap (default USD 5,000,000.00 in the smallest unit).
  * A reservation counts at its day until it is cancelled or expires; confirming keeps that day; a refund,
  * cancellation or expiry removes the amount from both windows (if its day is still in them). The offering's own
- * cap and per-investor limit apply as for any offering.
+ * cap and per-investor limit apply as for any offering; its cap and totals are read with {regCfOffering} (the
+ * registry's `offering` and committed batches know only offerings under periods).
  */
 interface IQuotaRegCf {
     /* EVENTS */
@@ -73,6 +76,12 @@ interface IQuotaRegCf {
     /// @notice The issuer of a Reg CF offering; 0 for an offering outside Reg CF or unknown.
     /// @param offeringId The offering.
     function issuerOf(uint32 offeringId) external view returns (uint32);
+
+    /// @notice A Reg CF offering (the registry's `offering` serves the others); refused when unknown.
+    /// @param offeringId The offering.
+    /// @return o Its cap across platforms, per-investor limit and running totals.
+    /// @return issuerId Its issuer.
+    function regCfOffering(uint32 offeringId) external view returns (IQuotaRegistry.Offering memory o, uint32 issuerId);
 
     /// @notice Whether the investor is marked accredited.
     /// @param investorKey Salted hash of the investor's real-name id.

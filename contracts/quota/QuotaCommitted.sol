@@ -346,9 +346,7 @@ library QuotaCommitted {
                 }
                 let o := mload(add(cur, CUR_OFFERING))
                 let cap := and(o, 0xffffffffffffffff)
-                // A Reg CF offering (bit 31 of its id) counts in rolling windows, which committed items do not
-                // keep: it is refused as unknown here.
-                if or(iszero(cap), and(off, 0x80000000)) {
+                if iszero(cap) {
                     res := 2 // UnknownOffering
                     leave
                 }

@@ -22,8 +22,9 @@ import {QuotaStorageLayout, QuotaTypes} from "./QuotaTypes.sol";
  * then checks and adds: its cost grows with the entries that expired, not with the window's size. When every
  * entry has left, the list restarts at index 0 and reuses its words.
  *
- * Header word: sum bits 0..87, accredited bit 88, head 96..127, length 128..159, newest day 160..191, its
- * amount 192..255. Entry (128 bits): day bits 64..95, amount 0..63.
+ * Header word: sum bits 0..87, accredited bit 88, head 96..119, length 120..143, day of the entry at head
+ * 144..167 (so that a window with nothing to drop reads no entry), newest day 168..191, its amount 192..255.
+ * Entry (128 bits): day bits 64..95, amount 0..63.
  */
 library QuotaRegCf {
     /// @dev The registry's `QUOTA_ADMIN_ROLE`.
@@ -31,6 +32,7 @@ library QuotaRegCf {
     /// @dev Issuer limit (a)(1) when governance has not set one: USD 5,000,000.00 in cents.
     uint64 internal constant DEFAULT_ISSUER_CAP = 500_000_000;
     uint128 private constant UNLIMITED = type(uint128).max;
+    uint256 private constant MASK24 = 0xffffff;
     uint256 private constant MASK32 = 0xffffffff;
     uint256 private constant MASK64 = 0xffffffffffffffff;
     uint256 private constant MASK88 = (1 << 88) - 1;
@@ -42,6 +44,7 @@ library QuotaRegCf {
         bool accredited;
         uint256 head;
         uint256 length;
+        uint256 headDay;
         uint256 lastDay;
         uint256 lastAmount;
     }
@@ -67,7 +70,7 @@ library QuotaRegCf {
         uint32 n = ++$.offeringCount;
         if (n >= QuotaTypes.REG_CF_OFFERING) revert IQuotaRegCf.QuotaTooManyOfferings();
         offeringId = n | QuotaTypes.REG_CF_OFFERING;
-        $.offerings[offeringId] = IQuotaRegistry.Offering(cap, perInvestorLimit, 0, 0);
+        $.regCfOfferings[offeringId] = IQuotaRegistry.Offering(cap, perInvestorLimit, 0, 0);
         $.regCfIssuerOf[offeringId] = issuerId;
         emit IQuotaRegistry.OfferingRegistered(offeringId, cap, perInvestorLimit, name);
         emit IQuotaRegCf.RegCfOfferingRegistered(offeringId, issuerId);
@@ -94,7 +97,7 @@ library QuotaRegCf {
         if (cap == 0) revert IQuotaRegCf.QuotaInvalidIssuerCap(cap);
         QuotaStorageLayout.QuotaStorage storage $ = QuotaTypes.layout();
         if (cap == _issuerCap($)) revert IQuotaRegCf.QuotaIssuerCapUnchanged(cap);
-        $.regCfIssuerCap = cap;
+        $.config.regCfIssuerCap = cap;
         emit IQuotaRegCf.IssuerCapSet(cap);
     }
 
@@ -129,6 +132,19 @@ library QuotaRegCf {
     /// @return The issuer, 0 outside Reg CF.
     function issuerOf(uint32 offeringId) external view returns (uint32) {
         return QuotaTypes.layout().regCfIssuerOf[offeringId];
+    }
+
+    /// @notice See {IQuotaRegCf-regCfOffering}.
+    /// @param offeringId The offering.
+    /// @return o Its cap, per-investor limit and totals (cap 0: unknown).
+    /// @return issuerId Its issuer.
+    function regCfOffering(
+        uint32 offeringId
+    ) external view returns (IQuotaRegistry.Offering memory o, uint32 issuerId) {
+        QuotaStorageLayout.QuotaStorage storage $ = QuotaTypes.layout();
+        o = $.regCfOfferings[offeringId];
+        if (o.cap == 0) revert IQuotaRegistry.QuotaUnknownOffering(offeringId);
+        issuerId = $.regCfIssuerOf[offeringId];
     }
 
     /// @notice See {IQuotaRegCf-isAccredited}.
@@ -197,7 +213,7 @@ library QuotaRegCf {
     }
 
     function _issuerCap(QuotaStorageLayout.QuotaStorage storage $) private view returns (uint64 cap) {
-        cap = $.regCfIssuerCap;
+        cap = $.config.regCfIssuerCap;
         if (cap == 0) cap = DEFAULT_ISSUER_CAP;
     }
 
@@ -251,7 +267,7 @@ library QuotaRegCf {
             uint256 limit = w.accredited ? UNLIMITED : _limitOf($, iv);
             if (w.sum + a.amount > limit) return (QuotaResult.InvestorLimitExceeded, limit > w.sum ? limit - w.sum : 0);
         }
-        IQuotaRegistry.Offering memory o = $.offerings[a.offeringId];
+        IQuotaRegistry.Offering memory o = $.regCfOfferings[a.offeringId];
         if (o.cap == 0) return (QuotaResult.UnknownOffering, 0);
         if (uint256(o.consumed) + o.reserved + a.amount > o.cap) {
             return (QuotaResult.OfferingCapExceeded, o.cap - o.consumed - o.reserved);
@@ -280,7 +296,7 @@ library QuotaRegCf {
         // amount ≤ cap < 2^64 and the offering totals stay within the cap: the casts cannot truncate.
         if (isReserve) o.reserved += uint64(a.amount);
         else o.consumed += uint64(a.amount);
-        QuotaTypes.storeOffering($.offerings[a.offeringId], o);
+        QuotaTypes.storeOffering($.regCfOfferings[a.offeringId], o);
         return (QuotaResult.Ok, 0);
     }
 
@@ -325,10 +341,42 @@ library QuotaRegCf {
         if (r != QuotaResult.Ok) return (r, rec.expiry);
 
         if (to != QuotaRecordStatus.Confirmed) _release(a, rec.period);
-        QuotaTypes.moveOffering(a, from, to);
+        _moveOffering(a, from, to);
         $.records[a.platformId][a.ref].status = to;
         _emitSettled(a, to, rec.period);
         return (QuotaResult.Ok, 0);
+    }
+
+    /// @dev Moves a settled reference's amount between its offering's counters (and the offering's per-investor
+    /// counters when it has a per-investor limit). The fingerprint shows this exact amount was added to them and
+    /// the status change makes each removal happen once: no subtraction underflows, no addition passes the cap.
+    function _moveOffering(QuotaTypes.Args memory a, QuotaRecordStatus from, QuotaRecordStatus to) private {
+        QuotaStorageLayout.QuotaStorage storage $ = QuotaTypes.layout();
+        uint128 amount = a.amount;
+        uint64 amount64 = uint64(amount);
+        IQuotaRegistry.Offering memory o = $.regCfOfferings[a.offeringId];
+        unchecked {
+            if (from == QuotaRecordStatus.Reserved) {
+                o.reserved -= amount64;
+                if (to == QuotaRecordStatus.Confirmed) o.consumed += amount64;
+            } else {
+                o.consumed -= amount64;
+            }
+        }
+        QuotaTypes.storeOffering($.regCfOfferings[a.offeringId], o);
+        if (o.perInvestorLimit == 0) return;
+        QuotaStorageLayout.Usage storage s = $.offeringUsage[a.offeringId][a.investorKey];
+        QuotaStorageLayout.Usage memory m = s;
+        unchecked {
+            if (from == QuotaRecordStatus.Reserved) {
+                m.reserved -= amount;
+                if (to == QuotaRecordStatus.Confirmed) m.consumed += amount;
+            } else {
+                m.consumed -= amount;
+            }
+        }
+        s.consumed = m.consumed;
+        s.reserved = m.reserved;
     }
 
     /// @dev Removes a cancelled, expired or refunded amount counted on `day` from the investor's and the
@@ -380,9 +428,10 @@ library QuotaRegCf {
             Window(
                 h & MASK88,
                 (h >> 88) & 1 == 1,
-                (h >> 96) & MASK32,
-                (h >> 128) & MASK32,
-                (h >> 160) & MASK32,
+                (h >> 96) & MASK24,
+                (h >> 120) & MASK24,
+                (h >> 144) & MASK24,
+                (h >> 168) & MASK24,
                 h >> 192
             );
     }
@@ -391,9 +440,10 @@ library QuotaRegCf {
         return
             uint256(SafeCast.toUint88(w.sum)) |
             (w.accredited ? 1 << 88 : 0) |
-            (uint256(SafeCast.toUint32(w.head)) << 96) |
-            (uint256(SafeCast.toUint32(w.length)) << 128) |
-            (w.lastDay << 160) |
+            (uint256(SafeCast.toUint24(w.head)) << 96) |
+            (uint256(SafeCast.toUint24(w.length)) << 120) |
+            (uint256(SafeCast.toUint24(w.headDay)) << 144) |
+            (uint256(SafeCast.toUint24(w.lastDay)) << 168) |
             (uint256(SafeCast.toUint64(w.lastAmount)) << 192);
     }
 
@@ -414,15 +464,16 @@ library QuotaRegCf {
 
     /// @dev Drops (in memory) the entries dated on or before `boundary`; an emptied list restarts at index 0.
     function _drop(Window memory w, mapping(uint256 => uint256) storage e, uint256 boundary) private view {
-        while (w.head < w.length) {
-            (uint256 day, uint256 amt) = _entry(e, w.head);
-            if (day > boundary) break;
+        while (w.head < w.length && w.headDay <= boundary) {
+            (, uint256 amt) = _entry(e, w.head);
             w.sum -= amt;
             ++w.head;
+            if (w.head < w.length) (w.headDay, ) = _entry(e, w.head);
         }
         if (w.head == w.length) {
             w.head = 0;
             w.length = 0;
+            w.headDay = 0;
             if (w.lastDay != 0 && w.lastDay <= boundary) {
                 w.sum -= w.lastAmount;
                 w.lastDay = 0;
@@ -436,6 +487,7 @@ library QuotaRegCf {
     function _add(Window memory w, mapping(uint256 => uint256) storage e, uint256 today, uint256 amt) private {
         if (w.lastDay != today) {
             if (w.lastDay != 0) {
+                if (w.head == w.length) w.headDay = w.lastDay;
                 _setEntry(e, w.length, w.lastDay, w.lastAmount);
                 ++w.length;
             }

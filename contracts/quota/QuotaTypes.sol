@@ -30,10 +30,12 @@ abstract contract QuotaStorageLayout {
         bytes32 name;
     }
 
-    /// @dev Read once per transaction.
+    /// @dev Read once per transaction. `regCfIssuerCap`: the Reg CF issuer limit (a)(1) in the smallest unit,
+    /// 0 = the default (USD 5,000,000.00); kept here so that a Reg CF opening reads it warm.
     struct Config {
         IParticipantRegistry registry;
         uint32 periodDays;
+        uint64 regCfIssuerCap;
     }
 
     /// @custom:storage-location erc7201:csd.storage.QuotaRegistry
@@ -56,10 +58,10 @@ abstract contract QuotaStorageLayout {
         mapping(bytes32 investorKey => mapping(uint256 word => uint256 entries)) regCfInvestorEntries;
         mapping(uint32 issuerId => uint256 header) regCfIssuers;
         mapping(uint32 issuerId => mapping(uint256 word => uint256 entries)) regCfIssuerEntries;
-        // Issuer of each Reg CF offering (offering ids with bit 31 set).
+        // Issuer of each Reg CF offering (offering ids with bit 31 set) and its cap and totals. Reg CF offerings
+        // are kept apart from `offerings`, so the period paths (committed batches included) do not know them.
         mapping(uint32 offeringId => uint32 issuerId) regCfIssuerOf;
-        // Issuer limit (a)(1) in the smallest currency unit; 0 = the default (USD 5,000,000.00).
-        uint64 regCfIssuerCap;
+        mapping(uint32 offeringId => IQuotaRegistry.Offering) regCfOfferings;
     }
 }
 
@@ -100,12 +102,18 @@ library QuotaTypes {
 
     /// @dev The caller's platform id and the period rule; one registry call, one config SLOAD.
     function platform() internal view returns (uint32 platformId, uint32 periodDays) {
-        QuotaStorageLayout.Config memory c = layout().config;
-        (uint32 id, ParticipantKind kind, ParticipantStatus status) = c.registry.signerOf(msg.sender);
+        // One SLOAD of the config word: the registry (bits 0..159) and the period rule (160..191).
+        QuotaStorageLayout.Config storage c = layout().config;
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(c.slot)
+        }
+        (uint32 id, ParticipantKind kind, ParticipantStatus status) = IParticipantRegistry(address(uint160(word)))
+            .signerOf(msg.sender);
         if (kind != ParticipantKind.Platform || status != ParticipantStatus.Active) {
             revert IQuotaRegistry.QuotaNotActivePlatform(msg.sender, kind, status);
         }
-        return (id, c.periodDays);
+        return (id, uint32(word >> 160));
     }
 
     /// @dev Period id of a timestamp: the calendar year (rule 0) or 10000 + day / periodDays.
@@ -185,41 +193,31 @@ library QuotaTypes {
     function move(Args memory a, QuotaRecordStatus from, QuotaRecordStatus to, uint32 period) internal {
         QuotaStorageLayout.QuotaStorage storage $ = layout();
         uint128 amount = a.amount;
+        uint64 amount64 = uint64(amount); // the record proves the amount was added to a uint64 offering total
         QuotaStorageLayout.Usage memory u = $.usage[a.investorKey][period];
+        IQuotaRegistry.Offering memory o = $.offerings[a.offeringId];
         // The fingerprint (or proof) shows this exact amount was added to these counters (reserved for a
         // reservation, consumed for a consumption or confirmation) and the status change makes each removal
         // happen once, so no subtraction underflows and no addition passes the limit it was checked against.
         unchecked {
             if (from == QuotaRecordStatus.Reserved) {
                 u.reserved -= amount;
-                if (to == QuotaRecordStatus.Confirmed) u.consumed += amount;
+                o.reserved -= amount64;
+                if (to == QuotaRecordStatus.Confirmed) {
+                    u.consumed += amount;
+                    o.consumed += amount64;
+                }
             } else {
                 u.consumed -= amount;
-            }
-        }
-        storeUsage($.usage[a.investorKey][period], u);
-        moveOffering(a, from, to);
-    }
-
-    /// @dev Moves a settled reference's amount between its offering's counters (and the offering's
-    /// per-investor counters when the offering has a per-investor limit). Same proof as {move}.
-    function moveOffering(Args memory a, QuotaRecordStatus from, QuotaRecordStatus to) internal {
-        QuotaStorageLayout.QuotaStorage storage $ = layout();
-        uint128 amount = a.amount;
-        uint64 amount64 = uint64(amount); // the record proves the amount was added to a uint64 offering total
-        IQuotaRegistry.Offering memory o = $.offerings[a.offeringId];
-        unchecked {
-            if (from == QuotaRecordStatus.Reserved) {
-                o.reserved -= amount64;
-                if (to == QuotaRecordStatus.Confirmed) o.consumed += amount64;
-            } else {
                 o.consumed -= amount64;
             }
         }
+        storeUsage($.usage[a.investorKey][period], u);
         storeOffering($.offerings[a.offeringId], o);
         if (o.perInvestorLimit != 0) {
             QuotaStorageLayout.Usage storage s = $.offeringUsage[a.offeringId][a.investorKey];
             QuotaStorageLayout.Usage memory m = s;
+            // Same proof as above: the amount sits in these counters exactly once.
             unchecked {
                 if (from == QuotaRecordStatus.Reserved) {
                     m.reserved -= amount;

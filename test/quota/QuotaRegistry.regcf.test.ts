@@ -61,7 +61,10 @@ describe("QuotaRegistry Reg CF (17 CFR 227.100)", function () {
       expect(isRegCfOffering(cf2)).to.equal(true);
       expect(await regcf.issuerOf(cf1)).to.equal(ISSUER_1);
       expect(await regcf.issuerOf(1)).to.equal(0);
-      expect(await quota.offering(cf1)).to.deep.equal([4_000_000_00n, 0n, 0n, 0n]);
+      const [o, issuer] = await regcf.regCfOffering(cf1);
+      expect([[...o], issuer]).to.deep.equal([[4_000_000_00n, 0n, 0n, 0n], BigInt(ISSUER_1)]);
+      await expect(quota.offering(cf1)).to.be.revertedWithCustomError(quota, "QuotaUnknownOffering").withArgs(cf1);
+      await expect(regcf.regCfOffering(1)).to.be.revertedWithCustomError(quota, "QuotaUnknownOffering").withArgs(1);
       await expect(regcf.registerRegCfOffering(ISSUER_2, 100n, 10n, labelBytes("x")))
         .to.emit(regcf, "RegCfOfferingRegistered")
         .withArgs(REG_CF_OFFERING + 5, ISSUER_2)
@@ -484,7 +487,7 @@ describe("QuotaRegistry Reg CF (17 CFR 227.100)", function () {
           }
           for (const id of offerings) {
             const m = model.offerings.get(id)!;
-            expect(await quota.offering(id)).to.deep.equal([m.cap, m.perInvestorLimit, m.consumed, m.reserved]);
+            expect([...(await regcf.regCfOffering(id)).o]).to.deep.equal([m.cap, m.perInvestorLimit, m.consumed, m.reserved]);
           }
         }),
         { numRuns: 60 },
