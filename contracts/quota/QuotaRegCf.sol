@@ -97,7 +97,10 @@ library QuotaRegCf {
         if (cap == 0) revert IQuotaRegCf.QuotaInvalidIssuerCap(cap);
         QuotaStorageLayout.QuotaStorage storage $ = QuotaTypes.layout();
         if (cap == _issuerCap($)) revert IQuotaRegCf.QuotaIssuerCapUnchanged(cap);
-        $.config.regCfIssuerCap = cap;
+        QuotaStorageLayout.Config storage c = $.config;
+        assembly ("memory-safe") {
+            sstore(c.slot, or(and(sload(c.slot), sub(shl(192, 1), 1)), shl(192, cap)))
+        }
         emit IQuotaRegCf.IssuerCapSet(cap);
     }
 
@@ -213,7 +216,12 @@ library QuotaRegCf {
     }
 
     function _issuerCap(QuotaStorageLayout.QuotaStorage storage $) private view returns (uint64 cap) {
-        cap = $.config.regCfIssuerCap;
+        QuotaStorageLayout.Config storage c = $.config;
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(c.slot)
+        }
+        cap = uint64(word >> 192);
         if (cap == 0) cap = DEFAULT_ISSUER_CAP;
     }
 

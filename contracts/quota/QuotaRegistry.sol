@@ -57,7 +57,7 @@ contract QuotaRegistry is ConsortiumUpgradeable, QuotaStorageLayout, IQuotaRegis
     function initialize(address admin, address registry_) external initializer {
         __Consortium_init(admin);
         if (registry_ == address(0)) revert ConsortiumZeroAddress("registry");
-        _s().config = Config(IParticipantRegistry(registry_), 0, 0);
+        _s().config = Config(IParticipantRegistry(registry_), 0);
         emit PeriodRuleSet(0);
         emit ReservationTtlSet(QuotaTypes.DEFAULT_RESERVATION_TTL);
     }

@@ -30,12 +30,12 @@ abstract contract QuotaStorageLayout {
         bytes32 name;
     }
 
-    /// @dev Read once per transaction. `regCfIssuerCap`: the Reg CF issuer limit (a)(1) in the smallest unit,
-    /// 0 = the default (USD 5,000,000.00); kept here so that a Reg CF opening reads it warm.
+    /// @dev Read once per transaction. Bits 192..255 of its word, outside the struct so that its layout stays that
+    /// of earlier versions, hold the Reg CF issuer limit (a)(1) in the smallest unit, 0 = the default
+    /// (USD 5,000,000.00): a Reg CF opening reads it warm ({QuotaRegCf}). Field writes keep those bits.
     struct Config {
         IParticipantRegistry registry;
         uint32 periodDays;
-        uint64 regCfIssuerCap;
     }
 
     /// @custom:storage-location erc7201:csd.storage.QuotaRegistry

@@ -144,6 +144,17 @@ describe("QuotaRegistry Reg CF (17 CFR 227.100)", function () {
       expect(await regcf.issuerCap()).to.equal(1_000_000_00n);
     });
 
+    it("shares the config word with the registry and the period rule without disturbing them", async function () {
+      const { quota, regcf, a, cf1 } = await loadFixture(regCfFixture);
+      const registry = await quota.registry();
+      await regcf.setIssuerCap(1_234_00n);
+      await quota.setPeriodDays(30);
+      expect([await regcf.issuerCap(), await quota.periodDays(), await quota.registry()]).to.deep.equal([1_234_00n, 30n, registry]);
+      await regcf.setIssuerCap(2_000_00n);
+      expect([await regcf.issuerCap(), await quota.periodDays(), await quota.registry()]).to.deep.equal([2_000_00n, 30n, registry]);
+      await a.consume(ref("w"), BOB, cf1, 1_00n); // the platform check still finds the registry
+    });
+
     it("refuses zero and the cap in force (also the default)", async function () {
       const { regcf } = await loadFixture(regCfFixture);
       await expect(regcf.setIssuerCap(0n)).to.be.revertedWithCustomError(regcf, "QuotaInvalidIssuerCap").withArgs(0n);
