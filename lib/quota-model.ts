@@ -5,10 +5,12 @@
  */
 import {
   committedTree,
+  DEFAULT_ISSUER_CAP,
   DEFAULT_RESERVATION_TTL,
   latestExpiryAt,
   periodOf,
   QUOTA_RESULTS,
+  regCfWindowStartDay,
   type CommittedItem,
   type QuotaOpName,
   type QuotaResultName,
@@ -357,5 +359,137 @@ export class QuotaModel {
       const lim = this.offerings.get(Number(id))!.perInvestorLimit;
       if (u.consumed + u.reserved > lim) throw new Error(`investor ${investorKey} over offering ${id} limit`);
     }
+  }
+}
+
+/** A Reg CF investment (or reservation) as the rolling-window model keeps it: every one, never compacted. */
+interface RegCfRecordM {
+  investorKey: string;
+  offeringId: number;
+  amount: bigint;
+  status: Status;
+  /** Day number (days since 1970-01-01, UTC) at which it counts in the windows. */
+  day: number;
+  expiry: bigint;
+}
+
+/**
+ * The Reg CF rules of `QuotaRegistry` (17 CFR 227.100, library `QuotaRegCf`) as a plain model: it keeps every
+ * investment and sums, on each operation, those of the investor (and of the issuer) dated from
+ * `regCfWindowStartDay(today)` that are reserved, consumed or confirmed. The contract reaches the same sums with
+ * per-day entries, a head index and running sums; property tests compare the two.
+ */
+export class RegCfModel {
+  /** Investor quotas (the Reg CF limit the depository set) and the investors marked accredited. */
+  readonly investors = new Map<string, bigint>();
+  readonly accredited = new Set<string>();
+  readonly offerings = new Map<number, OfferingM & { issuerId: number }>();
+  readonly offeringUsage = new Map<string, Usage>();
+  readonly records = new Map<string, RegCfRecordM>();
+  issuerCap = DEFAULT_ISSUER_CAP;
+  reservationTtl = DEFAULT_RESERVATION_TTL;
+
+  setQuota(investorKey: string, limit: bigint): void {
+    this.investors.set(investorKey.toLowerCase(), limit);
+  }
+
+  setAccredited(investorKey: string, accredited: boolean): void {
+    if (accredited) this.accredited.add(investorKey.toLowerCase());
+    else this.accredited.delete(investorKey.toLowerCase());
+  }
+
+  registerOffering(id: number, issuerId: number, cap: bigint, perInvestorLimit: bigint): void {
+    this.offerings.set(id, { cap, perInvestorLimit, consumed: 0n, reserved: 0n, issuerId });
+  }
+
+  private live(r: RegCfRecordM, startDay: number): boolean {
+    return r.day >= startDay && (r.status === "Reserved" || r.status === "Consumed" || r.status === "Confirmed");
+  }
+
+  /** Sum of the investor's Reg CF investments and reservations in the window of `day`. */
+  investorUsed(investorKey: string, day: number): bigint {
+    const start = regCfWindowStartDay(day);
+    let sum = 0n;
+    for (const r of this.records.values()) if (r.investorKey === investorKey.toLowerCase() && this.live(r, start)) sum += r.amount;
+    return sum;
+  }
+
+  /** Sum of the issuer's Reg CF sales and reservations in the window of `day`. */
+  issuerUsed(issuerId: number, day: number): bigint {
+    const start = regCfWindowStartDay(day);
+    let sum = 0n;
+    for (const r of this.records.values())
+      if (this.offerings.get(r.offeringId)?.issuerId === issuerId && this.live(r, start)) sum += r.amount;
+    return sum;
+  }
+
+  /** Applies one operation on a Reg CF offering at block time `now`, exactly as the contract would. */
+  apply(o: ModelOp, now: bigint): ModelOutcome {
+    const fail = (result: QuotaResultName): ModelOutcome => ({ result, replay: false });
+    if (/^0x0{64}$/.test(o.ref)) return fail("ZeroReference");
+    if (o.amount === 0n) return fail("ZeroAmount");
+    const day = Number(now / 86400n);
+    const rk = key(o.platformId, o.ref);
+    const rec = this.records.get(rk);
+    const investor = o.investorKey.toLowerCase();
+    const same = !!rec && rec.investorKey === investor && rec.offeringId === o.offeringId && rec.amount === o.amount;
+    if (o.op === "Reserve" || o.op === "Consume") {
+      const isReserve = o.op === "Reserve";
+      const expiry = isReserve ? (o.expiry ?? 0n) : 0n;
+      if (rec) return same && rec.expiry === expiry ? { result: "Ok", replay: true } : fail("ReferenceConflict");
+      if (isReserve && expiry <= now) return fail("InvalidExpiry");
+      if (isReserve && expiry > now + this.reservationTtl) return fail("ReservationTooLong");
+      const limit = this.investors.get(investor);
+      if (limit === undefined) return fail("UnknownInvestor");
+      if (!this.accredited.has(investor) && this.investorUsed(investor, day) + o.amount > limit) return fail("InvestorLimitExceeded");
+      const off = this.offerings.get(o.offeringId);
+      if (!off) return fail("UnknownOffering");
+      if (off.consumed + off.reserved + o.amount > off.cap) return fail("OfferingCapExceeded");
+      if (this.issuerUsed(off.issuerId, day) + o.amount > this.issuerCap) return fail("IssuerLimitExceeded");
+      const ou = this.offeringUsage.get(key(o.offeringId, investor)) ?? { consumed: 0n, reserved: 0n };
+      if (off.perInvestorLimit !== 0n) {
+        if (ou.consumed + ou.reserved + o.amount > off.perInvestorLimit) return fail("OfferingInvestorLimitExceeded");
+        if (isReserve) ou.reserved += o.amount;
+        else ou.consumed += o.amount;
+        this.offeringUsage.set(key(o.offeringId, investor), ou);
+      }
+      if (isReserve) off.reserved += o.amount;
+      else off.consumed += o.amount;
+      this.records.set(rk, {
+        investorKey: investor,
+        offeringId: o.offeringId,
+        amount: o.amount,
+        status: isReserve ? "Reserved" : "Consumed",
+        day,
+        expiry,
+      });
+      return { result: "Ok", replay: false };
+    }
+    if (!rec) return fail("UnknownReference");
+    if (!same) return fail("ReferenceConflict");
+    const to: Status = o.op === "Confirm" ? "Confirmed" : o.op === "Refund" ? "Refunded" : o.op === "Cancel" ? "Cancelled" : "Expired";
+    const replay = rec.status === to || (o.op === "Confirm" && rec.status === "Refunded" && rec.expiry !== 0n);
+    if (replay) return { result: "Ok", replay: true };
+    const allowed = o.op === "Refund" ? rec.status === "Consumed" || rec.status === "Confirmed" : rec.status === "Reserved";
+    if (!allowed) return fail("InvalidState");
+    const lapsed = now >= rec.expiry;
+    if (o.op === "Confirm" && lapsed) return fail("ReservationExpired");
+    if (o.op === "Expire" && !lapsed) return fail("ReservationNotExpired");
+    const off = this.offerings.get(rec.offeringId)!;
+    const ou = this.offeringUsage.get(key(rec.offeringId, investor)) ?? { consumed: 0n, reserved: 0n };
+    if (rec.status === "Reserved") {
+      off.reserved -= rec.amount;
+      ou.reserved -= rec.amount;
+      if (to === "Confirmed") {
+        off.consumed += rec.amount;
+        ou.consumed += rec.amount;
+      }
+    } else {
+      off.consumed -= rec.amount;
+      ou.consumed -= rec.amount;
+    }
+    if (off.perInvestorLimit !== 0n) this.offeringUsage.set(key(rec.offeringId, investor), ou);
+    rec.status = to;
+    return { result: "Ok", replay: false };
   }
 }

@@ -5,6 +5,7 @@
  */
 import { AbiCoder, ethers } from "ethers";
 import { UserError } from "./cli";
+import { daysInMonth, toDate, toDay } from "./dates";
 
 /** Names of `QuotaOp`, in enum order. */
 export const QUOTA_OPS = ["Reserve", "Confirm", "Cancel", "Consume", "Refund", "Expire"] as const;
@@ -25,6 +26,7 @@ export const QUOTA_RESULTS = [
   "ReservationExpired",
   "ReservationNotExpired",
   "ReservationTooLong",
+  "IssuerLimitExceeded",
 ] as const;
 /** Names of `QuotaRecordStatus`, in enum order. */
 export const QUOTA_STATUSES = ["None", "Reserved", "Confirmed", "Cancelled", "Expired", "Consumed", "Refunded", "Refused"] as const;
@@ -171,6 +173,26 @@ export function periodEndOf(timestampSeconds: bigint | number, periodDays = 0): 
   }
   const n = BigInt(periodDays);
   return (day / n + 1n) * n * 86400n;
+}
+
+/** Bit 31 of an offering id marks an offering under Reg CF (ids 2^31 + n). */
+export const REG_CF_OFFERING = 2 ** 31;
+/** Reg CF issuer limit (a)(1) when governance has not set one: USD 5,000,000.00 in cents. */
+export const DEFAULT_ISSUER_CAP = 500_000_000n;
+
+/** Whether an offering id names an offering under Reg CF. */
+export function isRegCfOffering(offeringId: number | bigint): boolean {
+  return (BigInt(offeringId) & BigInt(REG_CF_OFFERING)) !== 0n;
+}
+
+/**
+ * First day number (days since 1970-01-01, UTC) whose Reg CF investments count on `day`: the day after the
+ * same calendar day one year earlier, that day being the month's last when it is shorter (29 Feb → 28 Feb).
+ */
+export function regCfWindowStartDay(day: number): number {
+  const d = toDate(day);
+  const dim = daysInMonth(d.year - 1, d.month);
+  return toDay(d.year - 1, d.month, Math.min(d.day, dim)) + 1;
 }
 
 /** Longest reservation lifetime when governance has not set one (seconds), and the bounds of the setting. */

@@ -1,7 +1,8 @@
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
-import type { QuotaRegistry } from "../typechain-types";
+import type { Interface } from "ethers";
+import type { IQuotaRegCf, QuotaRegistry } from "../typechain-types";
 import { action } from "../lib/task";
 import { output, printTable, UserError } from "../lib/cli";
 import { pickSigner, suiteAddress } from "../lib/suite";
@@ -11,6 +12,11 @@ import { pickSigner, suiteAddress } from "../lib/suite";
 
 async function quotaAt(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise<QuotaRegistry> {
   return (await hre.ethers.getContractAt("QuotaRegistry", suiteAddress(hre, "QuotaRegistry"), signer)) as unknown as QuotaRegistry;
+}
+
+/** The registry's Reg CF functions ({IQuotaRegCf}, served at the registry's address). */
+async function regCfAt(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise<IQuotaRegCf> {
+  return (await hre.ethers.getContractAt("IQuotaRegCf", suiteAddress(hre, "QuotaRegistry"), signer)) as unknown as IQuotaRegCf;
 }
 
 function positiveInt(v: string, what: string): number {
@@ -38,6 +44,43 @@ async function investorRow(hre: HardhatRuntimeEnvironment, q: QuotaRegistry, key
 }
 
 const INVESTOR_COLUMNS = ["investor", "period", "category", "quota", "consumed", "reserved", "available"];
+
+/** An investor's Reg CF window: what counts from `windowFrom` (the day after the same day one year earlier). */
+async function investorWindowRow(hre: HardhatRuntimeEnvironment, key: string) {
+  const { formatAmount, UNLIMITED } = await import("../lib/quota");
+  const { dayToIso } = await import("../lib/dates");
+  const r = await regCfAt(hre);
+  const w = await r.investorWindowOf(key);
+  const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
+  return {
+    investor: `${key.slice(0, 18)}…`,
+    investorKey: key,
+    accredited: w.accredited,
+    limit: w.limit === UNLIMITED ? "unlimited" : formatAmount(w.limit),
+    used: formatAmount(w.used),
+    available: w.limit === UNLIMITED ? "unlimited" : formatAmount(w.available),
+    days: Number(w.dayCount),
+    windowFrom: dayToIso(Number(await r.windowStartOf(now))),
+  };
+}
+
+const WINDOW_COLUMNS = ["investor", "accredited", "limit", "used", "available", "days", "windowFrom"];
+
+async function issuerWindowRow(hre: HardhatRuntimeEnvironment, issuerId: number) {
+  const { formatAmount } = await import("../lib/quota");
+  const { dayToIso } = await import("../lib/dates");
+  const r = await regCfAt(hre);
+  const w = await r.issuerWindowOf(issuerId);
+  const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
+  return {
+    issuer: issuerId,
+    cap: formatAmount(w.cap),
+    used: formatAmount(w.used),
+    available: formatAmount(w.available),
+    days: Number(w.dayCount),
+    windowFrom: dayToIso(Number(await r.windowStartOf(now))),
+  };
+}
 
 task("quota:category", "Shows the category table, defines a category, or puts an investor in one (quota admin)")
   .addOptionalParam("id", "Category id (1..255)", undefined, types.string)
@@ -172,33 +215,114 @@ task("quota:offering", "Registers an offering with its cap across platforms (quo
   .addOptionalParam("cap", "Cap across all platforms in currency units", undefined, types.string)
   .addOptionalParam("perInvestor", "Per-investor limit in currency units (default none)", "0", types.string)
   .addOptionalParam("name", "Label (≤ 31 bytes)", "", types.string)
+  .addOptionalParam(
+    "issuer",
+    "Register under Reg CF for this issuer id (its participant id or an id the depository assigns)",
+    undefined,
+    types.string,
+  )
   .addOptionalParam("from", "Quota admin: account index or address", undefined, types.string)
   .addFlag("json", "Print JSON")
   .setAction(
-    action(async (a: { id?: string; cap?: string; perInvestor: string; name: string; from?: string; json: boolean }, hre) => {
+    action(
+      async (a: { id?: string; cap?: string; perInvestor: string; name: string; issuer?: string; from?: string; json: boolean }, hre) => {
+        const Q = await import("../lib/quota");
+        const signer = await pickSigner(hre, a.from);
+        const q = await quotaAt(hre, signer);
+        const r = await regCfAt(hre, signer);
+        let id: number;
+        if (a.cap) {
+          const cap = Q.parseAmount(a.cap, 2, "--cap");
+          const per = Q.parseAmount(a.perInvestor, 2, "--per-investor");
+          const label = Q.labelBytes(a.name);
+          if (a.issuer !== undefined) {
+            const issuer = positiveInt(a.issuer, "--issuer");
+            await (await r.registerRegCfOffering(issuer, cap, per, label)).wait();
+            id = Number(await q.offeringCount()) + Q.REG_CF_OFFERING;
+          } else {
+            await (await q.registerOffering(cap, per, label)).wait();
+            id = Number(await q.offeringCount());
+          }
+        } else if (a.id) id = positiveInt(a.id, "--id");
+        else throw new UserError("give --cap to register, or --id to show");
+        const regCf = Q.isRegCfOffering(id);
+        let o;
+        let issuer: number | string = "-";
+        if (regCf) {
+          const [off, iss] = await r.regCfOffering(id);
+          o = off;
+          issuer = Number(iss);
+        } else o = await q.offering(id);
+        const row = {
+          offering: id,
+          regime: regCf ? "Reg CF" : "periods",
+          issuer,
+          cap: Q.formatAmount(o.cap),
+          perInvestor: o.perInvestorLimit === 0n ? "none" : Q.formatAmount(o.perInvestorLimit),
+          consumed: Q.formatAmount(o.consumed),
+          reserved: Q.formatAmount(o.reserved),
+          available: Q.formatAmount(o.cap - o.consumed - o.reserved),
+        };
+        output(a.json, row, () => printTable([row], undefined, a.cap ? `offering ${id} registered` : undefined));
+      },
+    ),
+  );
+
+task("quota:accredited", "Marks an investor as accredited under Rule 501 (no Reg CF investor limit), or removes the mark (quota admin)")
+  .addParam("investor", "Investor key, or real-name id with --salt", undefined, types.string)
+  .addOptionalParam("salt", "Depository salt for real-name ids (default env QUOTA_SALT)", undefined, types.string)
+  .addFlag("unmark", "Remove the mark")
+  .addOptionalParam("from", "Quota admin: account index or address", undefined, types.string)
+  .addFlag("json", "Print JSON")
+  .setAction(
+    action(async (a: { investor: string; salt?: string; unmark: boolean; from?: string; json: boolean }, hre) => {
       const Q = await import("../lib/quota");
-      const q = await quotaAt(hre, await pickSigner(hre, a.from));
-      let id: number;
-      if (a.cap) {
-        const tx = await q.registerOffering(
-          Q.parseAmount(a.cap, 2, "--cap"),
-          Q.parseAmount(a.perInvestor, 2, "--per-investor"),
-          Q.labelBytes(a.name),
-        );
-        await tx.wait();
-        id = Number(await q.offeringCount());
-      } else if (a.id) id = positiveInt(a.id, "--id");
-      else throw new UserError("give --cap to register, or --id to show");
-      const o = await q.offering(id);
-      const row = {
-        offering: id,
-        cap: Q.formatAmount(o.cap),
-        perInvestor: o.perInvestorLimit === 0n ? "none" : Q.formatAmount(o.perInvestorLimit),
-        consumed: Q.formatAmount(o.consumed),
-        reserved: Q.formatAmount(o.reserved),
-        available: Q.formatAmount(o.cap - o.consumed - o.reserved),
-      };
-      output(a.json, row, () => printTable([row], undefined, a.cap ? `offering ${id} registered` : undefined));
+      const signer = await pickSigner(hre, a.from);
+      const q = await quotaAt(hre, signer);
+      const r = await regCfAt(hre, signer);
+      const key = Q.resolveInvestor(a.investor, a.salt);
+      const receipt = await (await r.setAccredited(key, !a.unmark)).wait();
+      const row = { ...(await investorWindowRow(hre, key)), txHash: receipt!.hash };
+      output(a.json, row, () => printTable([row], WINDOW_COLUMNS, `${a.unmark ? "unmarked" : "marked"} accredited (tx ${receipt!.hash})`));
+    }),
+  );
+
+task("quota:issuer-cap", "Shows the Reg CF issuer limit (a)(1), or sets it (quota admin)")
+  .addOptionalParam("cap", "New cap in currency units (default in force: 5,000,000.00)", undefined, types.string)
+  .addOptionalParam("from", "Quota admin: account index or address", undefined, types.string)
+  .addFlag("json", "Print JSON")
+  .setAction(
+    action(async (a: { cap?: string; from?: string; json: boolean }, hre) => {
+      const Q = await import("../lib/quota");
+      const signer = await pickSigner(hre, a.from);
+      const q = await quotaAt(hre, signer);
+      const r = await regCfAt(hre, signer);
+      let txHash: string | undefined;
+      if (a.cap !== undefined) {
+        const cap = Q.parseAmount(a.cap, 2, "--cap");
+        txHash = (await (await r.setIssuerCap(cap)).wait())!.hash;
+      }
+      const row = { issuerCap: Q.formatAmount(await r.issuerCap()), ...(txHash ? { txHash } : {}) };
+      output(a.json, row, () => printTable([row], ["issuerCap"], txHash ? `issuer cap set (tx ${txHash})` : undefined));
+    }),
+  );
+
+task("quota:window", "Shows an investor's or an issuer's Reg CF usage over the preceding twelve months")
+  .addOptionalParam("investor", "Investor key, or real-name id with --salt", undefined, types.string)
+  .addOptionalParam("salt", "Depository salt for real-name ids (default env QUOTA_SALT)", undefined, types.string)
+  .addOptionalParam("issuer", "Issuer id", undefined, types.string)
+  .addFlag("json", "Print JSON")
+  .setAction(
+    action(async (a: { investor?: string; salt?: string; issuer?: string; json: boolean }, hre) => {
+      const Q = await import("../lib/quota");
+      if (a.issuer !== undefined) {
+        const row = await issuerWindowRow(hre, positiveInt(a.issuer, "--issuer"));
+        output(a.json, row, () => printTable([row]));
+        return;
+      }
+      if (!a.investor) throw new UserError("give --investor or --issuer");
+      const row = await investorWindowRow(hre, Q.resolveInvestor(a.investor, a.salt));
+      output(a.json, row, () => printTable([row], WINDOW_COLUMNS));
     }),
   );
 
@@ -237,11 +361,13 @@ for (const [name, method, help] of [
           const amount = Q.parseAmount(a.amount, 2, "--amount");
           // The signer simulates first: a refusal is reported with the contract's named error and nothing is sent.
           let tx;
+          const regCf = Q.isRegCfOffering(offering);
           if (method === "reserve") {
             const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
             const expiry = BigInt(now) + BigInt(positiveInt(a.ttl, "--ttl"));
-            // A reservation lives at most the registry's lifetime and ends with its period: refuse here, unsent.
-            const latest = await q.latestExpiryAt(now + 1);
+            // A reservation lives at most the registry's lifetime and ends with its period (under Reg CF, the
+            // lifetime alone): refuse here, unsent.
+            const latest = regCf ? BigInt(now + 1) + (await q.reservationTtl()) : await q.latestExpiryAt(now + 1);
             if (expiry > latest) {
               throw new UserError(
                 `--ttl ${a.ttl} would run the reservation past ${latest} (now ${now}): reservations live at most ` +
@@ -254,8 +380,11 @@ for (const [name, method, help] of [
           }
           const receipt = await tx.wait();
           const replayed = receipt!.logs.some((l) => q.interface.parseLog(l)?.name === "QuotaReplayed");
-          const row = { ...(await investorRow(hre, q, key)), result: replayed ? "replay (no change)" : name, txHash: receipt!.hash };
-          output(a.json, row, () => printTable([row], [...INVESTOR_COLUMNS, "result"], `${name} ${a.ref} (tx ${receipt!.hash})`));
+          const result = replayed ? "replay (no change)" : name;
+          // A Reg CF offering counts in the investor's twelve-month window, the others in the period.
+          const row = { ...(regCf ? await investorWindowRow(hre, key) : await investorRow(hre, q, key)), result, txHash: receipt!.hash };
+          const columns = [...(regCf ? WINDOW_COLUMNS : INVESTOR_COLUMNS), "result"];
+          output(a.json, row, () => printTable([row], columns, `${name} ${a.ref} (tx ${receipt!.hash})`));
         },
       ),
     );

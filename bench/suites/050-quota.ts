@@ -71,6 +71,34 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
   const lapsingTree = committedTree(platformId, 300n, lapsingItems);
   const expireCommittedByStranger = await gasOf(anyone.expireCommitted(platformId, 301n, 300n, lapsingItems[1], lapsingTree.proof(1)));
 
+  // Reg CF (rolling twelve months, library QuotaRegCf). Investor x invests on 12 days, 20 days apart; y on the
+  // last 11 of them. The issuer has already sold today (its day entry is in its header) when the rows are taken.
+  const regcf = await ethers.getContractAt("IQuotaRegCf", suite.contracts.QuotaRegistry, actors.csd);
+  await (await regcf.registerRegCfOffering(7, 10n ** 15n, 0, labelBytes("bench reg cf"))).wait();
+  const cf = Number(await quota.offeringCount()) + 2 ** 31;
+  await (await regcf.setIssuerCap(10n ** 15n)).wait();
+  const [x, y, z] = [keys[150], keys[151], keys[152]];
+  const day = async (days: number) => {
+    await ethers.provider.send("evm_increaseTime", [days * 86_400]);
+    await ethers.provider.send("evm_mine", []);
+  };
+  for (let i = 0; i < 12; i++) {
+    await (await p.consume(ref(), x, cf, 100n)).wait();
+    if (i > 0) await (await p.consume(ref(), y, cf, 100n)).wait();
+    await day(20);
+  }
+  await (await p.consume(ref(), z, cf, 100n)).wait(); // the issuer's first sale of the day
+  // x: 12 days in the window, the 12th moves to list index 11, the second half of a word already written.
+  const cfTwelve = await gasOf(p.consume(ref(), x, cf, 100n));
+  // y: 11 days, the 11th moves to list index 10, which opens a fresh word.
+  const cfFresh = await gasOf(p.consume(ref(), y, cf, 100n));
+  const cfSameDay = await gasOf(p.consume(ref(), x, cf, 100n));
+  await day(366);
+  await (await p.consume(ref(), z, cf, 100n)).wait();
+  // x: all 13 investment days (12 in the list, 1 in the header) leave the window in this consume.
+  const cfExpire = await gasOf(p.consume(ref(), x, cf, 100n));
+  const cfBudget = Math.floor(consume * 1.3);
+
   return [
     {
       domain: "quota",
@@ -135,6 +163,27 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
       operation: "expire a lapsed committed item with its proof, by a stranger",
       gas: expireCommittedByStranger,
       note: "proof of 2 hashes (batch of 4)",
+    },
+    {
+      domain: "quota",
+      operation: "consume, Reg CF, 12 investment days in the window",
+      gas: cfTwelve,
+      budget: cfBudget,
+      note: `${(cfTwelve / consume).toFixed(2)}× consume; entry into a word already written`,
+    },
+    {
+      domain: "quota",
+      operation: "consume, Reg CF, 11 days in the window, entry opens a fresh word",
+      gas: cfFresh,
+      budget: cfBudget,
+      note: `${(cfFresh / consume).toFixed(2)}× consume; every other new investment day (fresh slot 22.1k)`,
+    },
+    { domain: "quota", operation: "consume, Reg CF, same day as the investor's last", gas: cfSameDay },
+    {
+      domain: "quota",
+      operation: "consume, Reg CF, 13 investment days leave the window",
+      gas: cfExpire,
+      note: "drops 12 list entries (6 words) and the header's day",
     },
   ];
 };

@@ -29,7 +29,8 @@ enum QuotaResult {
     InvalidState,
     ReservationExpired,
     ReservationNotExpired,
-    ReservationTooLong
+    ReservationTooLong,
+    IssuerLimitExceeded
 }
 
 /// @notice Life of a platform reference: None → Reserved → Confirmed | Cancelled | Expired;
@@ -117,7 +118,8 @@ interface IQuotaRegistry {
     /// @notice What the registry remembers about a platform reference (one slot).
     /// @param fingerprint First 160 bits of keccak256(abi.encode(investorKey, offeringId, amount)).
     /// @param status Where the reference stands.
-    /// @param period Period the amount counts in.
+    /// @param period Period the amount counts in; for a Reg CF offering, the day number (days since 1970-01-01,
+    /// UTC) at which it counts in the twelve-month window.
     /// @param expiry Reservation expiry; 0 for a direct consumption.
     struct Record {
         uint160 fingerprint;
@@ -242,6 +244,8 @@ interface IQuotaRegistry {
     error QuotaNotActivePlatform(address caller, ParticipantKind kind, ParticipantStatus status);
     /// @notice Thrown when an investor key is zero.
     error QuotaZeroInvestorKey();
+    /// @notice Thrown for a call to a function the registry does not serve.
+    error QuotaUnknownFunction(bytes4 selector);
     /// @notice Thrown when an investor has no quota on record.
     error QuotaUnknownInvestor(bytes32 investorKey);
     /// @notice Thrown when category 0 (reserved for direct quotas) is defined or assigned.
@@ -267,8 +271,11 @@ interface IQuotaRegistry {
     error QuotaInvalidReservationTtl(uint32 ttl, uint32 min, uint32 max);
     /// @notice Thrown when the longest reservation lifetime is set to the value already in force.
     error QuotaReservationTtlUnchanged(uint32 ttl);
-    /// @notice Thrown when an investor's quota for the period would be exceeded.
+    /// @notice Thrown when an investor's quota for the period (under Reg CF: the limit in the twelve-month window)
+    /// would be exceeded.
     error QuotaInvestorLimitExceeded(bytes32 investorKey, uint256 requested, uint256 available);
+    /// @notice Reg CF (a)(1): the issuer's sales in the preceding twelve months would pass the issuer limit.
+    error QuotaIssuerLimitExceeded(uint32 issuerId, uint256 requested, uint256 available);
     /// @notice Thrown when an offering's cap across platforms would be exceeded.
     error QuotaOfferingCapExceeded(uint32 offeringId, uint256 requested, uint256 available);
     /// @notice Thrown when an offering's per-investor limit would be exceeded.

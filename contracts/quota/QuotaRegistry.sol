@@ -5,6 +5,7 @@ import {ConsortiumUpgradeable} from "../access/ConsortiumUpgradeable.sol";
 import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
 import {IQuotaRegistry, QuotaOp, QuotaResult, QuotaRecordStatus} from "../interfaces/IQuotaRegistry.sol";
 import {QuotaCommitted} from "./QuotaCommitted.sol";
+import {QuotaRegCf} from "./QuotaRegCf.sol";
 import {QuotaStorageLayout, QuotaTypes} from "./QuotaTypes.sol";
 
 /**
@@ -23,6 +24,10 @@ import {QuotaStorageLayout, QuotaTypes} from "./QuotaTypes.sol";
  *
  * Committed batches (sequence references, Merkle roots, bulk follow-ups) live in the linked library
  * {QuotaCommitted}: this contract forwards those calls to it unchanged, and both share {QuotaStorageLayout}.
+ *
+ * Reg CF (17 CFR 227.100): offerings registered under it (ids with bit 31 set) count in rolling twelve-month
+ * windows per investor and per issuer instead of periods; that logic, its governance functions and views
+ * ({IQuotaRegCf}, served at this address through the fallback) live in the linked library {QuotaRegCf}.
  *
  * Periods: `periodDays == 0` (default) → calendar year (UTC) of the block, id = the year (e.g. 2026);
  * otherwise consecutive windows of `periodDays` days from 1970-01-01, id = 10000 + dayNumber / periodDays.
@@ -211,6 +216,24 @@ contract QuotaRegistry is ConsortiumUpgradeable, QuotaStorageLayout, IQuotaRegis
         _forward(QuotaCommitted.expireCommitted.selector);
     }
 
+    /// @notice Serves {IQuotaRegCf} (Reg CF offerings, accredited investors, the issuer cap, windows) from the
+    /// linked library {QuotaRegCf}, which checks its own access rules; its internal entry point is not served.
+    /// @custom:oz-upgrades-unsafe-allow delegatecall
+    // solhint-disable-next-line no-complex-fallback
+    fallback() external {
+        if (msg.sig == QuotaRegCf.applyRegCf.selector) revert QuotaUnknownFunction(msg.sig);
+        address library_ = address(QuotaRegCf);
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), library_, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) {
+                revert(0, returndatasize())
+            }
+            return(0, returndatasize())
+        }
+    }
+
     /* PUBLIC FUNCTIONS */
 
     /// @inheritdoc IQuotaRegistry
@@ -339,7 +362,7 @@ contract QuotaRegistry is ConsortiumUpgradeable, QuotaStorageLayout, IQuotaRegis
 
     /// @notice Version of this implementation.
     function version() external pure virtual returns (string memory) {
-        return "1.2.0";
+        return "1.3.0";
     }
 
     /* INTERNAL */
@@ -388,6 +411,9 @@ contract QuotaRegistry is ConsortiumUpgradeable, QuotaStorageLayout, IQuotaRegis
         if (r == QuotaResult.InvalidState) revert QuotaInvalidState(a.platformId, a.ref, QuotaRecordStatus(detail));
         if (r == QuotaResult.ReservationExpired) revert QuotaReservationExpired(a.platformId, a.ref, uint40(detail));
         if (r == QuotaResult.ReservationTooLong) revert QuotaReservationTooLong(a.expiry, detail);
+        if (r == QuotaResult.IssuerLimitExceeded) {
+            revert QuotaIssuerLimitExceeded(uint32(detail >> 128), a.amount, uint128(detail));
+        }
         revert QuotaReservationNotExpired(a.platformId, a.ref, uint40(detail));
     }
 
@@ -395,6 +421,7 @@ contract QuotaRegistry is ConsortiumUpgradeable, QuotaStorageLayout, IQuotaRegis
     function _apply(QuotaTypes.Args memory a, uint32 periodDays_) private returns (QuotaResult, uint256) {
         if (a.ref == bytes32(0)) return (QuotaResult.ZeroReference, 0);
         if (a.amount == 0) return (QuotaResult.ZeroAmount, 0);
+        if (a.offeringId & QuotaTypes.REG_CF_OFFERING != 0) return QuotaRegCf.applyRegCf(a, periodDays_);
         uint160 fp = uint160(uint256(keccak256(abi.encode(a.investorKey, a.offeringId, a.amount))));
         if (a.op == QuotaOp.Reserve || a.op == QuotaOp.Consume) return _open(a, fp, periodDays_);
         return _settle(a, fp, periodDays_);

@@ -30,7 +30,9 @@ abstract contract QuotaStorageLayout {
         bytes32 name;
     }
 
-    /// @dev Read once per transaction.
+    /// @dev Read once per transaction. Bits 192..255 of its word, outside the struct so that its layout stays that
+    /// of earlier versions, hold the Reg CF issuer limit (a)(1) in the smallest unit, 0 = the default
+    /// (USD 5,000,000.00): a Reg CF opening reads it warm ({QuotaRegCf}). Field writes keep those bits.
     struct Config {
         IParticipantRegistry registry;
         uint32 periodDays;
@@ -50,6 +52,16 @@ abstract contract QuotaStorageLayout {
         mapping(uint32 platformId => mapping(uint64 firstRef => IQuotaRegistry.CommittedBatch)) batches;
         // Longest reservation lifetime in seconds; 0 = the default (7 days). Read only by reservations.
         uint32 reservationTtl;
+        // Reg CF (17 CFR 227.100), kept by the linked library {QuotaRegCf}: a rolling twelve-month window per
+        // investor and per issuer. Header: packed word (see {QuotaRegCf}); entries: two (day, amount) per word.
+        mapping(bytes32 investorKey => uint256 header) regCfInvestors;
+        mapping(bytes32 investorKey => mapping(uint256 word => uint256 entries)) regCfInvestorEntries;
+        mapping(uint32 issuerId => uint256 header) regCfIssuers;
+        mapping(uint32 issuerId => mapping(uint256 word => uint256 entries)) regCfIssuerEntries;
+        // Issuer of each Reg CF offering (offering ids with bit 31 set) and its cap and totals. Reg CF offerings
+        // are kept apart from `offerings`, so the period paths (committed batches included) do not know them.
+        mapping(uint32 offeringId => uint32 issuerId) regCfIssuerOf;
+        mapping(uint32 offeringId => IQuotaRegistry.Offering) regCfOfferings;
     }
 }
 
@@ -78,6 +90,8 @@ library QuotaTypes {
     uint32 internal constant DEFAULT_RESERVATION_TTL = 7 days;
     uint32 internal constant MIN_RESERVATION_TTL = 60;
     uint32 internal constant MAX_RESERVATION_TTL = 90 days;
+    /// @dev Bit 31 of an offering id marks an offering under Reg CF (ids 2^31 + n); the others follow periods.
+    uint32 internal constant REG_CF_OFFERING = 1 << 31;
 
     /// @dev The registry's storage.
     function layout() internal pure returns (QuotaStorageLayout.QuotaStorage storage $) {
@@ -88,12 +102,18 @@ library QuotaTypes {
 
     /// @dev The caller's platform id and the period rule; one registry call, one config SLOAD.
     function platform() internal view returns (uint32 platformId, uint32 periodDays) {
-        QuotaStorageLayout.Config memory c = layout().config;
-        (uint32 id, ParticipantKind kind, ParticipantStatus status) = c.registry.signerOf(msg.sender);
+        // One SLOAD of the config word: the registry (bits 0..159) and the period rule (160..191).
+        QuotaStorageLayout.Config storage c = layout().config;
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(c.slot)
+        }
+        (uint32 id, ParticipantKind kind, ParticipantStatus status) = IParticipantRegistry(address(uint160(word)))
+            .signerOf(msg.sender);
         if (kind != ParticipantKind.Platform || status != ParticipantStatus.Active) {
             revert IQuotaRegistry.QuotaNotActivePlatform(msg.sender, kind, status);
         }
-        return (id, c.periodDays);
+        return (id, uint32(word >> 160));
     }
 
     /// @dev Period id of a timestamp: the calendar year (rule 0) or 10000 + day / periodDays.

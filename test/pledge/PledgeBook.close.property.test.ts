@@ -9,7 +9,7 @@ import { valuationOutput, valuePledge } from "../../lib/calc/pledge";
 const op = fc.oneof(
   fc.record({ kind: fc.constant("push" as const), day: fc.integer({ min: 0, max: 5 }), cents: fc.integer({ min: 1000, max: 3000 }) }),
   fc.record({ kind: fc.constant("close" as const), day: fc.integer({ min: 0, max: 5 }) }),
-  fc.record({ kind: fc.constant("confirm" as const) }),
+  fc.record({ kind: fc.constant("confirm" as const), day: fc.constant(0) }),
   fc.record({ kind: fc.constant("value" as const), day: fc.integer({ min: 0, max: 5 }), caller: fc.integer({ min: 0, max: 19 }) }),
 );
 

@@ -59,7 +59,8 @@ describe("QuotaRegistry", function () {
       const { upgrades } = await import("hardhat");
       const { actors } = await loadFixture(quotaFixture);
       const library = await (await ethers.deployContract("QuotaCommitted")).getAddress();
-      const f = await ethers.getContractFactory("QuotaRegistry", { libraries: { QuotaCommitted: library } });
+      const regCf = await (await ethers.deployContract("QuotaRegCf")).getAddress();
+      const f = await ethers.getContractFactory("QuotaRegistry", { libraries: { QuotaCommitted: library, QuotaRegCf: regCf } });
       upgrades.silenceWarnings();
       await expect(
         upgrades.deployProxy(f, [actors.csd.address, ethers.ZeroAddress], { kind: "uups", unsafeAllow: ["external-library-linking"] }),
@@ -70,7 +71,7 @@ describe("QuotaRegistry", function () {
 
     it("reports its implementation version", async function () {
       const { quota } = await loadFixture(quotaFixture);
-      expect(await quota.version()).to.equal("1.2.0");
+      expect(await quota.version()).to.equal("1.3.0");
     });
   });
 

@@ -128,4 +128,44 @@ describe("quota tasks", function () {
       await expect(hre.run("quota:seq", { seq: "8", action: "burn", from, json: true })).to.be.rejectedWith(/--action "burn"/);
     });
   });
+
+  describe("Reg CF", function () {
+    it("registers a Reg CF offering, marks an investor accredited, sets the issuer cap and shows the windows", async function () {
+      const f = await loadFixture(taskFixture);
+      process.env.DEPLOYMENTS_DIR = f.deploymentsDir;
+      const admin = f.actors.csd.address;
+      const offering = await runJson("quota:offering", { cap: "1,000,000", perInvestor: "0", name: "farm", issuer: "41", from: admin });
+      expect([offering.offering, offering.regime, offering.issuer]).to.deep.equal([2 ** 31 + 2, "Reg CF", 41]);
+      const cf = String(offering.offering);
+      const consumed = await runJson("quota:consume", {
+        ref: "o-1",
+        investor: ALICE,
+        offering: cf,
+        amount: "600",
+        ttl: "900",
+        from: f.actors.platformA.address,
+      });
+      expect([consumed.used, consumed.available, consumed.days, consumed.result]).to.deep.equal(["600.00", "400.00", 1, "consume"]);
+      const from = f.actors.platformB.address;
+      const before = await ethers.provider.getTransactionCount(from);
+      await expect(
+        hre.run("quota:consume", { ref: "o-2", investor: ALICE, offering: cf, amount: "500", ttl: "900", from, json: true }),
+      ).to.be.rejectedWith(/the contract refused: QuotaInvestorLimitExceeded\(0x[0-9a-f]+, 50000, 40000\)/);
+      expect(await ethers.provider.getTransactionCount(from)).to.equal(before);
+      const marked = await runJson("quota:accredited", { investor: ALICE, unmark: false, from: admin });
+      expect([marked.accredited, marked.limit, marked.available]).to.deep.equal([true, "unlimited", "unlimited"]);
+      await expect(hre.run("quota:accredited", { investor: ALICE, unmark: false, from: admin, json: true })).to.be.rejectedWith(
+        /QuotaAccreditedUnchanged/,
+      );
+      expect((await runJson("quota:issuer-cap", {})).issuerCap).to.equal("5,000,000.00");
+      expect((await runJson("quota:issuer-cap", { cap: "700", from: admin })).issuerCap).to.equal("700.00");
+      await expect(hre.run("quota:issuer-cap", { cap: "700", from: admin, json: true })).to.be.rejectedWith(
+        /QuotaIssuerCapUnchanged\(70000\)/,
+      );
+      const issuer = await runJson("quota:window", { issuer: "41" });
+      expect([issuer.used, issuer.cap, issuer.available, issuer.days]).to.deep.equal(["600.00", "700.00", "100.00", 1]);
+      const shown = await runJson("quota:window", { investor: ALICE });
+      expect(shown.used).to.equal("600.00");
+    });
+  });
 });

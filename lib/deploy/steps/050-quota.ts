@@ -1,7 +1,7 @@
 import type { DeployStep } from "../context";
 
 /** Libraries the quota registry links (deployed once, recorded in the deployments file). */
-export const QUOTA_LIBRARIES = ["QuotaCommitted"] as const;
+export const QUOTA_LIBRARIES = ["QuotaCommitted", "QuotaRegCf"] as const;
 
 /**
  * Crowdfunding quota registry with its linked library of committed batches; the deployer holds
