@@ -13,7 +13,8 @@ import {FixedPointMath} from "./FixedPointMath.sol";
  * 18 decimals of that currency per share (token unit); rates WAD per year; ratios and lines WAD
  * (1.6e18 = 160%); dates day numbers; shares integer token units.
  * Rounding against the pledger, who owes: interest up, share value down, ratio down, top-ups and
- * enforcement quantities up. The level compares exactly (collateral x WAD <= line x payable), so a
+ * enforcement quantities up (extra shares to a whole board lot), initial pledge rate up, line prices down (at
+ * the published price the line is hit). The level compares exactly (collateral x WAD <= line x payable), so a
  * boundary hit exactly is inclusive ("equal to or below the line") and the rounded ratio never decides it.
  */
 library PledgeMath {
@@ -35,6 +36,9 @@ library PledgeMath {
     /// @param liquidationLine Ratio at or below which the level is Liquidation, WAD (default 1.4e18).
     /// @param restoreTarget Ratio that a top-up restores, WAD (default: the initial ratio).
     /// @param cashDecimals Decimals of the loan currency's cash token (0..18).
+    /// @param topUpAtWarning A top-up is due from the Warning level (false: from the Liquidation level).
+    /// @param principalFirst Repayments reduce principal, interest stays accrued and owed (false: interest first).
+    /// @param boardLot Board lot of the security: extra shares are a whole number of lots (0 or 1: any quantity).
     struct Terms {
         uint256 principal;
         uint256 interestRate;
@@ -44,9 +48,13 @@ library PledgeMath {
         uint256 liquidationLine;
         uint256 restoreTarget;
         uint8 cashDecimals;
+        bool topUpAtWarning;
+        bool principalFirst;
+        uint256 boardLot;
     }
 
-    /// @notice A repayment already made: paid to accrued interest first, then to principal.
+    /// @notice A repayment already made: interest first then principal, or principal first then interest
+    /// (`Terms.principalFirst`).
     struct Repayment {
         uint256 date;
         uint256 amount;
@@ -76,9 +84,13 @@ library PledgeMath {
     /// @param collateralValue shareValue + pledgedCash.
     /// @param ratio collateralValue / payable, WAD, rounded down (type(uint256).max when nothing is owed).
     /// @param level Normal, Warning or Liquidation (inclusive lines, exact comparison).
-    /// @param topUpShares At Liquidation: extra shares restoring restoreTarget, rounded up (else 0).
-    /// @param topUpCash At Liquidation: extra pledged cash restoring restoreTarget, rounded up (else 0).
-    /// @param topUpRepayment At Liquidation: early repayment restoring restoreTarget, rounded up (else 0).
+    /// @param topUpShares When a top-up is due (at Liquidation, or from Warning when the terms say so): extra
+    /// shares restoring restoreTarget, rounded up to a whole board lot (else 0).
+    /// @param topUpCash When a top-up is due: extra pledged cash restoring restoreTarget, rounded up (else 0).
+    /// @param topUpRepayment When a top-up is due: early repayment restoring restoreTarget, rounded up (else 0).
+    /// @param warningPrice Highest close (18 decimals) at which the ratio is at or below the warning line, the
+    /// exact line price rounded down (0 when no positive close reaches it).
+    /// @param liquidationPrice The same for the liquidation line.
     /// @param enforcementCash Pledged cash applied to the debt on enforcement: min(pledgedCash, payable).
     /// @param enforcementShares Shares covering the rest at the close, rounded up, at most `shares`.
     /// @param enforcementShortfall Debt the enforced shares do not cover at the close (0 when covered).
@@ -93,6 +105,8 @@ library PledgeMath {
         uint256 topUpShares;
         uint256 topUpCash;
         uint256 topUpRepayment;
+        uint256 warningPrice;
+        uint256 liquidationPrice;
         uint256 enforcementCash;
         uint256 enforcementShares;
         uint256 enforcementShortfall;
@@ -126,8 +140,16 @@ library PledgeMath {
         out.collateralValue = out.shareValue + input.pledgedCash;
         out.ratio = out.amountPayable == 0 ? type(uint256).max : out.collateralValue.wDivDown(out.amountPayable);
         out.level = levelOf(out.collateralValue, out.amountPayable, t.warningLine, t.liquidationLine);
+        out.warningPrice = linePriceDown(out.amountPayable, input.pledgedCash, input.shares, t.warningLine, t.cashDecimals);
+        out.liquidationPrice = linePriceDown(
+            out.amountPayable,
+            input.pledgedCash,
+            input.shares,
+            t.liquidationLine,
+            t.cashDecimals
+        );
 
-        if (out.level == Level.Liquidation) {
+        if (topUpDue(out.level, t.topUpAtWarning)) {
             (out.topUpShares, out.topUpCash, out.topUpRepayment) = topUps(
                 out.collateralValue,
                 out.amountPayable,
@@ -135,6 +157,7 @@ library PledgeMath {
                 input.closePrice,
                 t.cashDecimals
             );
+            out.topUpShares = toBoardLotUp(out.topUpShares, t.boardLot);
         }
         (out.enforcementCash, out.enforcementShares, out.enforcementShortfall) = enforcementAmounts(
             input.pledgedCash,
@@ -146,7 +169,49 @@ library PledgeMath {
         );
     }
 
-    /// @notice The three ways back to `target` from a Liquidation-level valuation, each rounded up: extra
+    /// @notice Whether a valuation at `level` calls a top-up: at Liquidation, or from Warning when `atWarning`.
+    function topUpDue(Level level, bool atWarning) internal pure returns (bool) {
+        return level == Level.Liquidation || (atWarning && level == Level.Warning);
+    }
+
+    /// @notice `shares` rounded up to a whole number of board lots (`lot` 0 or 1: unchanged).
+    function toBoardLotUp(uint256 shares, uint256 lot) internal pure returns (uint256) {
+        if (lot <= 1) return shares;
+        return FixedPointMath.divUp(shares, lot) * lot;
+    }
+
+    /// @notice Initial pledge rate: principal / value of the pledged shares at the initial price, WAD, rounded
+    /// up (the rate is never understated); type(uint256).max when the shares are worth nothing.
+    /// @param shareValue Value of the pledged shares at the initial price, rounded down ({shareValueDown}).
+    function initialRateUp(uint256 principal, uint256 shareValue) internal pure returns (uint256) {
+        return shareValue == 0 ? type(uint256).max : principal.wDivUp(shareValue);
+    }
+
+    /// @notice Whether the initial pledge rate is above `cap` (WAD), by exact comparison: principal x WAD >
+    /// cap x shareValue. A rate equal to the cap is accepted.
+    function initialRateAbove(uint256 principal, uint256 shareValue, uint256 cap) internal pure returns (bool) {
+        return principal * FixedPointMath.WAD > cap * shareValue;
+    }
+
+    /// @notice The close (18 decimals) at which the ratio equals `line`, rounded down so that at that close the
+    /// line is hit: floor((line x payable - pledgedCash x WAD) x 10^(18-d) / (WAD x shares)). With the share
+    /// value rounded down, every close at or below it gives collateral x WAD <= line x payable. Zero when no
+    /// positive close is needed or possible (nothing owed, no shares, or the pledged cash alone at or above
+    /// the line).
+    function linePriceDown(
+        uint256 payable_,
+        uint256 pledgedCash,
+        uint256 shares,
+        uint256 line,
+        uint8 cashDecimals
+    ) internal pure returns (uint256) {
+        uint256 need = line * payable_;
+        uint256 have = pledgedCash * FixedPointMath.WAD;
+        if (shares == 0 || need <= have) return 0;
+        return (need - have).mulDivDown(10 ** (18 - uint256(cashDecimals)), FixedPointMath.WAD * shares);
+    }
+
+    /// @notice The three ways back to `target` from a valuation that calls a top-up, each rounded up: extra
     /// shares, extra pledged cash, or an early repayment.
     function topUps(
         uint256 collateralValue,
@@ -182,7 +247,7 @@ library PledgeMath {
 
     /// @notice Outstanding principal and accrued unpaid interest at `valuationDate` after `repayments`.
     /// @dev Walks the repayments in order: interest on the principal since the previous date accrues
-    /// (rounded up) into unpaid interest, then the repayment pays unpaid interest first, then principal.
+    /// (rounded up) into unpaid interest, then the repayment is applied ({applyRepayment}).
     function debt(
         Terms memory t,
         Repayment[] memory repayments,
@@ -195,13 +260,30 @@ library PledgeMath {
             if (r.date < from || r.date > valuationDate) revert PledgeMathDateOutOfOrder(r.date, from);
             interest += interestUp(principal, t.interestRate, t.dayCount, from, r.date);
             if (r.amount > principal + interest) revert PledgeMathRepaymentExceedsDebt(r.amount, principal + interest);
-            uint256 toInterest = r.amount < interest ? r.amount : interest;
-            interest -= toInterest;
-            principal -= r.amount - toInterest;
+            (principal, interest, , ) = applyRepayment(principal, interest, r.amount, t.principalFirst);
             from = r.date;
         }
         if (valuationDate < from) revert PledgeMathDateOutOfOrder(valuationDate, from);
         interest += interestUp(principal, t.interestRate, t.dayCount, from, valuationDate);
+    }
+
+    /// @notice Applies a repayment of at most principal + interest: interest first then principal, or with
+    /// `principalFirst` principal first (interest stays accrued and owed) then interest.
+    function applyRepayment(
+        uint256 principal,
+        uint256 interest,
+        uint256 amount,
+        bool principalFirst
+    ) internal pure returns (uint256 principalAfter, uint256 interestAfter, uint256 toInterest, uint256 toPrincipal) {
+        if (principalFirst) {
+            toPrincipal = amount < principal ? amount : principal;
+            toInterest = amount - toPrincipal;
+        } else {
+            toInterest = amount < interest ? amount : interest;
+            toPrincipal = amount - toInterest;
+        }
+        principalAfter = principal - toPrincipal;
+        interestAfter = interest - toInterest;
     }
 
     /// @notice Simple interest on `principal` over [from, to) under `dayCount`, rounded up (the pledger owes).

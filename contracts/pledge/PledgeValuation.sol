@@ -124,7 +124,7 @@ library PledgeValuation {
         PledgeMath.Level previous = p.level;
         uint256 due = p.topUpDue;
         bool called;
-        if (out.level == PledgeMath.Level.Liquidation) {
+        if (PledgeMath.topUpDue(out.level, p.flags & PledgeTypes.TOP_UP_AT_WARNING != 0)) {
             if (due == 0) {
                 if (calendarId == bytes4(0)) {
                     due = date + p.topUpDays;
@@ -149,7 +149,7 @@ library PledgeValuation {
         if (called)
             emit IPledgeBook.PledgeTopUpCalled(id, date, out.topUpShares, out.topUpCash, out.topUpRepayment, due);
         IPledgeBook.Valuation memory valuation;
-        // A Valuation is the first ten words of PledgeMath.Output (same fields, same order, all static):
+        // A Valuation is the first twelve words of PledgeMath.Output (same fields, same order, all static):
         // the event carries that prefix without copying it.
         assembly ("memory-safe") {
             valuation := out
