@@ -138,13 +138,13 @@ library PledgeMath {
         out.amountPayable = out.principalOutstanding + out.interestUnpaid;
         out.shareValue = shareValueDown(input.shares, input.closePrice, t.cashDecimals);
         out.collateralValue = out.shareValue + input.pledgedCash;
-        out.ratio = out.amountPayable == 0 ? type(uint256).max : out.collateralValue.wDivDown(out.amountPayable);
+        out.ratio = ratioDown(out.collateralValue, out.amountPayable);
         out.level = levelOf(out.collateralValue, out.amountPayable, t.warningLine, t.liquidationLine);
-        out.warningPrice = linePriceDown(out.amountPayable, input.pledgedCash, input.shares, t.warningLine, t.cashDecimals);
-        out.liquidationPrice = linePriceDown(
+        (out.warningPrice, out.liquidationPrice) = linePricesDown(
             out.amountPayable,
             input.pledgedCash,
             input.shares,
+            t.warningLine,
             t.liquidationLine,
             t.cashDecimals
         );
@@ -205,10 +205,72 @@ library PledgeMath {
         uint256 line,
         uint8 cashDecimals
     ) internal pure returns (uint256) {
+        (uint256 price, ) = linePricesDown(payable_, pledgedCash, shares, line, line, cashDecimals);
+        return price;
+    }
+
+    /// @notice {linePriceDown} for the warning and the liquidation line at once (one scale, one denominator).
+    function linePricesDown(
+        uint256 payable_,
+        uint256 pledgedCash,
+        uint256 shares,
+        uint256 warningLine,
+        uint256 liquidationLine,
+        uint8 cashDecimals
+    ) internal pure returns (uint256 warningPrice, uint256 liquidationPrice) {
+        return linePricesScaled(payable_, pledgedCash, shares, warningLine, liquidationLine, priceScale(cashDecimals));
+    }
+
+    /// @notice {linePricesDown} with the price scale 10^(18 - cashDecimals) given ({priceScale}).
+    function linePricesScaled(
+        uint256 payable_,
+        uint256 pledgedCash,
+        uint256 shares,
+        uint256 warningLine,
+        uint256 liquidationLine,
+        uint256 scale
+    ) internal pure returns (uint256 warningPrice, uint256 liquidationPrice) {
+        if (shares == 0) return (0, 0);
+        // Any pledge the book holds is within these bounds (payable and cash below 2^128, shares below 2^96,
+        // lines below 2^64): every product below fits 256 bits (gap x scale < 2^192 x 2^60).
+        if (payable_ < 2 ** 128 && pledgedCash < 2 ** 128 && shares < 2 ** 96 && warningLine < 2 ** 64) {
+            if (liquidationLine < 2 ** 64) {
+                unchecked {
+                    uint256 have = pledgedCash * FixedPointMath.WAD;
+                    uint256 den = FixedPointMath.WAD * shares;
+                    uint256 need = warningLine * payable_;
+                    if (need > have) warningPrice = ((need - have) * scale) / den;
+                    need = liquidationLine * payable_;
+                    if (need > have) liquidationPrice = ((need - have) * scale) / den;
+                }
+                return (warningPrice, liquidationPrice);
+            }
+        }
+        warningPrice = _linePriceWide(payable_, pledgedCash, shares, warningLine, scale);
+        liquidationPrice = _linePriceWide(payable_, pledgedCash, shares, liquidationLine, scale);
+    }
+
+    /// @dev {linePriceDown} for inputs beyond the book's bounds: 512-bit intermediate product.
+    function _linePriceWide(
+        uint256 payable_,
+        uint256 pledgedCash,
+        uint256 shares,
+        uint256 line,
+        uint256 scale
+    ) private pure returns (uint256) {
         uint256 need = line * payable_;
         uint256 have = pledgedCash * FixedPointMath.WAD;
-        if (shares == 0 || need <= have) return 0;
-        return (need - have).mulDivDown(10 ** (18 - uint256(cashDecimals)), FixedPointMath.WAD * shares);
+        if (need <= have) return 0;
+        return (need - have).mulDivDown(scale, FixedPointMath.WAD * shares);
+    }
+
+    /// @notice 10^(18 - cashDecimals): price units (18 decimals) per cash-token unit. Reverts above 18 decimals.
+    function priceScale(uint8 cashDecimals) internal pure returns (uint256 scale) {
+        uint256 e = 18 - uint256(cashDecimals);
+        // e <= 18: 10^e fits; the EXP opcode directly (the compiler's checked power loops).
+        assembly ("memory-safe") {
+            scale := exp(10, e)
+        }
     }
 
     /// @notice The three ways back to `target` from a valuation that calls a top-up, each rounded up: extra
@@ -300,12 +362,35 @@ library PledgeMath {
 
     /// @notice shares x closePrice in cash-token units, rounded down (collateral value, against the pledger).
     function shareValueDown(uint256 shares, uint256 closePrice, uint8 cashDecimals) internal pure returns (uint256) {
-        return shares.mulDivDown(closePrice, 10 ** (18 - uint256(cashDecimals)));
+        return shareValueScaled(shares, closePrice, priceScale(cashDecimals));
+    }
+
+    /// @notice {shareValueDown} with the price scale 10^(18 - cashDecimals) given ({priceScale}).
+    function shareValueScaled(uint256 shares, uint256 closePrice, uint256 scale) internal pure returns (uint256) {
+        // Below 2^128 each (any pledge the book holds, any oracle price) the product fits 256 bits.
+        if (shares < 2 ** 128 && closePrice < 2 ** 128) {
+            unchecked {
+                return (shares * closePrice) / scale;
+            }
+        }
+        return shares.mulDivDown(closePrice, scale);
+    }
+
+    /// @notice collateral / payable, WAD, rounded down; type(uint256).max when nothing is owed.
+    function ratioDown(uint256 collateralValue, uint256 payable_) internal pure returns (uint256) {
+        if (payable_ == 0) return type(uint256).max;
+        // Below 2^192 the product with WAD (< 2^60) fits 256 bits.
+        if (collateralValue < 2 ** 192) {
+            unchecked {
+                return (collateralValue * FixedPointMath.WAD) / payable_;
+            }
+        }
+        return collateralValue.wDivDown(payable_);
     }
 
     /// @notice Shares worth at least `amount` at the close, rounded up.
     function sharesForAmountUp(uint256 amount, uint256 closePrice, uint8 cashDecimals) internal pure returns (uint256) {
-        return amount.mulDivUp(10 ** (18 - uint256(cashDecimals)), closePrice);
+        return amount.mulDivUp(priceScale(cashDecimals), closePrice);
     }
 
     /// @notice Level by exact comparison: collateral x WAD <= line x payable is at or below the line.
@@ -332,7 +417,14 @@ library PledgeMath {
         uint8 cashDecimals
     ) internal pure returns (uint256) {
         uint256 gap = _gap(collateralValue, payable_, target);
-        return gap == 0 ? 0 : FixedPointMath.divUp(gap, closePrice * 10 ** uint256(cashDecimals));
+        if (gap == 0) return 0;
+        if (cashDecimals > 18) revert PledgeMathCashDecimalsInvalid(cashDecimals);
+        uint256 cashScale;
+        // cashDecimals <= 18: 10^cashDecimals fits.
+        assembly ("memory-safe") {
+            cashScale := exp(10, cashDecimals)
+        }
+        return FixedPointMath.divUp(gap, closePrice * cashScale);
     }
 
     /// @notice Extra pledged cash bringing the ratio to `target`: ceil((target x payable - collateral x WAD) / WAD).

@@ -198,8 +198,9 @@ library PledgeTypes {
         uint256 shares = p.shares;
         uint256 interest;
         uint256 cash;
+        uint8 flags = p.flags;
         // The balances word is read only once something was recorded in it.
-        if (p.flags & BALANCES != 0) {
+        if (flags & BALANCES != 0) {
             interest = p.interest;
             cash = p.pledgedCash;
         }
@@ -207,25 +208,25 @@ library PledgeTypes {
         out.interestUnpaid =
             interest + PledgeMath.interestUp(out.principalOutstanding, p.interestRate, p.dayCount, p.accruedTo, date);
         out.amountPayable = out.principalOutstanding + out.interestUnpaid;
-        out.shareValue = PledgeMath.shareValueDown(shares, price, d);
-        out.collateralValue = out.shareValue + cash;
-        uint256 warning = p.warningLine;
-        uint256 liquidation = p.liquidationLine;
-        if (parts & WITH_RATIO != 0) {
-            out.ratio = out.amountPayable == 0 ? type(uint256).max : out.collateralValue.wDivDown(out.amountPayable);
-            out.warningPrice = PledgeMath.linePriceDown(out.amountPayable, cash, shares, warning, d);
-            out.liquidationPrice = PledgeMath.linePriceDown(out.amountPayable, cash, shares, liquidation, d);
+        {
+            uint256 scale = PledgeMath.priceScale(d);
+            out.shareValue = PledgeMath.shareValueScaled(shares, price, scale);
+            out.collateralValue = out.shareValue + cash;
+            if (parts & WITH_RATIO != 0) {
+                out.ratio = PledgeMath.ratioDown(out.collateralValue, out.amountPayable);
+                (out.warningPrice, out.liquidationPrice) = PledgeMath.linePricesScaled(
+                    out.amountPayable,
+                    cash,
+                    shares,
+                    p.warningLine,
+                    p.liquidationLine,
+                    scale
+                );
+            }
         }
-        out.level = PledgeMath.levelOf(out.collateralValue, out.amountPayable, warning, liquidation);
-        if (parts & WITH_TOP_UPS != 0 && PledgeMath.topUpDue(out.level, p.flags & TOP_UP_AT_WARNING != 0)) {
-            (out.topUpShares, out.topUpCash, out.topUpRepayment) = PledgeMath.topUps(
-                out.collateralValue,
-                out.amountPayable,
-                p.restoreTarget,
-                price,
-                d
-            );
-            out.topUpShares = PledgeMath.toBoardLotUp(out.topUpShares, layout().boardLots[p.security]);
+        out.level = PledgeMath.levelOf(out.collateralValue, out.amountPayable, p.warningLine, p.liquidationLine);
+        if (parts & WITH_TOP_UPS != 0 && PledgeMath.topUpDue(out.level, flags & TOP_UP_AT_WARNING != 0)) {
+            _topUps(p, out, price, d);
         }
         if (parts & WITH_ENFORCEMENT != 0) {
             (out.enforcementCash, out.enforcementShares, out.enforcementShortfall) = PledgeMath.enforcementAmounts(
@@ -237,6 +238,18 @@ library PledgeTypes {
                 d
             );
         }
+    }
+
+    /// @dev The top-up sizes of a valuation that calls a top-up: extra shares in whole board lots of the security.
+    function _topUps(IPledgeBook.Pledge storage p, PledgeMath.Output memory out, uint256 price, uint8 d) private view {
+        (out.topUpShares, out.topUpCash, out.topUpRepayment) = PledgeMath.topUps(
+            out.collateralValue,
+            out.amountPayable,
+            p.restoreTarget,
+            price,
+            d
+        );
+        out.topUpShares = PledgeMath.toBoardLotUp(out.topUpShares, layout().boardLots[p.security]);
     }
 
     /// @dev Largest share quantity a pledge may hold with a cash token of `cashDecimals` (at most 18): below
