@@ -72,53 +72,61 @@ task(
   .addFlag("register", "With both signatures: request and register in one transaction (depository)")
   .addFlag("json", "Print JSON")
   .setAction(
-    action(async (
-      a: Record<string, string> & { topUpDays: number; register: boolean; topUpAtWarning: boolean; principalFirst: boolean; json: boolean },
-      hre,
-    ) => {
-      const { buildTerms, requestedId } = await import("../lib/pledge");
-      const { resolveToken, parseAmount, DAY_COUNTS } = await import("../lib/tokens");
-      const b = await book(hre, a.from);
-      const security = await resolveToken(hre, a.security);
-      const cash = await resolveToken(hre, a.cash);
-      const dayCount = DAY_COUNTS.indexOf(a.dayCount as (typeof DAY_COUNTS)[number]);
-      if (dayCount < 0) throw new UserError(`--day-count "${a.dayCount}" is not one of ${DAY_COUNTS.join(", ")}`);
-      const terms = buildTerms({
-        pledger: hre.ethers.getAddress(a.pledger),
-        pledgee: hre.ethers.getAddress(a.pledgee),
-        security: security.address,
-        cashToken: cash.address,
-        quantity: parseAmount(a.quantity, security.decimals, "quantity"),
-        principal: parseAmount(a.principal, cash.decimals, "principal"),
-        interestRate: wad(a.rate, "rate"),
-        dayCount,
-        startDate: await dayOf(a.start, hre),
-        maturityDate: await dayOf(a.maturity, hre),
-        warningLine: wad(a.warning, "warning"),
-        liquidationLine: wad(a.liquidation, "liquidation"),
-        restoreTarget: wad(a.target, "target"),
-        topUpDays: a.topUpDays,
-        calendarId: a.calendar === "" ? "0x00000000" : hre.ethers.hexlify(hre.ethers.toUtf8Bytes(a.calendar.padEnd(4, "\0").slice(0, 4))),
-        maxInitialRate: wad(a.maxInitialRate, "max-initial-rate"),
-        topUpAtWarning: a.topUpAtWarning === true,
-        principalFirst: a.principalFirst === true,
-      });
-      const signed = a.pledgerSig !== "" || a.pledgeeSig !== "";
-      if (signed && (a.pledgerSig === "" || a.pledgeeSig === "" || a.deadline === "")) {
-        throw new UserError("a signed request needs --pledger-sig, --pledgee-sig and --deadline");
-      }
-      if (a.register === true && !signed) {
-        throw new UserError("--register needs both signatures (--pledger-sig, --pledgee-sig, --deadline)");
-      }
-      const tx = !signed
-        ? b.request(terms)
-        : a.register === true
-          ? b.registerSigned(terms, BigInt(a.deadline), a.pledgerSig, a.pledgeeSig)
-          : b.requestSigned(terms, BigInt(a.deadline), a.pledgerSig, a.pledgeeSig);
-      const receipt = await (await tx).wait();
-      const title = a.register === true ? "pledge requested and registered" : "pledge requested";
-      await show(hre, requestedId(b, receipt), a.json === true, title, receipt!.hash);
-    }),
+    action(
+      async (
+        a: Record<string, string> & {
+          topUpDays: number;
+          register: boolean;
+          topUpAtWarning: boolean;
+          principalFirst: boolean;
+          json: boolean;
+        },
+        hre,
+      ) => {
+        const { buildTerms, requestedId } = await import("../lib/pledge");
+        const { resolveToken, parseAmount, DAY_COUNTS } = await import("../lib/tokens");
+        const b = await book(hre, a.from);
+        const security = await resolveToken(hre, a.security);
+        const cash = await resolveToken(hre, a.cash);
+        const dayCount = DAY_COUNTS.indexOf(a.dayCount as (typeof DAY_COUNTS)[number]);
+        if (dayCount < 0) throw new UserError(`--day-count "${a.dayCount}" is not one of ${DAY_COUNTS.join(", ")}`);
+        const terms = buildTerms({
+          pledger: hre.ethers.getAddress(a.pledger),
+          pledgee: hre.ethers.getAddress(a.pledgee),
+          security: security.address,
+          cashToken: cash.address,
+          quantity: parseAmount(a.quantity, security.decimals, "quantity"),
+          principal: parseAmount(a.principal, cash.decimals, "principal"),
+          interestRate: wad(a.rate, "rate"),
+          dayCount,
+          startDate: await dayOf(a.start, hre),
+          maturityDate: await dayOf(a.maturity, hre),
+          warningLine: wad(a.warning, "warning"),
+          liquidationLine: wad(a.liquidation, "liquidation"),
+          restoreTarget: wad(a.target, "target"),
+          topUpDays: a.topUpDays,
+          calendarId: a.calendar === "" ? "0x00000000" : hre.ethers.hexlify(hre.ethers.toUtf8Bytes(a.calendar.padEnd(4, "\0").slice(0, 4))),
+          maxInitialRate: wad(a.maxInitialRate, "max-initial-rate"),
+          topUpAtWarning: a.topUpAtWarning === true,
+          principalFirst: a.principalFirst === true,
+        });
+        const signed = a.pledgerSig !== "" || a.pledgeeSig !== "";
+        if (signed && (a.pledgerSig === "" || a.pledgeeSig === "" || a.deadline === "")) {
+          throw new UserError("a signed request needs --pledger-sig, --pledgee-sig and --deadline");
+        }
+        if (a.register === true && !signed) {
+          throw new UserError("--register needs both signatures (--pledger-sig, --pledgee-sig, --deadline)");
+        }
+        const tx = !signed
+          ? b.request(terms)
+          : a.register === true
+            ? b.registerSigned(terms, BigInt(a.deadline), a.pledgerSig, a.pledgeeSig)
+            : b.requestSigned(terms, BigInt(a.deadline), a.pledgerSig, a.pledgeeSig);
+        const receipt = await (await tx).wait();
+        const title = a.register === true ? "pledge requested and registered" : "pledge requested";
+        await show(hre, requestedId(b, receipt), a.json === true, title, receipt!.hash);
+      },
+    ),
   );
 
 task("pledge:sign", "Consents to a requested pledge by call, or prints an EIP-712 signature of given terms")

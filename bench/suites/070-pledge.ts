@@ -104,6 +104,7 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
   await push(today, "17.5");
   const enforceGas = await gasOf(book.enforce(ids[0], today));
   const enforceAgainGas = await gasOf(book.enforce(ids[1], today));
+  const boardLotGas = await gasOf(book.setBoardLot(eq.address, 100n));
 
   return [
     { domain: "pledge", operation: "requestSigned (both EIP-712 signatures)", gas: requestGas },
@@ -114,7 +115,7 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
       operation: "request + register in one depository tx (registerSigned, both signatures)",
       gas: registerSignedGas,
       budget: 250_000,
-      note: "4 fresh pledge slots + 1 fresh encumbrance slot; the parties, tokens (vouched for by the factory), nonce and encumbrance total already in use",
+      note: "4 fresh pledge slots + 1 fresh encumbrance slot; the parties, tokens (vouched for by the factory), nonce and encumbrance total already in use; the initial price (security's ISIN, oracle priceAt) for the initial pledge rate ≈ 17,700",
     },
     {
       domain: "pledge",
@@ -150,6 +151,12 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
       gas: enforceAgainGas,
       budget: 120_000,
       note: "steady state: second enforcement for the same pledgee",
+    },
+    {
+      domain: "pledge",
+      operation: "setBoardLot (depository, first lot of a security)",
+      gas: boardLotGas,
+      note: "one fresh word in the book's per-security data",
     },
   ];
 };

@@ -246,7 +246,8 @@ interface IPledgeBook {
         uint256 repayment,
         uint256 dueDate
     );
-    /// @notice Emitted when a valuation finds the level above the line that called the top-up and closes the obligation.
+    /// @notice Emitted when a valuation finds the level above the line that called the top-up and closes the
+    /// obligation.
     event PledgeTopUpCleared(uint256 indexed id, uint256 indexed date);
     /// @notice Emitted when a pledge is not valued for `date`, with the reason: no price readable at the date's
     /// close (none, stale or superseded), a year of the pledge's calendar not loaded for the top-up deadline,
@@ -261,7 +262,8 @@ interface IPledgeBook {
         uint256 cashAfter,
         address by
     );
-    /// @notice Emitted when the pledgee records a repayment (interest first, or principal first under `principalFirst`).
+    /// @notice Emitted when the pledgee records a repayment (interest first, or principal first under
+    /// `principalFirst`).
     event PledgeRepaid(
         uint256 indexed id,
         uint256 indexed date,
@@ -402,8 +404,8 @@ interface IPledgeBook {
     /// signatures of `PledgeRequest(terms, nonce, deadline)`, nonce = `nonces(terms.pledger)`.
     /// @dev Requires DEPOSITORY_ROLE, valid terms, a deadline not passed, the signatures `requestSigned`
     /// requires, a free balance covering the shares, a readable price at the start date and an initial pledge
-    /// rate at most the cap ({PledgeInitialRateAboveCap}). Consumes the nonce. Emits {PledgeRequested}, two {PledgeConsented} and
-    /// {PledgeRegistered}.
+    /// rate at most the cap ({PledgeInitialRateAboveCap}). Consumes the nonce. Emits {PledgeRequested}, two
+    /// {PledgeConsented} and {PledgeRegistered}.
     /// @param terms Pledge terms.
     /// @param deadline Last timestamp the signatures are valid.
     /// @param pledgerSignature Pledger-side signature.

@@ -165,7 +165,10 @@ contract PledgeMathHarness {
         uint256 cap
     ) external pure returns (uint256 rate, bool above) {
         uint256 shareValue = PledgeMath.shareValueDown(shares, price, cashDecimals);
-        return (PledgeMath.initialRateUp(principal, shareValue), PledgeMath.initialRateAbove(principal, shareValue, cap));
+        return (
+            PledgeMath.initialRateUp(principal, shareValue),
+            PledgeMath.initialRateAbove(principal, shareValue, cap)
+        );
     }
 
     /// @notice Gas of the valuation math alone (input already in memory), with its output.

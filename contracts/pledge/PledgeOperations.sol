@@ -219,7 +219,8 @@ library PledgeOperations {
         if (t.restoreTarget != 0 && (t.restoreTarget < warning || t.restoreTarget > type(uint64).max)) {
             revert IPledgeBook.PledgeTermInvalid("restoreTarget", t.restoreTarget);
         }
-        if (t.maxInitialRate > type(uint64).max) revert IPledgeBook.PledgeTermInvalid("maxInitialRate", t.maxInitialRate);
+        if (t.maxInitialRate > type(uint64).max)
+            revert IPledgeBook.PledgeTermInvalid("maxInitialRate", t.maxInitialRate);
         cashInfo = _checkAssets($, t);
     }
 

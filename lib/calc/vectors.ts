@@ -286,12 +286,17 @@ export function parsePledgeExpected(c: PledgeCaseJson): PledgeOutput {
   for (const [key, [scale, direction]] of Object.entries(PLEDGE_ROUNDING)) {
     const v = need(e[key as keyof PledgeOutput], `expected.${key}`);
     out[key] =
-      key === "ratio" && v === "max" ? (1n << 256n) - 1n : expectedUnits(v, { cash: d, ratio: 18, price: 18, quantity: 0 }[scale], direction);
+      key === "ratio" && v === "max"
+        ? (1n << 256n) - 1n
+        : expectedUnits(v, { cash: d, ratio: 18, price: 18, quantity: 0 }[scale], direction);
   }
   return out as unknown as PledgeOutput;
 }
 
 /** The expected initial pledge rate (WAD, rounded up) and whether registration is refused above the cap. */
 export function parsePledgeInitial(c: PledgeCaseJson): { initialRate: bigint; refused: boolean } {
-  return { initialRate: expectedUnits(need(c.expected.initialRate, "expected.initialRate"), 18, "up"), refused: c.expected.refused === true };
+  return {
+    initialRate: expectedUnits(need(c.expected.initialRate, "expected.initialRate"), 18, "up"),
+    refused: c.expected.refused === true,
+  };
 }

@@ -47,7 +47,13 @@ describe("Pledge vectors (test/vectors/pledge)", function () {
           const input = parsePledgeInput(c.input);
           const t = input.terms;
           const initial = parsePledgeInitial(c);
-          const [rate, above] = await harness.initialRate(t.principal, input.shares, input.initialPrice!, t.cashDecimals, input.maxInitialRate!);
+          const [rate, above] = await harness.initialRate(
+            t.principal,
+            input.shares,
+            input.initialPrice!,
+            t.cashDecimals,
+            input.maxInitialRate!,
+          );
           const calc = initialPledgeRate(t.principal, input.shares, input.initialPrice!, t.cashDecimals, input.maxInitialRate);
           expect([rate, above], "contract: initial rate").to.deep.equal([initial.initialRate, initial.refused]);
           expect([calc.rate, calc.aboveCap], "calculator: initial rate").to.deep.equal([initial.initialRate, initial.refused]);
