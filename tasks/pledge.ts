@@ -142,7 +142,8 @@ task("pledge:sign", "Consents to a requested pledge by call, or prints an EIP-71
         const fs = await import("node:fs");
         const { signPledgeRequest } = await import("../lib/pledge");
         if (a.deadline === "") throw new UserError("--deadline is required with --terms");
-        const t = JSON.parse(fs.readFileSync(a.terms, "utf8"));
+        // Terms files written before the pledge's choices existed sign the defaults (60 % cap, Liquidation, interest first).
+        const t = { maxInitialRate: "0", topUpAtWarning: false, principalFirst: false, ...JSON.parse(fs.readFileSync(a.terms, "utf8")) };
         const signature = await signPledgeRequest(b, await pickSigner(hre, a.from), t, BigInt(a.deadline));
         output(a.json, { signature }, () => console.log(signature));
         return;
