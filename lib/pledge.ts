@@ -33,6 +33,12 @@ export interface PledgeTerms {
   restoreTarget: bigint;
   topUpDays: number;
   calendarId: string;
+  /** Cap on the initial pledge rate, WAD (0 = 60%). */
+  maxInitialRate: bigint;
+  /** A top-up is due from the Warning level (false: from Liquidation). */
+  topUpAtWarning: boolean;
+  /** Repayments reduce principal first, interest staying accrued and owed (false: interest first). */
+  principalFirst: boolean;
 }
 
 export const TERMS_TYPES = {
@@ -52,6 +58,9 @@ export const TERMS_TYPES = {
     { name: "restoreTarget", type: "uint256" },
     { name: "topUpDays", type: "uint256" },
     { name: "calendarId", type: "bytes4" },
+    { name: "maxInitialRate", type: "uint256" },
+    { name: "topUpAtWarning", type: "bool" },
+    { name: "principalFirst", type: "bool" },
   ],
 };
 
@@ -64,7 +73,10 @@ export const REQUEST_TYPES = {
   ...TERMS_TYPES,
 };
 
-/** Default terms around the required fields: ACT/365 Fixed, default lines, 2 business days, no calendar. */
+/**
+ * Default terms around the required fields: ACT/365 Fixed, default lines and cap, 2 business days, no calendar,
+ * top-up due from Liquidation, repayments interest first.
+ */
 export function buildTerms(
   t: Partial<PledgeTerms> &
     Pick<PledgeTerms, "pledger" | "pledgee" | "security" | "cashToken" | "quantity" | "principal" | "startDate" | "maturityDate">,
@@ -77,6 +89,9 @@ export function buildTerms(
     restoreTarget: 0n,
     topUpDays: 2,
     calendarId: "0x00000000",
+    maxInitialRate: 0n,
+    topUpAtWarning: false,
+    principalFirst: false,
     ...t,
   };
 }
@@ -123,6 +138,10 @@ export interface StoredPledge {
   pledgee: string;
   calendarId: string;
   cashToken: string;
+  /** Cap on the initial pledge rate, WAD. */
+  maxInitialRate: bigint;
+  topUpAtWarning: boolean;
+  principalFirst: boolean;
 }
 
 function bits(word: bigint, from: number, width: number): bigint {
@@ -167,6 +186,9 @@ export function decodePledge(id: bigint, words: readonly string[], accounts: rea
     startDate: Number(bits(w[3], 96, 32)),
     maturityDate: Number(bits(w[3], 128, 32)),
     calendarId: ethers.toBeHex(bits(w[3], 160, 32), 4),
+    maxInitialRate: bits(w[3], 192, 64),
+    topUpAtWarning: (flags & 32) !== 0,
+    principalFirst: (flags & 64) !== 0,
     interest: bits(w[4], 0, 112),
     pledgedCash: bits(w[4], 112, 128),
   };
@@ -223,10 +245,49 @@ export function valuationsOf(book: PledgeBook, receipt: ContractTransactionRecei
         topUpShares: o.topUpShares,
         topUpCash: o.topUpCash,
         topUpRepayment: o.topUpRepayment,
+        warningPrice: o.warningPrice,
+        liquidationPrice: o.liquidationPrice,
       },
     });
   }
   return out;
+}
+
+/**
+ * The figures of a pledge the book published in its events: the initial price and pledge rate at registration
+ * ({PledgeRegistered}) and the last valuation ({PledgeValued} at `valuedDate`: line prices, top-up sizes).
+ */
+export async function pledgeFigures(
+  book: PledgeBook,
+  p: StoredPledge,
+): Promise<{ initialPrice?: bigint; initialRate?: bigint; boardLot: bigint; valuation?: PledgeValuation }> {
+  const boardLot = await book.boardLotOf(p.security);
+  const registered = await book.queryFilter(book.filters.PledgeRegistered(p.id));
+  const reg = registered.at(-1);
+  let valuation: PledgeValuation | undefined;
+  if (p.valuedDate !== 0) {
+    const logs = await book.queryFilter(book.filters.PledgeValued(p.id, p.valuedDate));
+    const last = logs.at(-1);
+    if (last) valuation = valuationsOf(book, { logs: [last] } as unknown as ContractTransactionReceipt)[0];
+  }
+  return { initialPrice: reg?.args.initialPrice, initialRate: reg?.args.initialRate, boardLot, valuation };
+}
+
+/** A readable row of the figures of {@link pledgeFigures}. */
+export function describeFigures(f: Awaited<ReturnType<typeof pledgeFigures>>, cashDecimals: number): Record<string, unknown> {
+  const money = (x: bigint) => formatMoney(x, cashDecimals);
+  const v = f.valuation?.out;
+  return {
+    initialPrice: f.initialPrice === undefined ? "" : ethers.formatUnits(f.initialPrice, 18),
+    initialRate: f.initialRate === undefined ? "" : ratioText(f.initialRate),
+    boardLot: f.boardLot,
+    ratio: v === undefined ? "" : v.ratio === ethers.MaxUint256 ? "∞" : ratioText(v.ratio),
+    warningPrice: v === undefined ? "" : ethers.formatUnits(v.warningPrice, 18),
+    liquidationPrice: v === undefined ? "" : ethers.formatUnits(v.liquidationPrice, 18),
+    topUpShares: v === undefined ? "" : v.topUpShares,
+    topUpCash: v === undefined ? "" : money(v.topUpCash),
+    topUpRepayment: v === undefined ? "" : money(v.topUpRepayment),
+  };
 }
 
 /** The id of the pledge a `request` / `requestSigned` receipt created. */
@@ -332,6 +393,9 @@ export function describePledge(p: StoredPledge): Record<string, unknown> {
     accruedTo: day(p.accruedTo),
     rate: ratioText(p.interestRate),
     lines: `${ratioText(p.warningLine)} / ${ratioText(p.liquidationLine)} / ${p.restoreTarget === 0n ? "initial" : ratioText(p.restoreTarget)}`,
+    maxInitialRate: ratioText(p.maxInitialRate),
+    topUpFrom: p.topUpAtWarning ? "Warning" : "Liquidation",
+    repayments: p.principalFirst ? "principal first" : "interest first",
     start: day(p.startDate),
     maturity: day(p.maturityDate),
     valued: day(p.valuedDate),
@@ -358,7 +422,10 @@ export function describeValuation(v: PledgeValuation, cashDecimals: number): Rec
     collateral: money(v.out.collateralValue),
     ratio: v.out.ratio === ethers.MaxUint256 ? "∞" : ratioText(v.out.ratio),
     level: v.out.level,
+    warningPrice: ethers.formatUnits(v.out.warningPrice, 18),
+    liquidationPrice: ethers.formatUnits(v.out.liquidationPrice, 18),
     topUpShares: v.out.topUpShares,
     topUpCash: money(v.out.topUpCash),
+    topUpRepayment: money(v.out.topUpRepayment),
   };
 }

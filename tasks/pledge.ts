@@ -35,10 +35,11 @@ async function book(hre: HardhatRuntimeEnvironment, from?: string) {
 }
 
 async function show(hre: HardhatRuntimeEnvironment, id: bigint, json: boolean, title: string, txHash?: string) {
-  const { readPledge, describePledge } = await import("../lib/pledge");
-  const p = await readPledge(await book(hre), id);
+  const { readPledge, describePledge, pledgeFigures, describeFigures } = await import("../lib/pledge");
+  const b = await book(hre);
+  const p = await readPledge(b, id);
   if (p.status === "None") throw new UserError(`no pledge ${id}`);
-  const row = describePledge(p);
+  const row = { ...describePledge(p), ...describeFigures(await pledgeFigures(b, p), p.cashDecimals) };
   output(json, { ...row, txHash }, () => printTable([row], undefined, title + (txHash ? ` (tx ${txHash})` : "")));
 }
 
@@ -61,6 +62,9 @@ task(
   .addOptionalParam("topUpDays", "Business days to top up after a liquidation-level valuation", 2, types.int)
   .addOptionalParam("calendar", "Calendar MIC of those business days (default calendar days)", "", types.string)
   .addOptionalParam("dayCount", "Interest basis (DayCountConvention name)", "Act365Fixed", types.string)
+  .addOptionalParam("maxInitialRate", "Cap on the initial pledge rate, decimal (default 0.6)", "", types.string)
+  .addFlag("topUpAtWarning", "A top-up is due from the Warning level (default from Liquidation)")
+  .addFlag("principalFirst", "Repayments reduce principal first, interest stays owed (default interest first)")
   .addOptionalParam("pledgerSig", "Pledger-side EIP-712 signature (from pledge:sign --offline)", "", types.string)
   .addOptionalParam("pledgeeSig", "Pledgee-side EIP-712 signature (from pledge:sign --offline)", "", types.string)
   .addOptionalParam("deadline", "Signature deadline, unix seconds (with the signatures)", "", types.string)
@@ -68,47 +72,61 @@ task(
   .addFlag("register", "With both signatures: request and register in one transaction (depository)")
   .addFlag("json", "Print JSON")
   .setAction(
-    action(async (a: Record<string, string> & { topUpDays: number; register: boolean; json: boolean }, hre) => {
-      const { buildTerms, requestedId } = await import("../lib/pledge");
-      const { resolveToken, parseAmount, DAY_COUNTS } = await import("../lib/tokens");
-      const b = await book(hre, a.from);
-      const security = await resolveToken(hre, a.security);
-      const cash = await resolveToken(hre, a.cash);
-      const dayCount = DAY_COUNTS.indexOf(a.dayCount as (typeof DAY_COUNTS)[number]);
-      if (dayCount < 0) throw new UserError(`--day-count "${a.dayCount}" is not one of ${DAY_COUNTS.join(", ")}`);
-      const terms = buildTerms({
-        pledger: hre.ethers.getAddress(a.pledger),
-        pledgee: hre.ethers.getAddress(a.pledgee),
-        security: security.address,
-        cashToken: cash.address,
-        quantity: parseAmount(a.quantity, security.decimals, "quantity"),
-        principal: parseAmount(a.principal, cash.decimals, "principal"),
-        interestRate: wad(a.rate, "rate"),
-        dayCount,
-        startDate: await dayOf(a.start, hre),
-        maturityDate: await dayOf(a.maturity, hre),
-        warningLine: wad(a.warning, "warning"),
-        liquidationLine: wad(a.liquidation, "liquidation"),
-        restoreTarget: wad(a.target, "target"),
-        topUpDays: a.topUpDays,
-        calendarId: a.calendar === "" ? "0x00000000" : hre.ethers.hexlify(hre.ethers.toUtf8Bytes(a.calendar.padEnd(4, "\0").slice(0, 4))),
-      });
-      const signed = a.pledgerSig !== "" || a.pledgeeSig !== "";
-      if (signed && (a.pledgerSig === "" || a.pledgeeSig === "" || a.deadline === "")) {
-        throw new UserError("a signed request needs --pledger-sig, --pledgee-sig and --deadline");
-      }
-      if (a.register === true && !signed) {
-        throw new UserError("--register needs both signatures (--pledger-sig, --pledgee-sig, --deadline)");
-      }
-      const tx = !signed
-        ? b.request(terms)
-        : a.register === true
-          ? b.registerSigned(terms, BigInt(a.deadline), a.pledgerSig, a.pledgeeSig)
-          : b.requestSigned(terms, BigInt(a.deadline), a.pledgerSig, a.pledgeeSig);
-      const receipt = await (await tx).wait();
-      const title = a.register === true ? "pledge requested and registered" : "pledge requested";
-      await show(hre, requestedId(b, receipt), a.json === true, title, receipt!.hash);
-    }),
+    action(
+      async (
+        a: Record<string, string> & {
+          topUpDays: number;
+          register: boolean;
+          topUpAtWarning: boolean;
+          principalFirst: boolean;
+          json: boolean;
+        },
+        hre,
+      ) => {
+        const { buildTerms, requestedId } = await import("../lib/pledge");
+        const { resolveToken, parseAmount, DAY_COUNTS } = await import("../lib/tokens");
+        const b = await book(hre, a.from);
+        const security = await resolveToken(hre, a.security);
+        const cash = await resolveToken(hre, a.cash);
+        const dayCount = DAY_COUNTS.indexOf(a.dayCount as (typeof DAY_COUNTS)[number]);
+        if (dayCount < 0) throw new UserError(`--day-count "${a.dayCount}" is not one of ${DAY_COUNTS.join(", ")}`);
+        const terms = buildTerms({
+          pledger: hre.ethers.getAddress(a.pledger),
+          pledgee: hre.ethers.getAddress(a.pledgee),
+          security: security.address,
+          cashToken: cash.address,
+          quantity: parseAmount(a.quantity, security.decimals, "quantity"),
+          principal: parseAmount(a.principal, cash.decimals, "principal"),
+          interestRate: wad(a.rate, "rate"),
+          dayCount,
+          startDate: await dayOf(a.start, hre),
+          maturityDate: await dayOf(a.maturity, hre),
+          warningLine: wad(a.warning, "warning"),
+          liquidationLine: wad(a.liquidation, "liquidation"),
+          restoreTarget: wad(a.target, "target"),
+          topUpDays: a.topUpDays,
+          calendarId: a.calendar === "" ? "0x00000000" : hre.ethers.hexlify(hre.ethers.toUtf8Bytes(a.calendar.padEnd(4, "\0").slice(0, 4))),
+          maxInitialRate: wad(a.maxInitialRate, "max-initial-rate"),
+          topUpAtWarning: a.topUpAtWarning === true,
+          principalFirst: a.principalFirst === true,
+        });
+        const signed = a.pledgerSig !== "" || a.pledgeeSig !== "";
+        if (signed && (a.pledgerSig === "" || a.pledgeeSig === "" || a.deadline === "")) {
+          throw new UserError("a signed request needs --pledger-sig, --pledgee-sig and --deadline");
+        }
+        if (a.register === true && !signed) {
+          throw new UserError("--register needs both signatures (--pledger-sig, --pledgee-sig, --deadline)");
+        }
+        const tx = !signed
+          ? b.request(terms)
+          : a.register === true
+            ? b.registerSigned(terms, BigInt(a.deadline), a.pledgerSig, a.pledgeeSig)
+            : b.requestSigned(terms, BigInt(a.deadline), a.pledgerSig, a.pledgeeSig);
+        const receipt = await (await tx).wait();
+        const title = a.register === true ? "pledge requested and registered" : "pledge requested";
+        await show(hre, requestedId(b, receipt), a.json === true, title, receipt!.hash);
+      },
+    ),
   );
 
 task("pledge:sign", "Consents to a requested pledge by call, or prints an EIP-712 signature of given terms")
@@ -124,7 +142,8 @@ task("pledge:sign", "Consents to a requested pledge by call, or prints an EIP-71
         const fs = await import("node:fs");
         const { signPledgeRequest } = await import("../lib/pledge");
         if (a.deadline === "") throw new UserError("--deadline is required with --terms");
-        const t = JSON.parse(fs.readFileSync(a.terms, "utf8"));
+        // Terms files written before the pledge's choices existed sign the defaults (60 % cap, Liquidation, interest first).
+        const t = { maxInitialRate: "0", topUpAtWarning: false, principalFirst: false, ...JSON.parse(fs.readFileSync(a.terms, "utf8")) };
         const signature = await signPledgeRequest(b, await pickSigner(hre, a.from), t, BigInt(a.deadline));
         output(a.json, { signature }, () => console.log(signature));
         return;
@@ -160,7 +179,24 @@ for (const [name, help, run] of [
     );
 }
 
-task("pledge:repay", "Records a repayment the pledgee received: interest first, then principal (pledgee)")
+task("pledge:board-lot", "Sets the board lot of a security: extra shares a top-up asks for are whole lots (depository)")
+  .addParam("security", "Security: ISIN or token address", undefined, types.string)
+  .addParam("lot", "Board lot in shares (100 on SSE/SZSE)", undefined, types.string)
+  .addOptionalParam("from", "Depository signer: index or address", undefined, types.string)
+  .addFlag("json", "Print JSON")
+  .setAction(
+    action(async (a: { security: string; lot: string; from?: string; json: boolean }, hre) => {
+      const { resolveToken } = await import("../lib/tokens");
+      if (!/^\d+$/.test(a.lot) || BigInt(a.lot) < 1n) throw new UserError(`--lot "${a.lot}" is not a whole number of shares (1, 100, …)`);
+      const b = await book(hre, a.from);
+      const security = await resolveToken(hre, a.security);
+      const receipt = await (await b.setBoardLot(security.address, BigInt(a.lot))).wait();
+      const row = { security: security.address, boardLot: await b.boardLotOf(security.address) };
+      output(a.json, { ...row, txHash: receipt!.hash }, () => printTable([row], undefined, `board lot set (tx ${receipt!.hash})`));
+    }),
+  );
+
+task("pledge:repay", "Records a repayment the pledgee received: interest first, or principal first when the terms say so (pledgee)")
   .addParam("id", "Pledge id", undefined, types.string)
   .addParam("amount", "Amount repaid, decimal in the loan currency", undefined, types.string)
   .addOptionalParam("date", "Value date YYYY-MM-DD (default today)", "", types.string)

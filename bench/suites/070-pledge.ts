@@ -64,10 +64,10 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
     return book.connect(bankA).requestSigned(t, deadline, a, b);
   };
   // Warm-up: the pledger's nonce and encumbrance totals are in use (steady state).
-  await (await signedRequest(1000n)).wait();
+  await (await signedRequest(70_000n)).wait();
   await (await book.register(1n)).wait();
 
-  const requestGas = await gasOf(signedRequest(1000n));
+  const requestGas = await gasOf(signedRequest(70_000n));
   const registerGas = await gasOf(book.register(2n));
   const oneTx = async (quantity: bigint, calendarId?: string) => {
     const t = terms(quantity, calendarId);
@@ -75,11 +75,11 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
     const b = await signPledgeRequest(book, bankA, t, deadline);
     return book.registerSigned(t, deadline, a, b);
   };
-  const registerSignedGas = await gasOf(oneTx(1000n));
+  const registerSignedGas = await gasOf(oneTx(70_000n));
   // The same with a calendar for the top-up deadline: the first pledge naming it asks the holiday calendars
   // once (kept), the next ones read the kept answer.
-  await (await oneTx(1000n, xmos)).wait();
-  const registerSignedCalendarGas = await gasOf(oneTx(1000n, xmos));
+  await (await oneTx(70_000n, xmos)).wait();
+  const registerSignedCalendarGas = await gasOf(oneTx(70_000n, xmos));
   const ids: bigint[] = [];
   for (let i = 0; i < 100; i++) {
     // 70,000 shares against 1,000,000.00: 168 % at 24 (Normal), 126 % at 18 (Liquidation). Every other pledge
@@ -104,6 +104,7 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
   await push(today, "17.5");
   const enforceGas = await gasOf(book.enforce(ids[0], today));
   const enforceAgainGas = await gasOf(book.enforce(ids[1], today));
+  const boardLotGas = await gasOf(book.setBoardLot(eq.address, 100n));
 
   return [
     { domain: "pledge", operation: "requestSigned (both EIP-712 signatures)", gas: requestGas },
@@ -114,7 +115,7 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
       operation: "request + register in one depository tx (registerSigned, both signatures)",
       gas: registerSignedGas,
       budget: 250_000,
-      note: "4 fresh pledge slots + 1 fresh encumbrance slot; the parties, tokens (vouched for by the factory), nonce and encumbrance total already in use",
+      note: "4 fresh pledge slots + 1 fresh encumbrance slot; the parties, tokens (vouched for by the factory), nonce and encumbrance total already in use; the initial price (security's ISIN, oracle priceAt) for the initial pledge rate ≈ 17,700",
     },
     {
       domain: "pledge",
@@ -150,6 +151,12 @@ const bench: BenchSuite = async ({ hre, suite, gasOf }) => {
       gas: enforceAgainGas,
       budget: 120_000,
       note: "steady state: second enforcement for the same pledgee",
+    },
+    {
+      domain: "pledge",
+      operation: "setBoardLot (depository, first lot of a security)",
+      gas: boardLotGas,
+      note: "one fresh word in the book's per-security data",
     },
   ];
 };

@@ -47,6 +47,11 @@ interface IPledgeBook {
     /// @param topUpDays Business days the pledger has to top up after a liquidation-level valuation.
     /// @param calendarId Calendar of those business days, known to the holiday calendars (zero: calendar days);
     /// a non-zero calendar must also be closed for a date before the pledge is valued for it.
+    /// @param maxInitialRate Cap on the initial pledge rate (principal / value of the shares at the start
+    /// date's price), WAD (0 = 60%); registration above it is refused ({PledgeInitialRateAboveCap}).
+    /// @param topUpAtWarning A top-up is due from the Warning level (false: from the Liquidation level).
+    /// @param principalFirst Repayments reduce principal, interest stays accrued and owed until the principal is
+    /// repaid (false: interest first, then principal).
     struct Terms {
         address pledger;
         address pledgee;
@@ -63,6 +68,9 @@ interface IPledgeBook {
         uint256 restoreTarget;
         uint256 topUpDays;
         bytes4 calendarId;
+        uint256 maxInitialRate;
+        bool topUpAtWarning;
+        bool principalFirst;
     }
 
     /// @notice A pledge as stored: five words, four of them written at registration. A valuation reads slots
@@ -76,7 +84,8 @@ interface IPledgeBook {
     /// @param status Lifecycle status.
     /// @param level Level of the last valuation.
     /// @param flags Bit 0 pledger consent, bit 1 pledgee consent, bit 2 inputs changed since the last valuation,
-    /// bit 3 balances recorded (slot 4 in use), bit 4 a calendar named (slot 3 read by valuations).
+    /// bit 3 balances recorded (slot 4 in use), bit 4 a calendar named (slot 3 read by valuations), bit 5 top-up
+    /// due from Warning, bit 6 repayments principal first.
     /// @param valuedDate Date of the last valuation (0 = never).
     /// @param topUpDue Due date of the open top-up obligation (0 = none).
     /// @param topUpDays Top-up deadline in business days.
@@ -95,6 +104,7 @@ interface IPledgeBook {
     /// @param startDate Start date.
     /// @param maturityDate Maturity date.
     /// @param calendarId Calendar of the top-up deadline.
+    /// @param maxInitialRate Cap on the initial pledge rate, WAD (checked at registration).
     /// @param interest Interest accrued and unpaid up to `accruedTo` (zero until the first repayment).
     /// @param pledgedCash Cash pledged (encumbered at the pledger in the cash token; zero until pledged).
     struct Pledge {
@@ -124,13 +134,14 @@ interface IPledgeBook {
         uint32 startDate;
         uint32 maturityDate;
         bytes4 calendarId;
+        uint64 maxInitialRate;
         // slot 4: balances, zero (never written) until the first repayment or pledged cash
         uint112 interest;
         uint128 pledgedCash;
     }
 
     /// @notice What a daily valuation publishes: `PledgeMath.Output` without the enforcement amounts (those
-    /// are computed by `enforce` and shown by `preview`). Same fields, same order as the first ten of
+    /// are computed by `enforce` and shown by `preview`). Same fields, same order as the first twelve of
     /// `PledgeMath.Output`.
     /// @param principalOutstanding Principal after repayments.
     /// @param interestUnpaid Accrued unpaid interest.
@@ -139,9 +150,12 @@ interface IPledgeBook {
     /// @param collateralValue shareValue + pledged cash.
     /// @param ratio collateralValue / amountPayable, WAD, rounded down.
     /// @param level Normal, Warning or Liquidation.
-    /// @param topUpShares At Liquidation: extra shares restoring the target, rounded up (else 0).
-    /// @param topUpCash At Liquidation: extra pledged cash restoring the target, rounded up (else 0).
-    /// @param topUpRepayment At Liquidation: early repayment restoring the target, rounded up (else 0).
+    /// @param topUpShares When a top-up is due (Liquidation, or Warning under `topUpAtWarning`): extra shares
+    /// restoring the target, rounded up to a whole board lot (else 0).
+    /// @param topUpCash When a top-up is due: extra pledged cash restoring the target, rounded up (else 0).
+    /// @param topUpRepayment When a top-up is due: early repayment restoring the target, rounded up (else 0).
+    /// @param warningPrice Close (18 decimals) at which the ratio is at the warning line, rounded down.
+    /// @param liquidationPrice Close at which the ratio is at the liquidation line, rounded down.
     struct Valuation {
         uint256 principalOutstanding;
         uint256 interestUnpaid;
@@ -153,6 +167,8 @@ interface IPledgeBook {
         uint256 topUpShares;
         uint256 topUpCash;
         uint256 topUpRepayment;
+        uint256 warningPrice;
+        uint256 liquidationPrice;
     }
 
     /* EVENTS */
@@ -183,8 +199,19 @@ interface IPledgeBook {
     /// @param id Pledge id.
     /// @param shares Shares encumbered at the pledger.
     /// @param restoreTarget Restore target in force, WAD.
+    /// @param initialPrice Price of the security at the start date (18 decimals).
+    /// @param initialRate Initial pledge rate: principal / value of the shares at `initialPrice`, WAD, rounded up.
     /// @param by Depository signer.
-    event PledgeRegistered(uint256 indexed id, uint256 shares, uint256 restoreTarget, address by);
+    event PledgeRegistered(
+        uint256 indexed id,
+        uint256 shares,
+        uint256 restoreTarget,
+        uint256 initialPrice,
+        uint256 initialRate,
+        address by
+    );
+    /// @notice Emitted when the depository sets the board lot of a security (extra shares are whole lots).
+    event PledgeBoardLotSet(address indexed security, uint256 boardLot, address by);
     /// @notice Emitted when a requested pledge is cancelled before registration.
     event PledgeCancelled(uint256 indexed id, address by);
     /// @notice Emitted for every valuation: its inputs and outputs (PledgeMath.Output but the enforcement amounts).
@@ -204,7 +231,7 @@ interface IPledgeBook {
     );
     /// @notice Emitted when the level changes (Normal → Warning is the warning notice).
     event PledgeLevelChanged(uint256 indexed id, uint256 indexed date, PledgeMath.Level from, PledgeMath.Level to);
-    /// @notice Emitted when a liquidation-level valuation opens a top-up obligation.
+    /// @notice Emitted when a valuation opens a top-up obligation (at Liquidation, or Warning under `topUpAtWarning`).
     /// @param id Pledge id.
     /// @param date Valuation date.
     /// @param shares Extra shares that restore the target.
@@ -219,7 +246,8 @@ interface IPledgeBook {
         uint256 repayment,
         uint256 dueDate
     );
-    /// @notice Emitted when a valuation finds the level above the liquidation line again and closes the obligation.
+    /// @notice Emitted when a valuation finds the level above the line that called the top-up and closes the
+    /// obligation.
     event PledgeTopUpCleared(uint256 indexed id, uint256 indexed date);
     /// @notice Emitted when a pledge is not valued for `date`, with the reason: no price readable at the date's
     /// close (none, stale or superseded), a year of the pledge's calendar not loaded for the top-up deadline,
@@ -234,7 +262,8 @@ interface IPledgeBook {
         uint256 cashAfter,
         address by
     );
-    /// @notice Emitted when the pledgee records a repayment (interest first, then principal).
+    /// @notice Emitted when the pledgee records a repayment (interest first, or principal first under
+    /// `principalFirst`).
     event PledgeRepaid(
         uint256 indexed id,
         uint256 indexed date,
@@ -323,6 +352,11 @@ interface IPledgeBook {
     error PledgeNotCashToken(address token);
     /// @notice Thrown when the terms name a calendar the holiday calendars do not know.
     error PledgeCalendarUnknown(bytes4 calendarId);
+    /// @notice Thrown at registration when the initial pledge rate is above the pledge's cap.
+    /// @param id Pledge id.
+    /// @param initialRate Initial pledge rate, WAD, rounded up.
+    /// @param maxInitialRate The cap, WAD.
+    error PledgeInitialRateAboveCap(uint256 id, uint256 initialRate, uint256 maxInitialRate);
     /// @notice Thrown when a signer of the pledgee, the pledger's authorised broker, signs for the pledger.
     error PledgeBrokerIsPledgee(uint32 brokerId, address signer);
 
@@ -369,9 +403,9 @@ interface IPledgeBook {
     /// @notice Requests and registers a pledge in one depository transaction, with both sides' EIP-712
     /// signatures of `PledgeRequest(terms, nonce, deadline)`, nonce = `nonces(terms.pledger)`.
     /// @dev Requires DEPOSITORY_ROLE, valid terms, a deadline not passed, the signatures `requestSigned`
-    /// requires, a free balance covering the shares and, when the restore target is defaulted, a readable
-    /// price at the start date. Consumes the nonce. Emits {PledgeRequested}, two {PledgeConsented} and
-    /// {PledgeRegistered}.
+    /// requires, a free balance covering the shares, a readable price at the start date and an initial pledge
+    /// rate at most the cap ({PledgeInitialRateAboveCap}). Consumes the nonce. Emits {PledgeRequested}, two
+    /// {PledgeConsented} and {PledgeRegistered}.
     /// @param terms Pledge terms.
     /// @param deadline Last timestamp the signatures are valid.
     /// @param pledgerSignature Pledger-side signature.
@@ -390,8 +424,9 @@ interface IPledgeBook {
     function consent(uint256 id) external;
 
     /// @notice Registers a requested pledge: encumbers the shares at the pledger and activates it.
-    /// @dev Requires DEPOSITORY_ROLE, status Requested, both consents, a free balance covering the shares
-    /// and, when the restore target is defaulted, a readable price at the start date. Emits {PledgeRegistered}.
+    /// @dev Requires DEPOSITORY_ROLE, status Requested, both consents, a free balance covering the shares,
+    /// a readable price at the start date and an initial pledge rate at most the cap
+    /// ({PledgeInitialRateAboveCap}). Emits {PledgeRegistered}.
     /// @param id Pledge id.
     function register(uint256 id) external;
 
@@ -422,7 +457,8 @@ interface IPledgeBook {
     /// @param cash Extra cash to encumber in the loan's cash token.
     function topUp(uint256 id, uint256 shares, uint256 cash) external;
 
-    /// @notice Records a repayment received by the pledgee: accrued interest first, then principal.
+    /// @notice Records a repayment received by the pledgee: accrued interest first, then principal (or principal
+    /// first, interest staying accrued and owed, when the terms say so).
     /// @dev Requires status Active, a pledgee-side caller, 0 < amount ≤ debt at `date`, and
     /// accruedTo ≤ date ≤ today. Emits {PledgeRepaid}.
     /// @param id Pledge id.
@@ -438,11 +474,23 @@ interface IPledgeBook {
     /// @param cash Pledged cash to release.
     function release(uint256 id, uint256 shares, uint256 cash) external;
 
+    /// @notice Sets the board lot of `security`: extra shares a top-up asks for are a whole number of lots
+    /// (1 until set: any quantity).
+    /// @dev Requires DEPOSITORY_ROLE, a security token of the token factory and a lot of at least 1 below 2^32.
+    /// Emits {PledgeBoardLotSet}.
+    /// @param security Security token.
+    /// @param boardLot Board lot in token units (100 on SSE/SZSE).
+    function setBoardLot(address security, uint256 boardLot) external;
+
+    /// @notice Board lot of `security` kept by the book (1 when never set).
+    function boardLotOf(address security) external view returns (uint256);
+
     /// @notice Enforces a pledge in default: pledged cash first, then the shares that cover the rest of the
     /// debt at the close (rounded up), move to the pledgee; everything else is released to the pledger.
     /// @dev Requires DEPOSITORY_ROLE, status Active, max(valuedDate, accruedTo) ≤ date ≤ today, a readable price
     /// for the date (the oracle's `priceAt`, as the depository decides; otherwise {PledgeNoPrice}),
-    /// and a default at `date`: an open top-up past its due date with the level still Liquidation, or debt
+    /// and a default at `date`: an open top-up past its due date with the level still at or below the line that
+    /// called it (Liquidation, or Warning under `topUpAtWarning`), or debt
     /// left after maturity. Emits {PledgeEnforced}.
     /// @param id Pledge id.
     /// @param date Valuation date of the enforcement.

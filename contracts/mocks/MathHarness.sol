@@ -156,6 +156,21 @@ contract PledgeMathHarness {
         return PledgeMath.value(input);
     }
 
+    /// @notice Initial pledge rate (rounded up) and whether it is above `cap`, as the book computes them.
+    function initialRate(
+        uint256 principal,
+        uint256 shares,
+        uint256 price,
+        uint8 cashDecimals,
+        uint256 cap
+    ) external pure returns (uint256 rate, bool above) {
+        uint256 shareValue = PledgeMath.shareValueDown(shares, price, cashDecimals);
+        return (
+            PledgeMath.initialRateUp(principal, shareValue),
+            PledgeMath.initialRateAbove(principal, shareValue, cap)
+        );
+    }
+
     /// @notice Gas of the valuation math alone (input already in memory), with its output.
     function valueGas(
         PledgeMath.Input calldata input

@@ -51,19 +51,23 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     bytes32 public constant TERMS_TYPEHASH = keccak256(
         "Terms(address pledger,address pledgee,address security,address cashToken,uint256 quantity,"
         "uint256 principal,uint256 interestRate,uint8 dayCount,uint256 startDate,uint256 maturityDate,"
-        "uint256 warningLine,uint256 liquidationLine,uint256 restoreTarget,uint256 topUpDays,bytes4 calendarId)"
+        "uint256 warningLine,uint256 liquidationLine,uint256 restoreTarget,uint256 topUpDays,bytes4 calendarId,"
+        "uint256 maxInitialRate,bool topUpAtWarning,bool principalFirst)"
     );
     /// @notice EIP-712 type both sides sign.
     bytes32 public constant REQUEST_TYPEHASH = keccak256(
         "PledgeRequest(Terms terms,uint256 nonce,uint256 deadline)"
         "Terms(address pledger,address pledgee,address security,address cashToken,uint256 quantity,"
         "uint256 principal,uint256 interestRate,uint8 dayCount,uint256 startDate,uint256 maturityDate,"
-        "uint256 warningLine,uint256 liquidationLine,uint256 restoreTarget,uint256 topUpDays,bytes4 calendarId)"
+        "uint256 warningLine,uint256 liquidationLine,uint256 restoreTarget,uint256 topUpDays,bytes4 calendarId,"
+        "uint256 maxInitialRate,bool topUpAtWarning,bool principalFirst)"
     );
     /// @notice Default warning line, 160%.
     uint256 public constant DEFAULT_WARNING_LINE = PledgeTypes.DEFAULT_WARNING_LINE;
     /// @notice Default liquidation line, 140%.
     uint256 public constant DEFAULT_LIQUIDATION_LINE = PledgeTypes.DEFAULT_LIQUIDATION_LINE;
+    /// @notice Default cap on the initial pledge rate, 60%.
+    uint256 public constant DEFAULT_MAX_INITIAL_RATE = PledgeTypes.DEFAULT_MAX_INITIAL_RATE;
 
     /* STORAGE */
 
@@ -199,6 +203,11 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     }
 
     /// @inheritdoc IPledgeBook
+    function setBoardLot(address security, uint256 boardLot) external onlyRole(DEPOSITORY_ROLE) {
+        PledgeOperations.setBoardLot(security, boardLot);
+    }
+
+    /// @inheritdoc IPledgeBook
     function enforce(uint256 id, uint256 date) external onlyRole(DEPOSITORY_ROLE) {
         PledgeTypes.PledgeBookStorage storage $ = _s();
         Pledge storage p = PledgeTypes.requireStatus($, id, PledgeStatus.Active);
@@ -250,6 +259,12 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     }
 
     /// @inheritdoc IPledgeBook
+    function boardLotOf(address security) external view returns (uint256) {
+        uint256 lot = _s().boardLots[security];
+        return lot == 0 ? 1 : lot;
+    }
+
+    /// @inheritdoc IPledgeBook
     function pledgeCount() external view returns (uint256) {
         return _s().count;
     }
@@ -286,7 +301,9 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         if (price == 0) revert PledgeNoPrice(security, date);
         out = PledgeTypes.compute(p, date, price, PledgeTypes.WITH_ENFORCEMENT);
         uint256 due = p.topUpDue;
-        if (due != 0 && date > due && out.level == PledgeMath.Level.Liquidation) return (out, price);
+        if (due != 0 && date > due && PledgeMath.topUpDue(out.level, p.flags & PledgeTypes.TOP_UP_AT_WARNING != 0)) {
+            return (out, price);
+        }
         uint256 maturity = p.maturityDate;
         if (date <= maturity || out.amountPayable == 0) revert PledgeNotInDefault(id, date, due, maturity);
     }
@@ -313,7 +330,10 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         Pledge storage p = $.pledges[id];
         p.security = t.security;
         p.status = PledgeStatus.Requested;
-        p.flags = t.calendarId == bytes4(0) ? flags : flags | PledgeTypes.CALENDAR;
+        if (t.calendarId != bytes4(0)) flags |= PledgeTypes.CALENDAR;
+        if (t.topUpAtWarning) flags |= PledgeTypes.TOP_UP_AT_WARNING;
+        if (t.principalFirst) flags |= PledgeTypes.PRINCIPAL_FIRST;
+        p.flags = flags;
         p.topUpDays = uint8(t.topUpDays);
         p.shares = uint96(t.quantity);
         p.principal = uint112(t.principal);
@@ -330,6 +350,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         p.startDate = uint32(t.startDate);
         p.maturityDate = uint32(t.maturityDate);
         p.calendarId = t.calendarId;
+        p.maxInitialRate = uint64(t.maxInitialRate == 0 ? DEFAULT_MAX_INITIAL_RATE : t.maxInitialRate);
         emit PledgeRequested(id, t.pledger, t.pledgee, t, msg.sender);
     }
 
@@ -362,22 +383,29 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         emit PledgeConsented(id, false, b);
     }
 
-    /// @dev Activates a consented pledge: resolves a defaulted restore target at the start date's close,
-    /// encumbers the shares at the pledger and emits {PledgeRegistered}.
+    /// @dev Activates a consented pledge: values the shares at the start date's price, refuses an initial
+    /// pledge rate above the cap, resolves a defaulted restore target (the initial ratio), encumbers the shares
+    /// at the pledger and emits {PledgeRegistered}.
     function _register(Pledge storage p, uint256 id, address pledger) private {
+        address security = p.security;
+        uint256 start = p.startDate;
+        uint256 price = _tryPrice(_s().oracle, security, start);
+        if (price == 0) revert PledgeNoPrice(security, start);
+        uint256 principal = p.principal;
+        uint256 collateral = PledgeMath.shareValueDown(p.shares, price, p.cashDecimals);
+        uint256 rate = PledgeMath.initialRateUp(principal, collateral);
+        uint256 cap = p.maxInitialRate;
+        if (PledgeMath.initialRateAbove(principal, collateral, cap)) revert PledgeInitialRateAboveCap(id, rate, cap);
         uint256 target = p.restoreTarget;
         if (target == 0) {
-            uint256 price = _tryPrice(_s().oracle, p.security, p.startDate);
-            if (price == 0) revert PledgeNoPrice(p.security, p.startDate);
-            uint256 collateral = PledgeMath.shareValueDown(p.shares, price, p.cashDecimals);
-            target = collateral.wDivDown(p.principal);
+            target = collateral.wDivDown(principal);
             if (target < p.warningLine) target = p.warningLine;
             if (target > type(uint64).max) target = type(uint64).max;
             p.restoreTarget = uint64(target);
         }
         p.status = PledgeStatus.Active;
-        IEncumberableToken(p.security).encumber(pledger, id, p.shares);
-        emit PledgeRegistered(id, p.shares, target, msg.sender);
+        IEncumberableToken(security).encumber(pledger, id, p.shares);
+        emit PledgeRegistered(id, p.shares, target, price, rate, msg.sender);
     }
 
     function _digest(Terms calldata t, uint256 nonce, uint256 deadline) private view returns (bytes32) {

@@ -120,10 +120,14 @@ library PledgeOperations {
         uint256 principal = p.principal;
         uint256 interest = p.interest + PledgeMath.interestUp(principal, p.interestRate, p.dayCount, from, date);
         if (amount > principal + interest) revert IPledgeBook.PledgeRepaymentExceedsDebt(amount, principal + interest);
-        uint256 toInterest = amount < interest ? amount : interest;
-        uint256 toPrincipal = amount - toInterest;
-        interest -= toInterest;
-        principal -= toPrincipal;
+        uint256 toInterest;
+        uint256 toPrincipal;
+        (principal, interest, toInterest, toPrincipal) = PledgeMath.applyRepayment(
+            principal,
+            interest,
+            amount,
+            p.flags & PledgeTypes.PRINCIPAL_FIRST != 0
+        );
         if (interest > type(uint112).max) revert IPledgeBook.PledgeTermInvalid("interest", interest);
         p.principal = uint112(principal);
         p.interest = uint112(interest);
@@ -160,6 +164,17 @@ library PledgeOperations {
         if (shares != 0) IEncumberableToken(p.security).release(pledger, id, shares);
         if (cash != 0) IEncumberableToken($.accounts[p.cashToken]).release(pledger, id, cash);
         emit IPledgeBook.PledgeReleased(id, shares, cash, pledgedShares, pledgedCash, full, msg.sender);
+    }
+
+    /// @notice See {IPledgeBook-setBoardLot} (the book checks the role).
+    /// @param security Security token.
+    /// @param boardLot Board lot in token units.
+    function setBoardLot(address security, uint256 boardLot) external {
+        PledgeTypes.PledgeBookStorage storage $ = PledgeTypes.layout();
+        if (boardLot == 0 || boardLot > type(uint32).max) revert IPledgeBook.PledgeTermInvalid("boardLot", boardLot);
+        _securityCurrency($, security);
+        $.boardLots[security] = uint32(boardLot);
+        emit IPledgeBook.PledgeBoardLotSet(security, boardLot, msg.sender);
     }
 
     /// @notice Validates a pledge request's terms and parties (see {IPledgeBook-Terms}).
@@ -204,6 +219,8 @@ library PledgeOperations {
         if (t.restoreTarget != 0 && (t.restoreTarget < warning || t.restoreTarget > type(uint64).max)) {
             revert IPledgeBook.PledgeTermInvalid("restoreTarget", t.restoreTarget);
         }
+        if (t.maxInitialRate > type(uint64).max)
+            revert IPledgeBook.PledgeTermInvalid("maxInitialRate", t.maxInitialRate);
         cashInfo = _checkAssets($, t);
     }
 

@@ -33,10 +33,17 @@ library PledgeTypes {
     uint256 internal constant DEFAULT_LIQUIDATION_LINE = 1.4e18;
     /// @dev Set when the pledge names a calendar (slot 3 is read for the close check and the top-up deadline).
     uint8 internal constant CALENDAR = 16;
+    /// @dev Set when the terms call a top-up from the Warning level (else from Liquidation).
+    uint8 internal constant TOP_UP_AT_WARNING = 32;
+    /// @dev Set when the terms apply repayments to principal first (else interest first).
+    uint8 internal constant PRINCIPAL_FIRST = 64;
+    /// @dev Default cap on the initial pledge rate, 60%.
+    uint256 internal constant DEFAULT_MAX_INITIAL_RATE = 0.6e18;
 
     /// @dev Optional outputs of {compute}.
     uint8 internal constant WITH_TOP_UPS = 1;
     uint8 internal constant WITH_ENFORCEMENT = 2;
+    /// @dev The ratio and the warning and liquidation line prices.
     uint8 internal constant WITH_RATIO = 4;
 
     /// @dev Currency, decimals and address-table index of a cash token, read from the token at its first
@@ -65,6 +72,8 @@ library PledgeTypes {
         mapping(address security => bytes3 currency) securityCurrency;
         /// @dev Calendars the holiday calendars confirmed to exist (they are never removed).
         mapping(bytes4 calendarId => bool) knownCalendars;
+        /// @dev Board lot of each security the depository set one for (0: never set, any quantity).
+        mapping(address security => uint32 boardLot) boardLots;
     }
 
     // keccak256(abi.encode(uint256(keccak256("csd.storage.PledgeBook")) - 1)) & ~bytes32(uint256(0xff))
@@ -176,8 +185,9 @@ library PledgeTypes {
 
     /// @dev `PledgeMath.value` over the running debt: the stored interest (accrued to `accruedTo`) plus one
     /// accrual segment to `date`, which is what `PledgeMath.debt` yields after walking the same repayments.
-    /// `parts` selects the optional outputs: the top-up sizes (at Liquidation) for valuations, the enforcement
-    /// amounts for enforcement, the ratio for valuations and previews; outputs not selected stay zero.
+    /// `parts` selects the optional outputs: the top-up sizes (when a top-up is due, extra shares in whole board
+    /// lots) for valuations, the enforcement amounts for enforcement, the ratio and line prices for valuations
+    /// and previews; outputs not selected stay zero.
     function compute(
         IPledgeBook.Pledge storage p,
         uint256 date,
@@ -188,8 +198,9 @@ library PledgeTypes {
         uint256 shares = p.shares;
         uint256 interest;
         uint256 cash;
+        uint8 flags = p.flags;
         // The balances word is read only once something was recorded in it.
-        if (p.flags & BALANCES != 0) {
+        if (flags & BALANCES != 0) {
             interest = p.interest;
             cash = p.pledgedCash;
         }
@@ -197,20 +208,25 @@ library PledgeTypes {
         out.interestUnpaid =
             interest + PledgeMath.interestUp(out.principalOutstanding, p.interestRate, p.dayCount, p.accruedTo, date);
         out.amountPayable = out.principalOutstanding + out.interestUnpaid;
-        out.shareValue = PledgeMath.shareValueDown(shares, price, d);
-        out.collateralValue = out.shareValue + cash;
-        if (parts & WITH_RATIO != 0) {
-            out.ratio = out.amountPayable == 0 ? type(uint256).max : out.collateralValue.wDivDown(out.amountPayable);
+        {
+            uint256 scale = PledgeMath.priceScale(d);
+            out.shareValue = PledgeMath.shareValueScaled(shares, price, scale);
+            out.collateralValue = out.shareValue + cash;
+            if (parts & WITH_RATIO != 0) {
+                out.ratio = PledgeMath.ratioDown(out.collateralValue, out.amountPayable);
+                (out.warningPrice, out.liquidationPrice) = PledgeMath.linePricesScaled(
+                    out.amountPayable,
+                    cash,
+                    shares,
+                    p.warningLine,
+                    p.liquidationLine,
+                    scale
+                );
+            }
         }
         out.level = PledgeMath.levelOf(out.collateralValue, out.amountPayable, p.warningLine, p.liquidationLine);
-        if (parts & WITH_TOP_UPS != 0 && out.level == PledgeMath.Level.Liquidation) {
-            (out.topUpShares, out.topUpCash, out.topUpRepayment) = PledgeMath.topUps(
-                out.collateralValue,
-                out.amountPayable,
-                p.restoreTarget,
-                price,
-                d
-            );
+        if (parts & WITH_TOP_UPS != 0 && PledgeMath.topUpDue(out.level, flags & TOP_UP_AT_WARNING != 0)) {
+            _topUps(p, out, price, d);
         }
         if (parts & WITH_ENFORCEMENT != 0) {
             (out.enforcementCash, out.enforcementShares, out.enforcementShortfall) = PledgeMath.enforcementAmounts(
@@ -222,6 +238,18 @@ library PledgeTypes {
                 d
             );
         }
+    }
+
+    /// @dev The top-up sizes of a valuation that calls a top-up: extra shares in whole board lots of the security.
+    function _topUps(IPledgeBook.Pledge storage p, PledgeMath.Output memory out, uint256 price, uint8 d) private view {
+        (out.topUpShares, out.topUpCash, out.topUpRepayment) = PledgeMath.topUps(
+            out.collateralValue,
+            out.amountPayable,
+            p.restoreTarget,
+            price,
+            d
+        );
+        out.topUpShares = PledgeMath.toBoardLotUp(out.topUpShares, layout().boardLots[p.security]);
     }
 
     /// @dev Largest share quantity a pledge may hold with a cash token of `cashDecimals` (at most 18): below

@@ -48,11 +48,21 @@ library PledgeValuation {
         uint256 today = block.timestamp / 1 days;
         if (date > today) revert IPledgeBook.PledgeDateInvalid(date, 0, today);
         PledgeTypes.PledgeBookStorage storage $ = PledgeTypes.layout();
+        // The caches' entries are allocated here, filled in place during the batch.
         Batch memory batch = Batch(new PriceCache[](ids.length), 0, new CloseCache[](ids.length), 0, date);
+        uint256 freeMemory;
+        assembly ("memory-safe") {
+            freeMemory := mload(0x40)
+        }
         for (uint256 i = 0; i < ids.length; i++) {
             // Bounded by the batch length.
             unchecked {
                 if (_valueIfDue($, batch, ids[i])) ++valued;
+            }
+            // Nothing one pledge's valuation allocates is read after it (the caches are filled in place): its
+            // memory is reused by the next, so the batch's memory does not grow with its length.
+            assembly ("memory-safe") {
+                mstore(0x40, freeMemory)
             }
         }
     }
@@ -124,7 +134,7 @@ library PledgeValuation {
         PledgeMath.Level previous = p.level;
         uint256 due = p.topUpDue;
         bool called;
-        if (out.level == PledgeMath.Level.Liquidation) {
+        if (PledgeMath.topUpDue(out.level, p.flags & PledgeTypes.TOP_UP_AT_WARNING != 0)) {
             if (due == 0) {
                 if (calendarId == bytes4(0)) {
                     due = date + p.topUpDays;
@@ -149,7 +159,7 @@ library PledgeValuation {
         if (called)
             emit IPledgeBook.PledgeTopUpCalled(id, date, out.topUpShares, out.topUpCash, out.topUpRepayment, due);
         IPledgeBook.Valuation memory valuation;
-        // A Valuation is the first ten words of PledgeMath.Output (same fields, same order, all static):
+        // A Valuation is the first twelve words of PledgeMath.Output (same fields, same order, all static):
         // the event carries that prefix without copying it.
         assembly ("memory-safe") {
             valuation := out
@@ -176,7 +186,9 @@ library PledgeValuation {
             if (batch.closes[k].calendarId == calendarId) return batch.closes[k].closed;
         }
         closed = oracle.lastClosedDate(calendarId) >= batch.date;
-        batch.closes[n] = CloseCache(calendarId, closed);
+        CloseCache memory entry = batch.closes[n];
+        entry.calendarId = calendarId;
+        entry.closed = closed;
         batch.calendars = n + 1;
     }
 
@@ -194,7 +206,10 @@ library PledgeValuation {
         bool notClosed;
         (price, notClosed) = PledgeTypes.closedPrice(oracle, security, batch.date);
         reason = notClosed ? PledgeValuationSkip.DateNotClosed : PledgeValuationSkip.NoPrice;
-        batch.prices[n] = PriceCache(security, price, reason);
+        PriceCache memory entry = batch.prices[n];
+        entry.security = security;
+        entry.price = price;
+        entry.reason = reason;
         batch.priced = n + 1;
     }
 }

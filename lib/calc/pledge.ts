@@ -13,6 +13,8 @@ export type PledgeLevel = (typeof PLEDGE_LEVELS)[number];
 /** Default lines of DOMAIN.md §6 (WAD): warning 160%, liquidation 140%; the restore target defaults to the initial ratio. */
 export const DEFAULT_WARNING_LINE = 16n * 10n ** 17n;
 export const DEFAULT_LIQUIDATION_LINE = 14n * 10n ** 17n;
+/** Default cap on the initial pledge rate (SSE/CSDC 2018: at most 60%), WAD. */
+export const DEFAULT_MAX_INITIAL_RATE = 6n * 10n ** 17n;
 
 export interface PledgeTerms {
   principal: bigint;
@@ -23,6 +25,12 @@ export interface PledgeTerms {
   liquidationLine: bigint;
   restoreTarget: bigint;
   cashDecimals: number;
+  /** A top-up is due from the Warning level (default: from Liquidation). */
+  topUpAtWarning?: boolean;
+  /** Repayments reduce principal first, interest staying accrued and owed (default: interest first). */
+  principalFirst?: boolean;
+  /** Board lot of the security: extra shares are whole lots (default 1). */
+  boardLot?: bigint;
 }
 
 export interface Repayment {
@@ -37,6 +45,10 @@ export interface PledgeInput {
   shares: bigint;
   pledgedCash: bigint;
   repayments: Repayment[];
+  /** Price at the start date (18 decimals), for the initial pledge rate ({@link initialPledgeRate}). */
+  initialPrice?: bigint;
+  /** Cap on the initial pledge rate, WAD (default 60%). */
+  maxInitialRate?: bigint;
 }
 
 /** On-chain output, field for field `PledgeMath.Output`. */
@@ -51,6 +63,8 @@ export interface PledgeOutput {
   topUpShares: bigint;
   topUpCash: bigint;
   topUpRepayment: bigint;
+  warningPrice: bigint;
+  liquidationPrice: bigint;
   enforcementCash: bigint;
   enforcementShares: bigint;
   enforcementShortfall: bigint;
@@ -74,6 +88,8 @@ export interface PledgeExact {
   topUpShares: Rational;
   topUpCash: Rational;
   topUpRepayment: Rational;
+  warningPrice: Rational;
+  liquidationPrice: Rational;
   enforcementShares: Rational;
 }
 
@@ -81,7 +97,10 @@ export class PledgeInputError extends Error {}
 
 const MAX_UINT256 = (1n << 256n) - 1n;
 
-/** Outstanding principal and unpaid interest after the repayments (interest first), each accrual rounded up. */
+/**
+ * Outstanding principal and unpaid interest after the repayments (interest first, or principal first under
+ * `principalFirst`), each accrual rounded up.
+ */
 export function pledgeDebt(terms: PledgeTerms, repayments: Repayment[], valuationDate: number): { principal: bigint; interest: bigint } {
   const scale = 10n ** BigInt(terms.cashDecimals);
   const interestUp = (principal: bigint, from: number, to: number): bigint => {
@@ -97,9 +116,15 @@ export function pledgeDebt(terms: PledgeTerms, repayments: Repayment[], valuatio
     if (r.date < from || r.date > valuationDate) throw new PledgeInputError(`repayment dated ${r.date} out of order`);
     interest += interestUp(principal, from, r.date);
     if (r.amount > principal + interest) throw new PledgeInputError(`repayment ${r.amount} exceeds debt ${principal + interest}`);
-    const toInterest = r.amount < interest ? r.amount : interest;
-    interest -= toInterest;
-    principal -= r.amount - toInterest;
+    if (terms.principalFirst === true) {
+      const toPrincipal = r.amount < principal ? r.amount : principal;
+      principal -= toPrincipal;
+      interest -= r.amount - toPrincipal;
+    } else {
+      const toInterest = r.amount < interest ? r.amount : interest;
+      interest -= toInterest;
+      principal -= r.amount - toInterest;
+    }
     from = r.date;
   }
   if (valuationDate < from) throw new PledgeInputError(`valuation date ${valuationDate} before ${from}`);
@@ -138,7 +163,16 @@ export function valuePledge(input: PledgeInput): { output: PledgeOutput; exact: 
   const topUpCashExact = positive(gap);
   const topUpSharesExact = topUpCashExact.div(close);
   const topUpRepaymentExact = gap.cmp(0n) > 0 ? cash(amountPayable).sub(cash(collateralValue).div(target)) : new Rational(0n);
-  const liquidation = level === "Liquidation";
+  const due = level === "Liquidation" || (t.topUpAtWarning === true && level === "Warning");
+  const lot = t.boardLot !== undefined && t.boardLot > 1n ? t.boardLot : 1n;
+  const toLot = (n: bigint) => ((n + lot - 1n) / lot) * lot;
+  // The close at which the ratio equals a line: (line x payable - pledged cash) / shares, rounded down.
+  const linePrice = (line: bigint): Rational => {
+    const gapAtZero = new Rational(line, WAD).mul(cash(amountPayable)).sub(cash(input.pledgedCash));
+    return input.shares === 0n || gapAtZero.cmp(0n) <= 0 ? new Rational(0n) : gapAtZero.div(input.shares);
+  };
+  const warningPriceExact = linePrice(t.warningLine);
+  const liquidationPriceExact = linePrice(t.liquidationLine);
 
   const enforcementCash = input.pledgedCash < amountPayable ? input.pledgedCash : amountPayable;
   const rest = amountPayable - enforcementCash;
@@ -156,9 +190,11 @@ export function valuePledge(input: PledgeInput): { output: PledgeOutput; exact: 
       collateralValue,
       ratio,
       level,
-      topUpShares: liquidation ? topUpSharesExact.ceil() : 0n,
-      topUpCash: liquidation ? topUpCashExact.toUnits(d, "up") : 0n,
-      topUpRepayment: liquidation ? topUpRepaymentExact.toUnits(d, "up") : 0n,
+      topUpShares: due ? toLot(topUpSharesExact.ceil()) : 0n,
+      topUpCash: due ? topUpCashExact.toUnits(d, "up") : 0n,
+      topUpRepayment: due ? topUpRepaymentExact.toUnits(d, "up") : 0n,
+      warningPrice: warningPriceExact.toUnits(18, "down"),
+      liquidationPrice: liquidationPriceExact.toUnits(18, "down"),
       enforcementCash,
       enforcementShares,
       enforcementShortfall,
@@ -169,6 +205,8 @@ export function valuePledge(input: PledgeInput): { output: PledgeOutput; exact: 
       topUpShares: topUpSharesExact,
       topUpCash: topUpCashExact,
       topUpRepayment: topUpRepaymentExact,
+      warningPrice: warningPriceExact,
+      liquidationPrice: liquidationPriceExact,
       enforcementShares: neededExact,
     },
   };
@@ -176,7 +214,36 @@ export function valuePledge(input: PledgeInput): { output: PledgeOutput; exact: 
 
 /** The input in the contract's ABI shape (enum as index), ready for `PledgeMathHarness.value`. */
 export function pledgeInputToContract(input: PledgeInput) {
-  return { ...input, terms: { ...input.terms, dayCount: dayCountIndex(input.terms.dayCount) } };
+  const { initialPrice: _p, maxInitialRate: _m, ...rest } = input;
+  const t = input.terms;
+  return {
+    ...rest,
+    terms: {
+      ...t,
+      dayCount: dayCountIndex(t.dayCount),
+      topUpAtWarning: t.topUpAtWarning ?? false,
+      principalFirst: t.principalFirst ?? false,
+      boardLot: t.boardLot ?? 1n,
+    },
+  };
+}
+
+/**
+ * Initial pledge rate at registration (SSE/CSDC 2018): principal / value of the pledged shares at the initial
+ * price (the share value rounded down as in a valuation), rounded up; `aboveCap` compares exactly, a rate equal
+ * to the cap being accepted. `rate` is the maximum uint256 when the shares are worth nothing.
+ */
+export function initialPledgeRate(
+  principal: bigint,
+  shares: bigint,
+  initialPrice: bigint,
+  cashDecimals: number,
+  maxInitialRate: bigint = DEFAULT_MAX_INITIAL_RATE,
+): { shareValue: bigint; rate: bigint; exact: Rational | null; aboveCap: boolean } {
+  const shareValue = new Rational(initialPrice, WAD).mul(shares).toUnits(cashDecimals, "down");
+  if (shareValue === 0n) return { shareValue, rate: MAX_UINT256, exact: null, aboveCap: true };
+  const exact = new Rational(principal, shareValue);
+  return { shareValue, rate: exact.toUnits(18, "up"), exact, aboveCap: exact.cmp(new Rational(maxInitialRate, WAD)) > 0 };
 }
 
 /** A contract `PledgeMath.Output` (ethers Result) as a PledgeOutput. */
@@ -192,6 +259,8 @@ export function pledgeOutputFromContract(r: Omit<PledgeOutput, "level"> & { leve
     topUpShares: r.topUpShares,
     topUpCash: r.topUpCash,
     topUpRepayment: r.topUpRepayment,
+    warningPrice: r.warningPrice,
+    liquidationPrice: r.liquidationPrice,
     enforcementCash: r.enforcementCash,
     enforcementShares: r.enforcementShares,
     enforcementShortfall: r.enforcementShortfall,

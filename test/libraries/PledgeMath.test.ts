@@ -26,6 +26,7 @@ const BASE: PledgeCaseJson["input"] = {
   valuationDate: "2024-04-01",
   closePrice: "14",
   shares: "1000000",
+  initialPrice: "25",
 };
 const input = (over: Partial<PledgeCaseJson["input"]> = {}): PledgeInput => parsePledgeInput({ ...BASE, ...over });
 const abi = pledgeInputToContract;

@@ -45,7 +45,11 @@ async function twoSecuritiesFixture() {
   await (await f.oracle.pushPrices([{ feedId: bondFeed, date: f.start + 1, price: ethers.parseUnits("1000", 18) }])).wait();
   await closeDate(f, f.today);
   await (await f.bond.mint(f.pledger.address, 1000n, REASON)).wait();
-  const bondId = await openPledge(f, termsFor(f, f.start, { security: f.bond.target as string, quantity: 1000n, principal: 50_000_000n }));
+  // Started the day of the bond's first price (its initial price).
+  const bondId = await openPledge(
+    f,
+    termsFor(f, f.start + 1, { security: f.bond.target as string, quantity: 1000n, principal: 50_000_000n }),
+  );
   await (await f.equity.mint(f.pledger.address, 1000n, REASON)).wait();
   const secondId = await openPledge(f, termsFor(f, f.start, { quantity: 1000n, principal: 1_000_000n }));
   return { ...f, bondId, secondId };
@@ -257,7 +261,8 @@ describe("PledgeBook", function () {
     it("raises a defaulted restore target below the warning line to the warning line", async function () {
       const f = await loadFixture(pledgeFixture);
       await pushPrice(f, f.today, "10");
-      const id = await openPledge(f, termsFor(f, f.today, { restoreTarget: 0n }));
+      // 100 % lent (the pledge's own cap allows it): the initial ratio 100 % is below the warning line.
+      const id = await openPledge(f, termsFor(f, f.today, { restoreTarget: 0n, maxInitialRate: WAD }));
       expect((await readPledge(f.book, id)).restoreTarget).to.equal(16n * 10n ** 17n);
     });
 
@@ -377,7 +382,11 @@ describe("PledgeBook", function () {
     it("refuses a repayment that leaves unpaid interest beyond 112 bits", async function () {
       const f = await loadFixture(pledgeFixture);
       const start = f.today - 30;
-      const id = await openPledge(f, termsFor(f, start, { principal: U112, interestRate: U64 }));
+      // A principal of 2^112 - 1 within an initial pledge rate of at most 1,844 %: 10^11 shares at 10^20.
+      const quantity = 10n ** 11n;
+      await (await f.equity.mint(f.pledger.address, quantity, REASON)).wait();
+      await pushPrice(f, start, "100000000000000000000");
+      const id = await openPledge(f, termsFor(f, start, { quantity, principal: U112, interestRate: U64, maxInitialRate: U64 }));
       // Act/365 over 30 days, rounded up, less the one unit repaid.
       const num = U112 * U64 * 30n;
       const den = WAD * 365n;
@@ -454,8 +463,8 @@ describe("PledgeBook", function () {
       const f = await loadFixture(pledgeFixture);
       const start = f.today - 30;
       await pushPrice(f, start, "25");
-      await pushPrice(f, f.today, "25");
       const id = await openPledge(f, termsFor(f, start, { principal: 100_000_000n, maturityDate: start + 10 }));
+      await pushPrice(f, f.today, "25");
       await (await f.book.connect(f.pledger).topUp(id, 0n, 50_000_000n)).wait();
       await (await f.book.connect(f.pledgee).release(id, PLEDGED, 0n)).wait();
       const r = await (await f.book.enforce(id, f.today)).wait();

@@ -10,6 +10,8 @@ const BOOK = () => ethers.id("DEPOSITORY_ROLE");
 async function signedFixture() {
   const f = await pledgeFixture();
   const deadline = BigInt((await time.latest()) + 3600);
+  // The initial price: 1,000,000 shares at 25.00 against 10,000,000.00, an initial pledge rate of 40 %.
+  await pushPrice(f, f.today - 10, "25");
   const terms = termsFor(f, f.today - 10);
   return { ...f, deadline, terms };
 }
@@ -191,7 +193,7 @@ describe("PledgeBook", function () {
       await expect(tx).to.emit(f.book, "PledgeConsented").withArgs(1n, false, f.pledgee.address);
       await expect(tx)
         .to.emit(f.book, "PledgeRegistered")
-        .withArgs(1n, PLEDGED, 25n * 10n ** 17n, f.actors.csd.address);
+        .withArgs(1n, PLEDGED, 25n * 10n ** 17n, 25n * WAD, 4n * 10n ** 17n, f.actors.csd.address);
       const p = await readPledge(f.book, 1);
       expect(p.status).to.equal("Active");
       expect(p.pledgerConsent && p.pledgeeConsent).to.equal(true);
@@ -201,23 +203,23 @@ describe("PledgeBook", function () {
 
     it("resolves a defaulted restore target at the start date's close", async function () {
       const f = await loadFixture(signedFixture);
-      await pushPrice(f, f.today - 10, "25");
       const terms = termsFor(f, f.today - 10, { restoreTarget: 0n });
       const [a, b] = await signaturesOf(f, terms);
       // 1,000,000 shares at 25.00 against 10,000,000.00: 250 %.
       await expect(f.book.registerSigned(terms, f.deadline, a, b))
         .to.emit(f.book, "PledgeRegistered")
-        .withArgs(1n, PLEDGED, 25n * 10n ** 17n, f.actors.csd.address);
+        .withArgs(1n, PLEDGED, 25n * 10n ** 17n, 25n * WAD, 4n * 10n ** 17n, f.actors.csd.address);
       expect((await readPledge(f.book, 1)).restoreTarget).to.equal(25n * 10n ** 17n);
     });
 
-    it("refuses a defaulted restore target without a close at the start date, leaving nothing", async function () {
+    it("refuses registration without a price at the start date, leaving nothing", async function () {
       const f = await loadFixture(signedFixture);
-      const terms = termsFor(f, f.today - 10, { restoreTarget: 0n });
+      // The feed's only price is dated after the start date: no initial price.
+      const terms = termsFor(f, f.today - 11);
       const [a, b] = await signaturesOf(f, terms);
       await expect(f.book.registerSigned(terms, f.deadline, a, b))
         .to.be.revertedWithCustomError(f.book, "PledgeNoPrice")
-        .withArgs(f.equity.target, f.today - 10);
+        .withArgs(f.equity.target, f.today - 11);
       expect(await f.book.pledgeCount()).to.equal(0n);
       expect(await f.book.nonces(f.pledger.address)).to.equal(0n);
     });
@@ -274,6 +276,7 @@ describe("PledgeBook", function () {
   describe("consent / register / cancel", function () {
     it("registers after both consents and encumbers the shares in the pledger's account", async function () {
       const f = await loadFixture(pledgeFixture);
+      await pushPrice(f, f.today, "25");
       const id = await openPledge(f, termsFor(f, f.today));
       expect((await readPledge(f.book, id)).status).to.equal("Active");
       expect(await f.equity.encumbered(f.pledger.address, f.book.target, id)).to.equal(PLEDGED);

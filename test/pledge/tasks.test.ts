@@ -70,6 +70,13 @@ describe("pledge tasks", function () {
     const warned = await runJson("pledge:list", { level: "WARNING", status: "" });
     expect(warned.map((p: { id: unknown }) => String(p.id))).to.deep.equal([id]);
     expect(await runJson("pledge:list", { level: "LIQUIDATION", status: "" })).to.deep.equal([]);
+    // The figures: 10,000,000.00 against 25,000,000.00 of shares at the start (40 %); 25 days of interest make
+    // 10,044,520.55 payable, so the warning line is hit at 1.6 x 10,044,520.55 / 1,000,000 = 16.07123288 and
+    // the liquidation line at 1.4 x 10,044,520.55 / 1,000,000 = 14.06232877.
+    const shown = await runJson("pledge:show", { id });
+    expect([shown.initialPrice, shown.initialRate, shown.boardLot]).to.deep.equal(["25.0", "40.00%", "1"]);
+    expect([shown.warningPrice, shown.liquidationPrice]).to.deep.equal(["16.07123288", "14.06232877"]);
+    expect([shown.topUpShares, shown.topUpCash]).to.deep.equal(["0", "0.00"]);
 
     const repaid = await runJson("pledge:repay", { id, amount: "1000000.00", date: dayToIso(day), from: index(f.pledgee.address) });
     // 25 days of interest at 6.5 % on 10,000,000.00 (ACT/365, rounded up) = 44,520.55 is paid first.

@@ -226,6 +226,12 @@ def method_a(i, d, rp_exact, rp, acc_exact, dirty, mv_exact, mv, bcm, lcm, expos
 
 def pledge(i):
     d = i["cashDecimals"]
+    # Initial pledge rate: principal / value of the shares at the initial price (share value rounded down),
+    # refused above the cap (a rate equal to the cap is accepted).
+    init_value = down(F(i["shares"]) * F(i["initialPrice"]), d)
+    init_rate = F(i["principal"]) / init_value
+    if init_rate > F(i.get("maxInitialRate", "0.6")):
+        return {"initialRate": fmt(init_rate), "refused": True}
     conv = i.get("dayCount", "Act365Fixed")
     rate = F(i["interestRate"])
     principal = F(i["principal"])
@@ -237,9 +243,14 @@ def pledge(i):
         interest += up(principal * rate * year_fraction(conv, frm, rd), d)
         amt = F(r["amount"])
         assert amt <= principal + interest, f"repayment {amt} exceeds the debt {principal + interest}"
-        to_interest = min(amt, interest)
-        interest -= to_interest
-        principal -= amt - to_interest
+        if i.get("principalFirst", False):
+            to_principal = min(amt, principal)
+            principal -= to_principal
+            interest -= amt - to_principal
+        else:
+            to_interest = min(amt, interest)
+            interest -= to_interest
+            principal -= amt - to_interest
         frm = rd
     interest += up(principal * rate * year_fraction(conv, frm, val), d)
     payable = principal + interest
@@ -257,7 +268,14 @@ def pledge(i):
         ratio = fmt(r)
         level = "Liquidation" if r <= liq else "Warning" if r <= warn else "Normal"
     gap = target * payable - coll
-    liquid = level == "Liquidation" and gap > 0
+    due = level == "Liquidation" or (i.get("topUpAtWarning", False) and level == "Warning")
+    liquid = due and gap > 0
+    lot = int(i.get("boardLot", "1"))
+
+    def line_price(line):
+        # The close at which collateral / payable equals the line; rounded down on 18 places.
+        g = line * payable - cash
+        return "0" if shares == 0 or g <= 0 else fmt(g / shares)
     enf_cash = min(cash, payable)
     rest = payable - enf_cash
     needed = rest / close
@@ -266,6 +284,7 @@ def pledge(i):
     else:
         enf_shares, shortfall = shares, rest - sv
     return {
+        "initialRate": fmt(init_rate),
         "principalOutstanding": fmt(principal),
         "interestUnpaid": fmt(interest),
         "amountPayable": fmt(payable),
@@ -273,9 +292,11 @@ def pledge(i):
         "collateralValue": fmt(coll),
         "ratio": ratio,
         "level": level,
-        "topUpShares": fmt(gap / close) if liquid else "0",
+        "topUpShares": (fmt(gap / close) if lot == 1 else fmt(math.ceil(gap / close / lot) * lot)) if liquid else "0",
         "topUpCash": fmt(gap) if liquid else "0",
         "topUpRepayment": fmt(payable - coll / target) if liquid else "0",
+        "warningPrice": line_price(warn),
+        "liquidationPrice": line_price(liq),
         "enforcementCash": fmt(enf_cash),
         "enforcementShares": fmt(enf_shares),
         "enforcementShortfall": fmt(shortfall),

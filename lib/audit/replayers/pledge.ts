@@ -1,8 +1,10 @@
 /**
  * Pledge book replayer: every `PledgeValued`, `PledgeRepaid` and `PledgeEnforced` recomputed with the
  * reference calculator (`lib/calc/pledge.ts`) from the pledge's history: terms from `PledgeRequested`, the
- * restore target in force from `PledgeRegistered`, repayments from `PledgeRepaid`, pledged shares and cash
- * from registration, top-ups and releases.
+ * restore target in force from `PledgeRegistered`, repayments from `PledgeRepaid` (interest first, or
+ * principal first under the terms), pledged shares and cash from registration, top-ups and releases, the
+ * security's board lot from `PledgeBoardLotSet`. Registration's initial pledge rate is recomputed from the
+ * initial price it publishes.
  */
 import { Contract } from "ethers";
 import {
@@ -10,6 +12,7 @@ import {
   DEFAULT_LIQUIDATION_LINE,
   DEFAULT_WARNING_LINE,
   PLEDGE_LEVELS,
+  initialPledgeRate,
   pledgeDebt,
   valuationOutput,
   valuePledge,
@@ -21,6 +24,7 @@ import type { Expected, Replayer } from "../replay";
 
 interface History {
   terms: Omit<PledgeTerms, "cashDecimals">;
+  security: string;
   cashToken: string;
   shares: bigint;
   cash: bigint;
@@ -30,8 +34,8 @@ interface History {
 const replayer: Replayer = {
   name: "pledge",
   contract: "PledgeBook",
-  checks: ["PledgeValued", "PledgeRepaid", "PledgeEnforced"],
-  observes: ["PledgeRequested", "PledgeRegistered", "PledgeToppedUp", "PledgeReleased"],
+  checks: ["PledgeValued", "PledgeRepaid", "PledgeEnforced", "PledgeRegistered"],
+  observes: ["PledgeRequested", "PledgeRegistered", "PledgeToppedUp", "PledgeReleased", "PledgeBoardLotSet"],
   start(ctx) {
     const pledges = new Map<bigint, History>();
     const decimals = new Map<string, Promise<number>>();
@@ -47,10 +51,19 @@ const replayer: Replayer = {
       if (!h) throw new Error(`pledge ${ev.parsed.args.id} has no PledgeRequested event before block ${ev.blockNumber}`);
       return h;
     };
-    const terms = async (h: History): Promise<PledgeTerms> => ({ ...h.terms, cashDecimals: await cashDecimals(h.cashToken) });
+    const lots = new Map<string, bigint>();
+    const terms = async (h: History): Promise<PledgeTerms> => ({
+      ...h.terms,
+      boardLot: lots.get(h.security.toLowerCase()) ?? 1n,
+      cashDecimals: await cashDecimals(h.cashToken),
+    });
     return {
       observe(ev) {
         const a = ev.parsed.args;
+        if (ev.event === "PledgeBoardLotSet") {
+          lots.set((a.security as string).toLowerCase(), a.boardLot as bigint);
+          return;
+        }
         // A pledge requested before the suite's first block read has no history: its checks report that.
         if (ev.event !== "PledgeRequested" && !pledges.has(a.id as bigint)) return;
         switch (ev.event) {
@@ -65,7 +78,10 @@ const replayer: Replayer = {
                 warningLine: t.warningLine === 0n ? DEFAULT_WARNING_LINE : t.warningLine,
                 liquidationLine: t.liquidationLine === 0n ? DEFAULT_LIQUIDATION_LINE : t.liquidationLine,
                 restoreTarget: t.restoreTarget,
+                topUpAtWarning: t.topUpAtWarning,
+                principalFirst: t.principalFirst,
               },
+              security: t.security,
               cashToken: t.cashToken,
               shares: 0n,
               cash: 0n,
@@ -102,9 +118,19 @@ const replayer: Replayer = {
         const h = history(ev);
         const t = await terms(h);
         const date = Number(a.date);
+        if (ev.event === "PledgeRegistered") {
+          // The shares and initial price the event publishes, the principal of the requested terms.
+          return { initialRate: initialPledgeRate(t.principal, a.shares, a.initialPrice, t.cashDecimals).rate };
+        }
         if (ev.event === "PledgeRepaid") {
           const before = pledgeDebt(t, h.repayments, date);
-          const toInterest = a.amount < before.interest ? (a.amount as bigint) : before.interest;
+          const amount = a.amount as bigint;
+          const toInterest =
+            t.principalFirst === true
+              ? amount - (amount < before.principal ? amount : before.principal)
+              : amount < before.interest
+                ? amount
+                : before.interest;
           return {
             toInterest,
             toPrincipal: a.amount - toInterest,
