@@ -308,19 +308,39 @@ export async function pledgeBookAt(hre: HardhatRuntimeEnvironment, signer?: Sign
   return (await hre.ethers.getContractAt("PledgeBook", address, signer)) as unknown as PledgeBook;
 }
 
-/** Values `ids` at `date` in batches; returns the valuations and the top-up obligations opened. */
+/** A valuation batch whose transaction failed: its pledges are left for the next run. */
+export interface FailedValuationBatch {
+  date: number;
+  ids: bigint[];
+  error: string;
+}
+
+/**
+ * Values `ids` at `date` in batches; returns the valuations and the top-up obligations opened. A batch whose
+ * transaction fails (node error, gas, a revert) is reported in `failed` with its error, and the next batch
+ * still runs.
+ */
 export async function valueInBatches(
-  book: PledgeBook,
+  book: Pick<PledgeBook, "value" | "interface">,
   ids: bigint[],
   date: number,
-): Promise<{ valued: PledgeValuation[]; topUps: number; gasUsed: bigint }> {
+  batchSize = VALUATION_BATCH,
+): Promise<{ valued: PledgeValuation[]; topUps: number; gasUsed: bigint; failed: FailedValuationBatch[] }> {
   const valued: PledgeValuation[] = [];
+  const failed: FailedValuationBatch[] = [];
   let topUps = 0;
   let gasUsed = 0n;
-  for (let i = 0; i < ids.length; i += VALUATION_BATCH) {
-    const receipt = await (await book.value(ids.slice(i, i + VALUATION_BATCH), date)).wait();
+  for (let i = 0; i < ids.length; i += batchSize) {
+    const batch = ids.slice(i, i + batchSize);
+    let receipt;
+    try {
+      receipt = await (await book.value(batch, date)).wait();
+    } catch (e) {
+      failed.push({ date, ids: batch, error: errorText(e) });
+      continue;
+    }
     gasUsed += receipt?.gasUsed ?? 0n;
-    valued.push(...valuationsOf(book, receipt));
+    valued.push(...valuationsOf(book as PledgeBook, receipt));
     for (const log of receipt?.logs ?? []) {
       try {
         if (book.interface.parseLog(log)?.name === "PledgeTopUpCalled") topUps++;
@@ -329,7 +349,14 @@ export async function valueInBatches(
       }
     }
   }
-  return { valued, topUps, gasUsed };
+  return { valued, topUps, gasUsed, failed };
+}
+
+/** A short description of a failed transaction: the decoded custom error when there is one. */
+function errorText(e: unknown): string {
+  const x = e as { revert?: { name?: string; args?: unknown[] }; shortMessage?: string; message?: string };
+  if (x.revert?.name) return `${x.revert.name}(${(x.revert.args ?? []).map(String).join(", ")})`;
+  return x.shortMessage ?? x.message ?? String(e);
 }
 
 /**
@@ -359,6 +386,7 @@ export async function revaluePledges(
   const dates = [...new Set(updated.map((u) => u.date))].sort((a, b) => a - b);
   let revalued = 0;
   let marginCalls = 0;
+  const failed: FailedValuationBatch[] = [];
   for (const date of dates) {
     const feeds = new Set(updated.filter((u) => u.date === date).map((u) => u.feedId.toLowerCase()));
     const ids = pledges.filter((p) => feeds.has(isinOf.get(p.security)!)).map((p) => p.id);
@@ -366,8 +394,11 @@ export async function revaluePledges(
     const r = await valueInBatches(book, ids, date);
     revalued += r.valued.length;
     marginCalls += r.topUps;
+    failed.push(...r.failed);
   }
-  return { revalued, marginCalls };
+  if (failed.length === 0) return { revalued, marginCalls };
+  const note = failed.map((b) => `pledge batch of ${b.ids.length} on day ${b.date} failed: ${b.error}`).join("; ");
+  return { revalued, marginCalls, note };
 }
 
 function ratioText(x: bigint): string {

@@ -256,9 +256,16 @@ task("pledge:value", "Values active pledges at a business date (permissionless, 
       const r = await valueInBatches(b, ids, await dayOf(a.date, hre));
       const dec = (id: bigint) => all.find((p) => p.id === id)?.cashDecimals ?? 2;
       const rows = r.valued.map((v) => describeValuation(v, dec(v.id)));
-      output(a.json, { valued: r.valued, topUps: r.topUps, gasUsed: r.gasUsed }, () =>
-        printTable(rows, undefined, `${rows.length} pledge(s) valued, ${r.topUps} top-up obligation(s) opened, gas ${r.gasUsed}`),
-      );
+      output(a.json, { valued: r.valued, topUps: r.topUps, gasUsed: r.gasUsed, failed: r.failed }, () => {
+        printTable(rows, undefined, `${rows.length} pledge(s) valued, ${r.topUps} top-up obligation(s) opened, gas ${r.gasUsed}`);
+        if (r.failed.length > 0)
+          printTable(
+            r.failed.map((f) => ({ pledges: f.ids.join(","), error: f.error })),
+            undefined,
+            "failed batches (the other batches ran; value these pledges again)",
+          );
+      });
+      if (r.failed.length > 0) process.exitCode = 1;
     }),
   );
 

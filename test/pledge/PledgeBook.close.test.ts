@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { closeDate, openPledge, pledgeFixture, PledgeFixture, pushPrice, SKIP, termsFor } from "./fixtures";
-import { readPledge, requestedId, signPledgeRequest, valuationsOf } from "../../lib/pledge";
+import { readPledge, requestedId, signPledgeRequest, valuationsOf, valueInBatches } from "../../lib/pledge";
 import { calendarToBytes4 } from "../../lib/oracle/ids";
 
 const XPOI = calendarToBytes4("XPOI");
@@ -75,6 +75,27 @@ describe("PledgeBook close of business", function () {
         .to.emit(f.book, "PledgeValuationSkipped")
         .withArgs(f.poisoned, f.today, SKIP.CalendarNotLoaded);
       expect((await readPledge(f.book, f.poisoned)).valuedDate).to.equal(0);
+    });
+  });
+
+  describe("valueInBatches (the tool's batch loop)", function () {
+    it("reports a failed batch with its error and goes on with the next", async function () {
+      const f = await loadFixture(openFixture);
+      await pushPrice(f, f.today, "13");
+      // The first transaction fails at the node (as a dropped connection would); the second batch still runs.
+      let calls = 0;
+      const flaky = {
+        interface: f.book.interface,
+        value: ((ids: bigint[], date: number) => {
+          calls++;
+          if (calls === 1) return Promise.reject(new Error("connection reset by the node"));
+          return f.book.value(ids, date);
+        }) as unknown as typeof f.book.value,
+      };
+      const r = await valueInBatches(flaky, [999n, f.id], f.today, 1);
+      expect(r.failed).to.deep.equal([{ date: f.today, ids: [999n], error: "connection reset by the node" }]);
+      expect(r.valued.map((v) => v.id)).to.deep.equal([f.id]);
+      expect(calls).to.equal(2);
     });
   });
 

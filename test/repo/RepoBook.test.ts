@@ -569,14 +569,6 @@ describe("RepoBook", function () {
       ).to.be.revertedWithCustomError(f.book, "AccessControlUnauthorizedAccount");
     });
 
-    it("the batch loop reports a failed batch and goes on with the next", async function () {
-      const f = await loadFixture(activeFixture);
-      const run = await revalueInBatches(f.book, [f.id, 99n], f.today + 1, 1);
-      expect(run.failed.map((b) => b.dealIds)).to.deep.equal([[f.id], [99n]]);
-      expect(run.failed[0].error).to.contain("RepoDateInFuture");
-      expect(run.transactions).to.equal(0);
-    });
-
     it("refuses a date after today", async function () {
       const f = await loadFixture(offChainFixture);
       await expect(f.book.connect(f.agent).recordMarginTransfer(f.id, SIDE.Borrower, false, 100n, f.today + 1, REF))
