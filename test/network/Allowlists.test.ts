@@ -358,6 +358,20 @@ describe("Local allowlists follow the registry", function () {
   });
 
   describe("the tasks", function () {
+    /**
+     * The suite with the deployments folder its tasks read: a cached snapshot of the shared suite fixture may
+     * have been taken while another test file's deployments folder was current.
+     */
+    async function taskSuiteFixture(): Promise<Suite & { deploymentsDir: string }> {
+      const s = await suiteFixture();
+      return { ...s, deploymentsDir: process.env.DEPLOYMENTS_DIR! };
+    }
+    async function taskSuite(): Promise<Suite> {
+      const s = await loadFixture(taskSuiteFixture);
+      process.env.DEPLOYMENTS_DIR = s.deploymentsDir;
+      return s;
+    }
+
     function nodesFile(nodes: BesuPermDouble[]): string {
       const file = path.join(dir, "nodes.json");
       const entries = Object.fromEntries(nodes.map((d, i) => [`node${i + 1}`, { url: d.url }]));
@@ -366,7 +380,7 @@ describe("Local allowlists follow the registry", function () {
     }
 
     it("network:sync-allowlists --once brings the nodes in step and network:check-allowlists then passes", async function () {
-      const s = await loadFixture(suiteFixture);
+      const s = await taskSuite();
       const n1 = await double();
       const file = nodesFile([n1]);
       const quiet = console.error;
@@ -384,7 +398,7 @@ describe("Local allowlists follow the registry", function () {
     });
 
     it("network:check-allowlists fails naming the node that drifted", async function () {
-      await loadFixture(suiteFixture);
+      await taskSuite();
       const n1 = await double();
       await expect(runJson("network:check-allowlists", { nodes: nodesFile([n1]) })).to.be.rejectedWith(
         /allowlists differ from the registry on node1/,
@@ -392,7 +406,7 @@ describe("Local allowlists follow the registry", function () {
     });
 
     it("network:permissions-file writes the allowlists and the protected enodes", async function () {
-      const s = await loadFixture(suiteFixture);
+      const s = await taskSuite();
       const out = path.join(dir, "permissions_config.toml");
       const r = await runJson("network:permissions-file", { out, nodes: nodesFile([await double()]) });
       const toml = fs.readFileSync(out, "utf8");
