@@ -4,6 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import { suiteFixture } from "../helpers/suite";
 import { reasonBytes } from "../../lib/participants";
+import { propertyRuns } from "../helpers/runs";
 
 type Status = 1 | 2 | 3; // Active, Suspended, Closed
 type Op =
@@ -81,7 +82,7 @@ describe("ParticipantRegistry (property)", function () {
           expect(await registry.isActiveSigner(w)).to.equal(owner !== 0 && model.status.get(owner) === 1);
         }
       }),
-      { numRuns: 60 },
+      { numRuns: propertyRuns(60) },
     );
   });
 });

@@ -3,6 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import { dayToIso, isoToDay, toDate, toDay, weekday } from "../../lib/dates";
+import { propertyRuns } from "../helpers/runs";
 
 async function harness() {
   return { lib: await ethers.deployContract("DateLibHarness") };
@@ -54,7 +55,7 @@ describe("DateLib", function () {
           expect([Number(y), Number(m), Number(d)]).to.deep.equal([ts.year, ts.month, ts.day]);
           expect(await lib.toDay(y, m, d)).to.equal(n);
         }),
-        { numRuns: 60 },
+        { numRuns: propertyRuns(60) },
       );
     });
 
@@ -63,7 +64,7 @@ describe("DateLib", function () {
         fc.property(fc.integer({ min: 0, max: 2932896 }), (n) => {
           expect(dayToIso(n)).to.equal(new Date(n * 86_400_000).toISOString().slice(0, 10));
         }),
-        { numRuns: 2000 },
+        { numRuns: propertyRuns(2000) },
       );
     });
   });

@@ -4,6 +4,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { PANIC_CODES } from "@nomicfoundation/hardhat-chai-matchers/panic";
 import { WAD, mulDivDown, mulDivUp } from "../../lib/calc";
+import { propertyRuns } from "../helpers/runs";
 
 const MAX = (1n << 256n) - 1n;
 
@@ -47,7 +48,7 @@ describe("FixedPointMath", function () {
       const word = fc.bigInt({ min: 0n, max: MAX });
       const triples: [bigint, bigint, bigint][] = fc.sample(
         fc.tuple(word, word, fc.bigInt({ min: 1n, max: MAX })).filter(([x, y, d]) => (x * y) / d <= MAX),
-        { numRuns: 60, seed: 20240301 },
+        { numRuns: propertyRuns(60), seed: 20240301 },
       );
       triples.push([WAD + 1n, WAD - 1n, WAD], [7n, 3n, 2n]);
       for (const [x, y, d] of triples) {

@@ -3,6 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import { isValidIsin } from "../../lib/isin";
+import { propertyRuns } from "../helpers/runs";
 
 async function harnessFixture() {
   return ethers.deployContract("IsinLibHarness");
@@ -37,7 +38,7 @@ describe("IsinLib", function () {
           const s = chars.join("") + String(d);
           expect(await h.isValid(b12(s))).to.equal(isValidIsin(s));
         }),
-        { numRuns: 150 },
+        { numRuns: propertyRuns(150) },
       );
     });
   });

@@ -12,6 +12,7 @@ import {
   pledgeOutputFromContract,
   valuePledge,
 } from "../../lib/calc";
+import { propertyRuns } from "../helpers/runs";
 
 async function pledgeMathFixture() {
   return { pledge: await ethers.deployContract("PledgeMathHarness") };
@@ -169,7 +170,7 @@ describe("PledgeMath", function () {
             ratio(c, payable.sub(o.topUpRepayment - 1n)) < 0
           );
         }),
-        { numRuns: 400, seed: 7 },
+        { numRuns: propertyRuns(400), seed: 7 },
       );
     });
 
@@ -185,7 +186,7 @@ describe("PledgeMath", function () {
             unit.mul(o.enforcementShares).cmp(rest) >= 0 && (o.enforcementShares === 0n || unit.mul(o.enforcementShares - 1n).cmp(rest) < 0)
           );
         }),
-        { numRuns: 400, seed: 8 },
+        { numRuns: propertyRuns(400), seed: 8 },
       );
     });
   });

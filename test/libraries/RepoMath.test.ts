@@ -13,6 +13,7 @@ import {
   repoOutputFromContract,
   revalueRepo,
 } from "../../lib/calc";
+import { propertyRuns } from "../helpers/runs";
 
 async function repoMathFixture() {
   return { repo: await ethers.deployContract("RepoMathHarness") };
@@ -229,7 +230,7 @@ describe("RepoMath", function () {
           const qtyTight = new Rational(o.exposure).div(mv.add(unit.mul(o.callQuantity - 1n))).cmp(ltv0) > 0;
           return cashOk && cashTight && qtyOk && qtyTight;
         }),
-        { numRuns: 400, seed: 4 },
+        { numRuns: propertyRuns(400), seed: 4 },
       );
     });
 
@@ -249,7 +250,7 @@ describe("RepoMath", function () {
           const qtyTight = after.cmp(0n) <= 0 || new Rational(o.exposure).div(after).cmp(ltv0) > 0;
           return cashOk && cashTight && qtyOk && qtyTight;
         }),
-        { numRuns: 400, seed: 5 },
+        { numRuns: propertyRuns(400), seed: 5 },
       );
     });
 
@@ -264,7 +265,7 @@ describe("RepoMath", function () {
           const nb = methodBNetExposure(new Rational(o.repurchasePrice, scale), new Rational(o.marketValue, scale), haircut, net);
           return o.exposure === 0n || nb.eq(exact.callCash);
         }),
-        { numRuns: 300, seed: 6 },
+        { numRuns: propertyRuns(300), seed: 6 },
       );
     });
   });
@@ -306,7 +307,7 @@ describe("RepoMath", function () {
           const owed = x.cmp(0n) > 0 ? x.ceil() : x.neg().floor();
           return o.callCash === 0n && (owed === 0n || (owed < i.terms.minimumTransfer && o.belowMinimumTransfer));
         }),
-        { numRuns: 400, seed: 7 },
+        { numRuns: propertyRuns(400), seed: 7 },
       );
     });
 
@@ -323,7 +324,7 @@ describe("RepoMath", function () {
           }
           return x.add(unit.mul(o.callQuantity)).cmp(0n) <= 0 && x.add(unit.mul(o.callQuantity + 1n)).cmp(0n) > 0;
         }),
-        { numRuns: 400, seed: 8 },
+        { numRuns: propertyRuns(400), seed: 8 },
       );
     });
 
@@ -346,7 +347,7 @@ describe("RepoMath", function () {
           const expected = ob.exact!.transactionExposure.add(cc).div(new Rational(ltv0, WAD)).sub(cc);
           return oa.exact!.transactionExposure.eq(expected);
         }),
-        { numRuns: 300, seed: 9 },
+        { numRuns: propertyRuns(300), seed: 9 },
       );
     });
 
@@ -364,7 +365,7 @@ describe("RepoMath", function () {
           if (o.action === "LenderReturn") return o.transactionExposure === -o.callCash;
           return true;
         }),
-        { numRuns: 300, seed: 10 },
+        { numRuns: propertyRuns(300), seed: 10 },
       );
     });
   });

@@ -6,6 +6,7 @@ import { isoToDay, toDay, weekday } from "../../lib/dates";
 import { BusinessCalendar } from "../../lib/oracle/calendar-model";
 import { decodeHolidayBitmap } from "../../lib/oracle/admin";
 import { calendarToBytes4 } from "../../lib/oracle/ids";
+import { propertyRuns } from "../helpers/runs";
 
 const d = isoToDay;
 
@@ -217,7 +218,7 @@ describe("HolidayCalendar", function () {
           expect(await calendar.isBusinessDay(XLON, day)).to.equal(model.isBusinessDay(day));
           expect(weekday(model.nextBusinessDay(day))).to.be.lessThan(6);
         }),
-        { numRuns: 40 },
+        { numRuns: propertyRuns(40) },
       );
     });
   });

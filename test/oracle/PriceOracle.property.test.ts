@@ -6,6 +6,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { BOND_ID, EQUITY_ID, GBPRUB, oracleFixture, WAD, WEEKEND_SAT_SUN, XLON, XMOS } from "./fixtures";
 import { BusinessCalendar } from "../../lib/oracle/calendar-model";
 import { toDate } from "../../lib/dates";
+import { propertyRuns } from "../helpers/runs";
 
 /**
  * Random sequences of pushes by several operators (any dates: weekends, holidays, closed and future days
@@ -258,7 +259,7 @@ describe("PriceOracle (property: four eyes and close of business against a model
           await ethers.provider.send("evm_revert", [snap]);
         }
       }),
-      { numRuns: 25 },
+      { numRuns: propertyRuns(25) },
     );
   });
 });

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { BOND_ID, CNY, EQUITY_ID, GBP, GBPRUB, oracleFixture, RUB, WAD, XLON, XMOS } from "./fixtures";
 import { assetFeedId, calendarToBytes4, fxFeedId } from "../../lib/oracle/ids";
 import { toDate, toDay, weekday } from "../../lib/dates";
+import { propertyRuns } from "../helpers/runs";
 
 const p = (feedId: string, date: number, price: bigint) => ({ feedId, date, price });
 
@@ -276,7 +277,7 @@ describe("PriceOracle", function () {
             expect([raw.price, Number(raw.date)]).to.deep.equal([model!.price, model!.date]);
           },
         ),
-        { numRuns: 8 },
+        { numRuns: propertyRuns(8) },
       );
     });
   });

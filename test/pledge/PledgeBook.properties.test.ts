@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { loadFixture, takeSnapshot } from "@nomicfoundation/hardhat-network-helpers";
 import { readAllPledges } from "../../lib/pledge";
 import { openPledge, pledgeFixture, pushPrice, termsFor } from "./fixtures";
+import { propertyRuns } from "../helpers/runs";
 
 type Op =
   | { kind: "open"; quantity: number }
@@ -92,7 +93,7 @@ describe("PledgeBook properties", function () {
           for (const p of active) expect(await f.equity.encumbered(f.pledger.address, f.book.target, p.id)).to.equal(p.shares);
         }
       }),
-      { numRuns: 12 },
+      { numRuns: propertyRuns(12) },
     );
   });
 });

@@ -17,6 +17,7 @@ import {
 import { ModelOp, RegCfModel } from "../../lib/quota-model";
 import { isoToDay } from "../../lib/dates";
 import type { IQuotaRegCf, QuotaRegistry } from "../../typechain-types";
+import { propertyRuns } from "../helpers/runs";
 
 const SALT = ethers.id("depository-salt");
 const ALICE = investorKey(SALT, "passport 4510 123456");
@@ -501,7 +502,7 @@ describe("QuotaRegistry Reg CF (17 CFR 227.100)", function () {
             expect([...(await regcf.regCfOffering(id)).o]).to.deep.equal([m.cap, m.perInvestorLimit, m.consumed, m.reserved]);
           }
         }),
-        { numRuns: 60 },
+        { numRuns: propertyRuns(60) },
       );
       await ethers.provider.send("evm_revert", [snap]);
     });

@@ -6,6 +6,7 @@ import { suiteFixture } from "../helpers/suite";
 import { investorKey, labelBytes, latestExpiryAt, periodEndOf, QUOTA_OPS, QUOTA_RESULTS, periodOf, UNLIMITED } from "../../lib/quota";
 import { QuotaModel, ModelOp } from "../../lib/quota-model";
 import type { QuotaRegistry } from "../../typechain-types";
+import { propertyRuns } from "../helpers/runs";
 
 const SALT = ethers.id("depository-salt");
 const ALICE = investorKey(SALT, "passport 4510 123456");
@@ -770,7 +771,7 @@ describe("QuotaRegistry", function () {
             expect(await quota.offering(id)).to.deep.equal([o.cap, o.perInvestorLimit, o.consumed, o.reserved]);
           }
         }),
-        { numRuns: 200 },
+        { numRuns: propertyRuns(200) },
       );
       await ethers.provider.send("evm_revert", [snap]);
     });

@@ -4,6 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { activeFixture, EQUITY_FEED, openDeal, RUB, WAD, XMOS } from "./fixtures";
 import { propose } from "../../lib/repo";
 import { repoCalcTerms, repoOutputFromContract, revalueRepo } from "../../lib/calc";
+import { propertyRuns } from "../helpers/runs";
 
 /**
  * Two active deals on the equity, whose feed now quarantines a move above 20 % until a second operator
@@ -98,7 +99,7 @@ describe("RepoBook (close of business properties)", function () {
           }
         }
       }),
-      { numRuns: 8, seed: 4242 },
+      { numRuns: propertyRuns(8), seed: 4242 },
     );
   });
 });

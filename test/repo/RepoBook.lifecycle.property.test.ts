@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { proposedFixture, STATUS } from "./fixtures";
 import { REASON } from "../token/fixtures";
 import { signTerms } from "../../lib/repo";
+import { propertyRuns } from "../helpers/runs";
 
 type OpName =
   | "signBorrower"
@@ -170,7 +171,7 @@ describe("RepoBook lifecycle (property)", function () {
           }
         },
       ),
-      { numRuns: 60, examples: [[3, false, ["openOnChain", "agreeLender", "agreeBorrower", "closeOnChain"]]] },
+      { numRuns: propertyRuns(60), examples: [[3, false, ["openOnChain", "agreeLender", "agreeBorrower", "closeOnChain"]]] },
     );
   });
 });

@@ -7,6 +7,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { CompliantToken, ParticipantRegistry } from "../../typechain-types";
 import { TOKEN_ROLES } from "../../lib/tokens";
 import { FORCED_TRANSFER_7943, REASON } from "./fixtures";
+import { propertyRuns } from "../helpers/runs";
 
 /** What the shared ERC-7943 suite needs from a token under test. */
 export interface ERC7943Context {
@@ -217,7 +218,7 @@ export function shouldBehaveLikeERC7943(fixture: () => Promise<ERC7943Context>):
               expect(allowed).to.equal(passes);
             },
           ),
-          { numRuns: 25 },
+          { numRuns: propertyRuns(25) },
         );
       });
     });

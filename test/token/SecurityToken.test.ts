@@ -4,6 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import { tokensFixture, TokensFixture, REASON, EQUITY_ISIN, FORCED_TRANSFER_DETAILED } from "./fixtures";
 import { TOKEN_ROLES, buildInstrument, bytesToText } from "../../lib/tokens";
+import { propertyRuns } from "../helpers/runs";
 
 const R = REASON;
 
@@ -1070,7 +1071,7 @@ describe("SecurityToken", function () {
             before = after;
           }
         }),
-        { numRuns: 200 },
+        { numRuns: propertyRuns(200) },
       );
       expect(runs).to.be.greaterThanOrEqual(200);
     });
