@@ -5,14 +5,13 @@ import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/crypt
 import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ConsortiumUpgradeable} from "../access/ConsortiumUpgradeable.sol";
-import {IParticipantRegistry, ParticipantKind, ParticipantStatus} from "../interfaces/IParticipantRegistry.sol";
+import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
 import {IEncumberableToken} from "../interfaces/IEncumberableToken.sol";
-import {ISecurityToken, ICashToken} from "../interfaces/ISecurityToken.sol";
+import {ISecurityToken} from "../interfaces/ISecurityToken.sol";
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 import {IHolidayCalendar} from "../interfaces/IHolidayCalendar.sol";
 import {IPledgeBook, PledgeStatus} from "../interfaces/IPledgeBook.sol";
-import {ITokenFactory, TokenType} from "../interfaces/ITokenFactory.sol";
-import {DayCountConvention} from "../libraries/DayCountConvention.sol";
+import {ITokenFactory} from "../interfaces/ITokenFactory.sol";
 import {PledgeMath} from "../libraries/PledgeMath.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 import {PledgeTypes} from "./PledgeTypes.sol";

@@ -13,8 +13,9 @@ import {PledgeTypes} from "./PledgeTypes.sol";
 /**
  * @title PledgeOperations
  * @notice The pledge book's occasional operations (broker authority, the check of a request's terms, parties,
- * tokens and calendar, consent by call, cancellation, top-up, repayment, release), as a linked library the book calls by DELEGATECALL: it reads and writes the book's
- * storage ({PledgeTypes}) and emits the book's events. The caller (`msg.sender`) is the book's caller.
+ * tokens and calendar, consent by call, cancellation, top-up, repayment, release), as a linked library the
+ * book calls by DELEGATECALL: it reads and writes the book's storage ({PledgeTypes}) and emits the book's
+ * events. The caller (`msg.sender`) is the book's caller.
  * @dev State is written before tokens move; a failed token move reverts the whole call.
  */
 library PledgeOperations {

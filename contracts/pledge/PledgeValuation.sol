@@ -8,8 +8,9 @@ import {PledgeTypes} from "./PledgeTypes.sol";
 
 /**
  * @title PledgeValuation
- * @notice The pledge book's daily valuation and its preview (SPEC §4 close of business, §5.2), as a linked library the book
- * calls by DELEGATECALL: it reads and writes the book's storage ({PledgeTypes}) and emits the book's events.
+ * @notice The pledge book's daily valuation and its preview (close of business, SPEC §4; §5.2), as a linked
+ * library the book calls by DELEGATECALL: it reads and writes the book's storage ({PledgeTypes}) and emits the
+ * book's events.
  * @dev A pledge is valued for date D only from the market data as of D's close: D must be closed for the
  * pledge's calendar (`lastClosedDate`, asked once per calendar in a batch) and the close comes from the
  * oracle's `closedPriceAt` (once per security in a batch), which also requires D closed for the feed's calendar.
@@ -116,7 +117,9 @@ library PledgeValuation {
     }
 
     /// @dev Values one pledge, writes the head slot once, emits the valuation and any level or top-up event;
-    /// skips it (nothing written) when the calendar cannot tell the top-up deadline.
+    /// skips it (nothing written) when the calendar cannot tell the top-up deadline. Kept in one body: it runs
+    /// once per pledge of a batch, and each internal call would cost gas under a budget met by tens of gas.
+    // solhint-disable-next-line function-max-lines
     function _valueOne(
         PledgeTypes.PledgeBookStorage storage $,
         IPledgeBook.Pledge storage p,

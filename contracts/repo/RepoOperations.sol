@@ -14,8 +14,9 @@ import {RepoTypes} from "./RepoTypes.sol";
 /**
  * @title RepoOperations
  * @notice Proposal validation and every token-moving step of the repo book (opening leg, margin transfers,
- * closing leg, close-out) and the margin obligations' settlement, transfers and default, as a linked library the book calls by DELEGATECALL after its access checks: it
- * reads and writes the book's storage ({RepoTypes}) and emits the book's events.
+ * closing leg, close-out) and the margin obligations' settlement, transfers and default, as a linked library
+ * the book calls by DELEGATECALL after its access checks: it reads and writes the book's storage
+ * ({RepoTypes}) and emits the book's events.
  * @dev State is written before tokens move; a failed token move reverts the whole call.
  */
 library RepoOperations {

@@ -313,23 +313,7 @@ library RepoRevaluation {
         } else {
             (m.fxRate, m.fxDate) = (1e18, uint32(date));
         }
-        if (m.skip == 0 && info.isBond) {
-            if (date < info.issueDate || date >= info.maturityDate) {
-                m.skip = uint8(RevaluationSkip.OutsideBondLife) + 1;
-            } else {
-                m.accrued = CouponLib.accruedPerUnitDown(
-                    CouponLib.Bond({
-                        faceValue: info.faceValuePerUnit,
-                        couponRate: info.couponRate,
-                        frequency: info.frequency,
-                        issueDate: info.issueDate,
-                        maturityDate: info.maturityDate,
-                        dayCount: info.dayCount
-                    }),
-                    date
-                );
-            }
-        }
+        if (m.skip == 0 && info.isBond) _accrue(info, date, m);
         if (m.skip == 0) {
             uint256 dirty = m.cleanPrice + m.accrued;
             if (m.fxRate != 0 && dirty > MAX_UNIT_VALUE / m.fxRate) m.skip = uint8(RevaluationSkip.ValueOutOfRange) + 1;
@@ -338,6 +322,25 @@ library RepoRevaluation {
             b.markets[b.marketCount] = m;
             ++b.marketCount;
         }
+    }
+
+    /// @dev A bond's accrued coupon per unit at `date` into `m`, or the OutsideBondLife skip.
+    function _accrue(RepoTypes.SecurityInfo storage info, uint256 date, MarketCache memory m) private view {
+        if (date < info.issueDate || date >= info.maturityDate) {
+            m.skip = uint8(RevaluationSkip.OutsideBondLife) + 1;
+            return;
+        }
+        m.accrued = CouponLib.accruedPerUnitDown(
+            CouponLib.Bond({
+                faceValue: info.faceValuePerUnit,
+                couponRate: info.couponRate,
+                frequency: info.frequency,
+                issueDate: info.issueDate,
+                maturityDate: info.maturityDate,
+                dayCount: info.dayCount
+            }),
+            date
+        );
     }
 
     /// @dev The skip (RevaluationSkip + 1) for an oracle read that reverted: DateNotClosed when the feed's
