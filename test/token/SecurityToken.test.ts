@@ -1073,7 +1073,7 @@ describe("SecurityToken", function () {
         }),
         { numRuns: propertyRuns(200) },
       );
-      expect(runs).to.be.greaterThanOrEqual(200);
+      expect(runs).to.be.greaterThanOrEqual(propertyRuns(200));
     });
   });
 });
