@@ -2,6 +2,7 @@
  * Pledge helpers shared by the pledge tasks, the demo, the benchmarks and the tests: terms, the EIP-712
  * request signature, decoding a stored pledge, reading valuation events, and the daily-cycle revaluation.
  */
+import { failureText } from "./tx";
 import { ethers } from "ethers";
 import type { ContractTransactionReceipt, Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
@@ -336,7 +337,7 @@ export async function valueInBatches(
     try {
       receipt = await (await book.value(batch, date)).wait();
     } catch (e) {
-      failed.push({ date, ids: batch, error: errorText(e) });
+      failed.push({ date, ids: batch, error: failureText(e) });
       continue;
     }
     gasUsed += receipt?.gasUsed ?? 0n;
@@ -350,13 +351,6 @@ export async function valueInBatches(
     }
   }
   return { valued, topUps, gasUsed, failed };
-}
-
-/** A short description of a failed transaction: the decoded custom error when there is one. */
-function errorText(e: unknown): string {
-  const x = e as { revert?: { name?: string; args?: unknown[] }; shortMessage?: string; message?: string };
-  if (x.revert?.name) return `${x.revert.name}(${(x.revert.args ?? []).map(String).join(", ")})`;
-  return x.shortMessage ?? x.message ?? String(e);
 }
 
 /**

@@ -2,6 +2,7 @@
  * Repo book helpers shared by the `repo:*` tasks, the daily cycle, the demo, the bench and the tests:
  * terms from JSON, EIP-712 signatures, revaluation in batches, deal views and the recalculation history.
  */
+import { failureText } from "./tx";
 import fs from "node:fs";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { ethers, type Signer, type ContractTransactionReceipt, type Log } from "ethers";
@@ -414,7 +415,7 @@ export async function revalueInBatches(
     try {
       receipt = (await (await book.revalue(batch, date)).wait())!;
     } catch (e) {
-      run.failed.push({ date, dealIds: batch, error: errorText(e) });
+      run.failed.push({ date, dealIds: batch, error: failureText(e) });
       continue;
     }
     const d = decodeRevaluation(book, receipt.logs);
@@ -424,13 +425,6 @@ export async function revalueInBatches(
     run.gasUsed += receipt.gasUsed;
   }
   return run;
-}
-
-/** A short description of a failed transaction: the decoded custom error when there is one. */
-function errorText(e: unknown): string {
-  const x = e as { revert?: { name?: string; args?: unknown[] }; shortMessage?: string; message?: string };
-  if (x.revert?.name) return `${x.revert.name}(${(x.revert.args ?? []).map(String).join(", ")})`;
-  return x.shortMessage ?? x.message ?? String(e);
 }
 
 /** Deals opened (RepoOpened) and still Active, grouped by security token address (lower case). */

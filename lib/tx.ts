@@ -55,6 +55,16 @@ export function errorsInterface(hre: HardhatRuntimeEnvironment): Promise<Interfa
   return cached;
 }
 
+/**
+ * A short description of a failed transaction, for batch loops that report a failure and go on: the decoded
+ * custom error when ethers gives one, else its short message.
+ */
+export function failureText(e: unknown): string {
+  const x = e as { revert?: { name?: string; args?: unknown[] }; shortMessage?: string; message?: string };
+  if (x.revert?.name) return formatError({ name: x.revert.name, args: x.revert.args ?? [] });
+  return x.shortMessage ?? x.message ?? String(e);
+}
+
 /** `Name(arg1, arg2)` of a decoded error. */
 export function formatError(e: { name: string; args: readonly unknown[] }): string {
   return `${e.name}(${[...e.args].map((a) => String(a)).join(", ")})`;
