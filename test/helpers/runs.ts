@@ -5,6 +5,19 @@ import hre from "hardhat";
  * whose instrumented contracts run several times slower and which needs each path reached, not every sample.
  */
 export function propertyRuns(n: number): number {
-  const covering = (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING;
-  return covering ? Math.max(3, Math.ceil(n / 5)) : n;
+  return underCoverage() ? Math.max(3, Math.ceil(n / 5)) : n;
+}
+
+/** True while `hardhat coverage` runs the tests against instrumented contracts. */
+export function underCoverage(): boolean {
+  return (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
+}
+
+/**
+ * Skips a suite under coverage: for suites whose subject is the operator tooling (the price-push tool, the
+ * Hardhat tasks), whose contract paths the contracts' own suites reach, and which run in full in `npm test`.
+ * Call it from the suite's `before`.
+ */
+export function skipUnderCoverage(ctx: Mocha.Context): void {
+  if (underCoverage()) ctx.skip();
 }
