@@ -3,9 +3,9 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
 import type { Interface } from "ethers";
 import type { IQuotaRegCf, QuotaRegistry } from "../typechain-types";
-import { action } from "../lib/task";
-import { output, printTable, UserError } from "../lib/cli";
-import { pickSigner, suiteAddress } from "../lib/suite";
+import { action } from "../lib/core/task";
+import { output, printTable, UserError } from "../lib/core/cli";
+import { pickSigner, suiteAddress } from "../lib/core/suite";
 
 // Amounts on the command line are currency units with up to 2 decimals ("2500", "1,250.50"); on chain they
 // are the smallest unit (cents). Investors are given by key (0x…32 bytes) or real-name id + --salt.
@@ -48,7 +48,7 @@ const INVESTOR_COLUMNS = ["investor", "period", "category", "quota", "consumed",
 /** An investor's Reg CF window: what counts from `windowFrom` (the day after the same day one year earlier). */
 async function investorWindowRow(hre: HardhatRuntimeEnvironment, key: string) {
   const { formatAmount, UNLIMITED } = await import("../lib/quota");
-  const { dayToIso } = await import("../lib/dates");
+  const { dayToIso } = await import("../lib/core/dates");
   const r = await regCfAt(hre);
   const w = await r.investorWindowOf(key);
   const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
@@ -68,7 +68,7 @@ const WINDOW_COLUMNS = ["investor", "accredited", "limit", "used", "available", 
 
 async function issuerWindowRow(hre: HardhatRuntimeEnvironment, issuerId: number) {
   const { formatAmount } = await import("../lib/quota");
-  const { dayToIso } = await import("../lib/dates");
+  const { dayToIso } = await import("../lib/core/dates");
   const r = await regCfAt(hre);
   const w = await r.issuerWindowOf(issuerId);
   const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;

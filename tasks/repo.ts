@@ -1,15 +1,15 @@
 import fs from "node:fs";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { action } from "../lib/task";
-import { output, printTable, UserError } from "../lib/cli";
-import { pickSigner } from "../lib/suite";
+import { action } from "../lib/core/task";
+import { output, printTable, UserError } from "../lib/core/cli";
+import { pickSigner } from "../lib/core/suite";
 import { registerRevaluer } from "../lib/oracle/revalue";
-import { isoToDay } from "../lib/dates";
+import { isoToDay } from "../lib/core/dates";
 
 // The daily cycle: `oracle:push` revalues the open repos holding an updated security after every push.
 registerRevaluer("repo", async (hre, signer, updated) => {
-  const { revalueUpdated } = await import("../lib/repo-cycle");
+  const { revalueUpdated } = await import("../lib/repo");
   const r = await revalueUpdated(hre, signer, updated);
   return { revalued: r.revalued, marginCalls: r.marginCalls, note: r.note };
 });
@@ -158,8 +158,8 @@ task("repo:revalue", "Revalues deals for a business date (anyone); lists margin 
   .setAction(
     action(async (a: { date: string; ids?: string; batchSize: number; from?: string; json: boolean }, hre) => {
       const r = await import("../lib/repo");
-      const { readDeployment } = await import("../lib/deployments");
-      const { dayToIso } = await import("../lib/dates");
+      const { readDeployment } = await import("../lib/core/deployments");
+      const { dayToIso } = await import("../lib/core/dates");
       const date = dateArg(a.date, "date");
       const book = await r.repoBookAt(hre, await pickSigner(hre, a.from));
       let ids: bigint[];
@@ -210,8 +210,8 @@ task("repo:show", "Shows a deal: terms, LTV against the corridor, obligations an
   .setAction(
     action(async (a: { id: string; last: number; json: boolean }, hre) => {
       const r = await import("../lib/repo");
-      const { readDeployment } = await import("../lib/deployments");
-      const { dayToIso } = await import("../lib/dates");
+      const { readDeployment } = await import("../lib/core/deployments");
+      const { dayToIso } = await import("../lib/core/dates");
       const { formatAmount } = await import("../lib/tokens");
       const book = await r.repoBookAt(hre);
       const id = dealId(a.id);
@@ -309,7 +309,7 @@ task(
   .setAction(
     action(async (a: { id: string; csv: string; chart?: string; json: boolean }, hre) => {
       const r = await import("../lib/repo");
-      const { readDeployment } = await import("../lib/deployments");
+      const { readDeployment } = await import("../lib/core/deployments");
       const book = await r.repoBookAt(hre);
       const id = dealId(a.id);
       const t = await book.terms(id);
@@ -320,7 +320,7 @@ task(
       const rows = await r.repoHistory(book, id, decimals, readDeployment(hre.network.name)?.block ?? 0);
       fs.writeFileSync(a.csv, r.historyCsv(rows));
       if (a.chart) {
-        const { ltvChartSvg } = await import("../lib/chart");
+        const { ltvChartSvg } = await import("../lib/repo/chart");
         fs.writeFileSync(
           a.chart,
           ltvChartSvg(rows, {

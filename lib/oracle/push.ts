@@ -15,7 +15,7 @@
 import path from "node:path";
 import type { HolidayCalendar, PriceOracle } from "../../typechain-types";
 import type { IPriceOracle } from "../../typechain-types/contracts/oracle/PriceOracle";
-import { dayToIso } from "../dates";
+import { dayToIso } from "../core/dates";
 import { calendarFromChain, feedView, FeedView, loadCalendars } from "./admin";
 import { BusinessCalendar } from "./calendar-model";
 import { CalendarSpec, LineIssue, readCalendars } from "./files";

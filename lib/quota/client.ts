@@ -4,8 +4,8 @@
  * smallest unit of the quota currency (e.g. cents).
  */
 import { AbiCoder, ethers } from "ethers";
-import { UserError } from "./cli";
-import { daysInMonth, toDate, toDay } from "./dates";
+import { UserError } from "../core/cli";
+import { daysInMonth, toDate, toDay } from "../core/dates";
 
 /** Names of `QuotaOp`, in enum order. */
 export const QUOTA_OPS = ["Reserve", "Confirm", "Cancel", "Consume", "Refund", "Expire"] as const;

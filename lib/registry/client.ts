@@ -1,8 +1,8 @@
 import type { ContractTransactionReceipt, Signer } from "ethers";
 import { ethers } from "ethers";
-import type { ParticipantRegistry } from "../typechain-types";
-import { PARTICIPANT_KINDS, PARTICIPANT_STATUSES, enumName, parseEnum } from "./enums";
-import { UserError } from "./cli";
+import type { ParticipantRegistry } from "../../typechain-types";
+import { PARTICIPANT_KINDS, PARTICIPANT_STATUSES, enumName, parseEnum } from "../core/enums";
+import { UserError } from "../core/cli";
 
 export interface NewParticipant {
   kind: string | number;

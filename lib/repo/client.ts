@@ -2,15 +2,15 @@
  * Repo book helpers shared by the `repo:*` tasks, the daily cycle, the demo, the bench and the tests:
  * terms from JSON, EIP-712 signatures, revaluation in batches, deal views and the recalculation history.
  */
-import { failureText } from "./tx";
+import { failureText } from "../core/tx";
 import fs from "node:fs";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { ethers, type Signer, type ContractTransactionReceipt, type Log } from "ethers";
-import type { RepoBook } from "../typechain-types";
-import { UserError } from "./cli";
-import { dayToIso, isoToDay } from "./dates";
-import { suiteAddress } from "./suite";
-import { DAY_COUNTS, formatAmount, parseAmount } from "./tokens";
+import type { RepoBook } from "../../typechain-types";
+import { UserError } from "../core/cli";
+import { dayToIso, isoToDay } from "../core/dates";
+import { suiteAddress } from "../core/suite";
+import { DAY_COUNTS, formatAmount, parseAmount } from "../tokens";
 
 export const REPO_STATUSES = [
   "None",

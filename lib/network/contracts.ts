@@ -1,7 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
-import type { AccountRules, NodeRules, ParticipantRegistry } from "../typechain-types";
-import { suiteAddress } from "./suite";
+import type { AccountRules, NodeRules, ParticipantRegistry } from "../../typechain-types";
+import { suiteAddress } from "../core/suite";
 
 /** Typed handles on the deployed suite, for tasks and scripts. */
 export async function registryAt(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise<ParticipantRegistry> {
