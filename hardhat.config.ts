@@ -7,7 +7,7 @@ import "@openzeppelin/hardhat-upgrades";
 import path from "node:path";
 
 import "./tasks";
-import { besuAccounts } from "./lib/keys";
+import { besuAccounts } from "./lib/core/keys";
 
 const SOLC_VERSION = "0.8.30";
 

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { formatTable } from "../lib/cli";
+import { formatTable } from "../lib/core/cli";
 import { suiteFixture } from "../test/helpers/suite";
 import { BLOCK_GAS, BenchRow, BenchSuite, gasOf } from "./harness";
 

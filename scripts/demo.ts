@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
-import { castActors } from "../lib/actors";
+import { castActors } from "../lib/core/actors";
 import { deploySuite } from "../lib/deploy/suite";
 import { createStory, loadChapters } from "./demo/story";
 

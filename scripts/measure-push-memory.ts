@@ -8,8 +8,8 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { dayToIso, isoToDay } from "../lib/dates";
-import { isinCheckDigit } from "../lib/isin";
+import { dayToIso, isoToDay } from "../lib/core/dates";
+import { isinCheckDigit } from "../lib/core/isin";
 import { validateFiles } from "../lib/oracle/validate";
 
 /** Valid ISINs RU000A0000xx. */

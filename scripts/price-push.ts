@@ -7,7 +7,7 @@
  * Exit code 1 on rejected lines or failure.
  */
 import hre from "hardhat";
-import { describeError } from "../lib/task";
+import { describeError } from "../lib/core/task";
 import { runPushCommand, PushArgs } from "../lib/oracle/cli";
 
 const VALUE_FLAGS: Record<string, keyof PushArgs> = {

@@ -1,6 +1,6 @@
 import { task, types } from "hardhat/config";
-import { action } from "../lib/task";
-import { output, printTable, UserError } from "../lib/cli";
+import { action } from "../lib/core/task";
+import { output, printTable, UserError } from "../lib/core/cli";
 
 task("audit:replay", "Recomputes every valuation and revaluation event with the reference calculators; lists mismatches")
   .addOptionalParam("fromBlock", "First block whose events are checked (history before it is still read)", "", types.string)
@@ -11,7 +11,7 @@ task("audit:replay", "Recomputes every valuation and revaluation event with the 
       if (a.fromBlock !== "" && !/^\d+$/.test(a.fromBlock)) throw new UserError(`--from-block "${a.fromBlock}" is not a block number`);
       const { auditReplay } = await import("../lib/audit/replay");
       const { ProgressBar } = await import("../lib/oracle/progress");
-      const { toJson } = await import("../lib/cli");
+      const { toJson } = await import("../lib/core/cli");
       let bar: InstanceType<typeof ProgressBar> | undefined;
       const report = await auditReplay(hre, {
         fromBlock: a.fromBlock === "" ? undefined : Number(a.fromBlock),

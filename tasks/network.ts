@@ -1,7 +1,7 @@
 import { task, types } from "hardhat/config";
-import { action, compileIfNeeded } from "../lib/task";
-import { output, printTable, UserError } from "../lib/cli";
-import { pickSigner } from "../lib/suite";
+import { action, compileIfNeeded } from "../lib/core/task";
+import { output, printTable, UserError } from "../lib/core/cli";
+import { pickSigner } from "../lib/core/suite";
 
 function parseEnode(enode: string): { id: string; host: string; port: number } {
   const m = /^enode:\/\/([0-9a-fA-F]{128})@([^:]+|\[[^\]]+\]):(\d{1,5})(\?.*)?$/.exec(enode.trim());
@@ -18,7 +18,7 @@ task("network:allow-node", "Admits a member organisation's node (node rules)")
   .addFlag("json", "Print JSON")
   .setAction(
     action(async (a: { enode: string; participant: string; from?: string; json: boolean }, hre) => {
-      const { nodeRulesAt } = await import("../lib/contracts");
+      const { nodeRulesAt } = await import("../lib/network/contracts");
       const n = parseEnode(a.enode);
       const rules = await nodeRulesAt(hre, await pickSigner(hre, a.from));
       const receipt = await (await rules.allowNode(n.id, n.host, n.port, Number(a.participant))).wait();
@@ -38,7 +38,7 @@ task("network:deny-node", "Removes a node (node rules)")
   .addFlag("json", "Print JSON")
   .setAction(
     action(async (a: { enode: string; from?: string; json: boolean }, hre) => {
-      const { nodeRulesAt } = await import("../lib/contracts");
+      const { nodeRulesAt } = await import("../lib/network/contracts");
       const n = parseEnode(a.enode);
       const rules = await nodeRulesAt(hre, await pickSigner(hre, a.from));
       const receipt = await (await rules.denyNode(n.id, n.host, n.port)).wait();
@@ -51,7 +51,7 @@ task("network:list-nodes", "Lists the admitted nodes")
   .addFlag("json", "Print JSON")
   .setAction(
     action(async (a: { json: boolean }, hre) => {
-      const { nodeRulesAt } = await import("../lib/contracts");
+      const { nodeRulesAt } = await import("../lib/network/contracts");
       const rules = await nodeRulesAt(hre);
       const rows: { participant: number; enode: string; allowedNow: boolean }[] = [];
       for (const n of await rules.nodes()) {
@@ -72,8 +72,8 @@ task("network:check-account", "Asks the account rules, through the ingress, exac
   .addFlag("json", "Print JSON")
   .setAction(
     action(async (a: { account: string; target?: string; ingress?: string; json: boolean }, hre) => {
-      const { checkAccount } = await import("../lib/besu");
-      const { suiteAddress } = await import("../lib/suite");
+      const { checkAccount } = await import("../lib/network/besu");
+      const { suiteAddress } = await import("../lib/core/suite");
       const ingress = a.ingress ?? suiteAddress(hre, "AccountIngress");
       const result = await checkAccount(hre.ethers.provider, ingress, a.account, a.target);
       output(a.json, result, () => printTable([result as unknown as Record<string, unknown>], undefined, "account permissioning"));
@@ -86,8 +86,8 @@ task("network:check-node", "Asks the node rules, through the ingress, exactly as
   .addFlag("json", "Print JSON")
   .setAction(
     action(async (a: { enode: string; ingress?: string; json: boolean }, hre) => {
-      const { checkNode } = await import("../lib/besu");
-      const { suiteAddress } = await import("../lib/suite");
+      const { checkNode } = await import("../lib/network/besu");
+      const { suiteAddress } = await import("../lib/core/suite");
       const n = parseEnode(a.enode);
       const ingress = a.ingress ?? suiteAddress(hre, "NodeIngress");
       const result = await checkNode(hre.ethers.provider, ingress, n.id, n.host, n.port);
@@ -100,7 +100,7 @@ task("network:genesis-alloc", "Writes the genesis alloc entries (runtime code + 
   .addOptionalParam("out", "Output file (default: print)", undefined, types.string)
   .setAction(
     action(async (a: { admin: string; out?: string }, hre) => {
-      const { genesisAlloc } = await import("../lib/besu");
+      const { genesisAlloc } = await import("../lib/network/besu");
       await compileIfNeeded(hre);
       const alloc = await genesisAlloc(hre, a.admin);
       const text = JSON.stringify(alloc, null, 2) + "\n";
@@ -121,7 +121,7 @@ task(
   .addFlag("json", "Print JSON")
   .setAction(
     action(async (a: { deployer: string; out: string; chainId: number; json: boolean }, hre) => {
-      const { writeDevNetwork } = await import("../lib/besu-network");
+      const { writeDevNetwork } = await import("../lib/network/besu-network");
       await compileIfNeeded(hre);
       const { validators, genesisFile } = await writeDevNetwork(hre, { outDir: a.out, deployer: a.deployer, chainId: a.chainId });
       output(a.json, { genesisFile, validators }, () => {
@@ -138,8 +138,8 @@ task(
 /* Local permissioning (Besu 25.6 and later): each node's allowlists follow the registry. */
 
 async function chainSource(hre: import("hardhat/types").HardhatRuntimeEnvironment) {
-  const { suiteAddress } = await import("../lib/suite");
-  const { readDeployment } = await import("../lib/deployments");
+  const { suiteAddress } = await import("../lib/core/suite");
+  const { readDeployment } = await import("../lib/core/deployments");
   return {
     provider: hre.ethers.provider,
     registry: suiteAddress(hre, "ParticipantRegistry"),

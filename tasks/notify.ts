@@ -1,6 +1,6 @@
 import { task, types } from "hardhat/config";
-import { action } from "../lib/task";
-import { output, printTable } from "../lib/cli";
+import { action } from "../lib/core/task";
+import { output, printTable } from "../lib/core/cli";
 
 task("watch", "Follows the suite's events and notifies the participants they concern by e-mail and webhook")
   // `--config` is Hardhat's own option (the Hardhat configuration file), hence `--notify-config`.

@@ -1,7 +1,7 @@
 import { task, types } from "hardhat/config";
-import { action } from "../lib/task";
-import { output, printTable, UserError } from "../lib/cli";
-import { pickSigner } from "../lib/suite";
+import { action } from "../lib/core/task";
+import { output, printTable, UserError } from "../lib/core/cli";
+import { pickSigner } from "../lib/core/suite";
 
 task("oracle:push", "Validates price/FX files and pushes what the chain lacks, in batches, resumably (oracle operator)")
   .addOptionalParam("prices", "Prices file: CSV (date,isin,price) or JSON", undefined, types.string)
@@ -63,7 +63,7 @@ task("oracle:show", "Shows latest prices and FX rates, and the quarantined value
       const { oracleAt } = await import("../lib/oracle/contracts");
       const { feedRow, feedView } = await import("../lib/oracle/admin");
       const { parseFeed, configuredFeeds } = await import("../lib/oracle/feeds");
-      const { readDeployment } = await import("../lib/deployments");
+      const { readDeployment } = await import("../lib/core/deployments");
       const oracle = await oracleAt(hre);
       const ids = a.feeds
         ? a.feeds.split(",").map((f) => parseFeed(f.trim()))
@@ -106,7 +106,7 @@ task("oracle:reject", "Discards a quarantined value (oracle admin)")
       const { oracleAt } = await import("../lib/oracle/contracts");
       const { feedRow, feedView } = await import("../lib/oracle/admin");
       const { parseFeed } = await import("../lib/oracle/feeds");
-      const { reasonBytes } = await import("../lib/participants");
+      const { reasonBytes } = await import("../lib/registry");
       const oracle = await oracleAt(hre, await pickSigner(hre, a.from));
       const id = parseFeed(a.feed);
       const v = await feedView(oracle, id);

@@ -1,7 +1,7 @@
 import { task, types } from "hardhat/config";
-import { action } from "../lib/task";
-import { output, printTable, UserError } from "../lib/cli";
-import { pickSigner } from "../lib/suite";
+import { action } from "../lib/core/task";
+import { output, printTable, UserError } from "../lib/core/cli";
+import { pickSigner } from "../lib/core/suite";
 
 const COLUMNS = ["id", "kind", "status", "jurisdiction", "signers", "identityHash"];
 
@@ -19,10 +19,9 @@ task("participants:add", "Onboards a participant after off-chain KYC (registrar)
   .addFlag("json", "Print JSON")
   .setAction(
     action(async (a: { kind: string; identity: string; jurisdiction: string; signers: string; from?: string; json: boolean }, hre) => {
-      const { registryAt } = await import("../lib/contracts");
-      const p = await import("../lib/participants");
+      const p = await import("../lib/registry");
       const signer = await pickSigner(hre, a.from);
-      const registry = await registryAt(hre, signer);
+      const registry = await p.registryAt(hre, signer);
       const { id, receipt } = await p.addParticipant(registry, {
         kind: a.kind,
         identity: a.identity,
@@ -48,9 +47,8 @@ for (const [name, method, help] of [
     .addFlag("json", "Print JSON")
     .setAction(
       action(async (a: { id: string; reason: string; from?: string; json: boolean }, hre) => {
-        const { registryAt } = await import("../lib/contracts");
-        const p = await import("../lib/participants");
-        const registry = await registryAt(hre, await pickSigner(hre, a.from));
+        const p = await import("../lib/registry");
+        const registry = await p.registryAt(hre, await pickSigner(hre, a.from));
         const id = participantId(a.id);
         const receipt = await (await registry[method](id, p.reasonBytes(a.reason))).wait();
         const view = await p.describeParticipant(registry, id);
@@ -72,9 +70,8 @@ for (const [name, method, help] of [
     .addFlag("json", "Print JSON")
     .setAction(
       action(async (a: { id: string; signer: string; from?: string; json: boolean }, hre) => {
-        const { registryAt } = await import("../lib/contracts");
-        const p = await import("../lib/participants");
-        const registry = await registryAt(hre, await pickSigner(hre, a.from));
+        const p = await import("../lib/registry");
+        const registry = await p.registryAt(hre, await pickSigner(hre, a.from));
         const id = participantId(a.id);
         const [signer] = p.parseSigners(a.signer);
         const receipt = await (await registry[method](id, signer)).wait();
@@ -92,9 +89,8 @@ task("participants:show", "Shows a participant, or the participant an address ac
   .addFlag("json", "Print JSON")
   .setAction(
     action(async (a: { id?: string; address?: string; json: boolean }, hre) => {
-      const { registryAt } = await import("../lib/contracts");
-      const p = await import("../lib/participants");
-      const registry = await registryAt(hre);
+      const p = await import("../lib/registry");
+      const registry = await p.registryAt(hre);
       let id: number;
       if (a.id) id = participantId(a.id);
       else if (a.address) {
@@ -113,9 +109,8 @@ task("participants:list", "Lists every participant")
   .addFlag("json", "Print JSON")
   .setAction(
     action(async (a: { status?: string; kind?: string; json: boolean }, hre) => {
-      const { registryAt } = await import("../lib/contracts");
-      const p = await import("../lib/participants");
-      const all = await p.listParticipants(await registryAt(hre));
+      const p = await import("../lib/registry");
+      const all = await p.listParticipants(await p.registryAt(hre));
       const rows = all.filter(
         (x) =>
           (!a.status || x.status.toLowerCase() === a.status.toLowerCase()) && (!a.kind || x.kind.toLowerCase() === a.kind.toLowerCase()),

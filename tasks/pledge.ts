@@ -1,8 +1,8 @@
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { action } from "../lib/task";
-import { output, printTable, UserError } from "../lib/cli";
-import { pickSigner } from "../lib/suite";
+import { action } from "../lib/core/task";
+import { output, printTable, UserError } from "../lib/core/cli";
+import { pickSigner } from "../lib/core/suite";
 import { registerRevaluer } from "../lib/oracle/revalue";
 
 // The pledge book takes part in the daily cycle: `oracle:push` values active pledges on updated securities.
@@ -16,7 +16,7 @@ function pledgeId(value: string): bigint {
 }
 
 async function dayOf(value: string | undefined, hre: HardhatRuntimeEnvironment): Promise<number> {
-  const { isoToDay, dayOfTimestamp } = await import("../lib/dates");
+  const { isoToDay, dayOfTimestamp } = await import("../lib/core/dates");
   if (value === undefined || value === "") return dayOfTimestamp((await hre.ethers.provider.getBlock("latest"))!.timestamp);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new UserError(`date "${value}" is not YYYY-MM-DD`);
   return isoToDay(value);

@@ -1,86 +1,19 @@
 import { task, types } from "hardhat/config";
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import type { Signer } from "ethers";
-import type { Interface } from "ethers";
-import type { IQuotaRegCf, QuotaRegistry } from "../typechain-types";
-import { action } from "../lib/task";
-import { output, printTable, UserError } from "../lib/cli";
-import { pickSigner, suiteAddress } from "../lib/suite";
+import { action } from "../lib/core/task";
+import { output, printTable, UserError } from "../lib/core/cli";
+import { pickSigner } from "../lib/core/suite";
 
 // Amounts on the command line are currency units with up to 2 decimals ("2500", "1,250.50"); on chain they
 // are the smallest unit (cents). Investors are given by key (0x…32 bytes) or real-name id + --salt.
-
-async function quotaAt(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise<QuotaRegistry> {
-  return (await hre.ethers.getContractAt("QuotaRegistry", suiteAddress(hre, "QuotaRegistry"), signer)) as unknown as QuotaRegistry;
-}
-
-/** The registry's Reg CF functions ({IQuotaRegCf}, served at the registry's address). */
-async function regCfAt(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise<IQuotaRegCf> {
-  return (await hre.ethers.getContractAt("IQuotaRegCf", suiteAddress(hre, "QuotaRegistry"), signer)) as unknown as IQuotaRegCf;
-}
 
 function positiveInt(v: string, what: string): number {
   if (!/^\d+$/.test(v) || Number(v) < 1) throw new UserError(`${what} "${v}" is not a positive integer`);
   return Number(v);
 }
 
-async function investorRow(hre: HardhatRuntimeEnvironment, q: QuotaRegistry, key: string, period?: number) {
-  const { formatAmount } = await import("../lib/quota");
-  const p = period ?? Number(await q.currentPeriod());
-  const [limit, category, known] = await q.quotaOf(key);
-  const [consumed, reserved] = await q.usageOf(key, p);
-  const available = await q.availableOf(key, p);
-  return {
-    investor: `${key.slice(0, 18)}…`,
-    investorKey: key,
-    period: p,
-    known,
-    category: Number(category) || "direct",
-    quota: formatAmount(limit),
-    consumed: formatAmount(consumed),
-    reserved: formatAmount(reserved),
-    available: formatAmount(available),
-  };
-}
-
 const INVESTOR_COLUMNS = ["investor", "period", "category", "quota", "consumed", "reserved", "available"];
 
-/** An investor's Reg CF window: what counts from `windowFrom` (the day after the same day one year earlier). */
-async function investorWindowRow(hre: HardhatRuntimeEnvironment, key: string) {
-  const { formatAmount, UNLIMITED } = await import("../lib/quota");
-  const { dayToIso } = await import("../lib/dates");
-  const r = await regCfAt(hre);
-  const w = await r.investorWindowOf(key);
-  const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
-  return {
-    investor: `${key.slice(0, 18)}…`,
-    investorKey: key,
-    accredited: w.accredited,
-    limit: w.limit === UNLIMITED ? "unlimited" : formatAmount(w.limit),
-    used: formatAmount(w.used),
-    available: w.limit === UNLIMITED ? "unlimited" : formatAmount(w.available),
-    days: Number(w.dayCount),
-    windowFrom: dayToIso(Number(await r.windowStartOf(now))),
-  };
-}
-
 const WINDOW_COLUMNS = ["investor", "accredited", "limit", "used", "available", "days", "windowFrom"];
-
-async function issuerWindowRow(hre: HardhatRuntimeEnvironment, issuerId: number) {
-  const { formatAmount } = await import("../lib/quota");
-  const { dayToIso } = await import("../lib/dates");
-  const r = await regCfAt(hre);
-  const w = await r.issuerWindowOf(issuerId);
-  const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
-  return {
-    issuer: issuerId,
-    cap: formatAmount(w.cap),
-    used: formatAmount(w.used),
-    available: formatAmount(w.available),
-    days: Number(w.dayCount),
-    windowFrom: dayToIso(Number(await r.windowStartOf(now))),
-  };
-}
 
 task("quota:category", "Shows the category table, defines a category, or puts an investor in one (quota admin)")
   .addOptionalParam("id", "Category id (1..255)", undefined, types.string)
@@ -118,7 +51,7 @@ task("quota:category", "Shows the category table, defines a category, or puts an
         hre,
       ) => {
         const Q = await import("../lib/quota");
-        const q = await quotaAt(hre, await pickSigner(hre, a.from));
+        const q = await Q.quotaAt(hre, await pickSigner(hre, a.from));
         let note = "";
         if (a.defaults) {
           for (const c of Q.DEFAULT_CATEGORIES) await (await q.setCategory(c.id, c.limit, Q.labelBytes(c.name))).wait();
@@ -140,7 +73,7 @@ task("quota:category", "Shows the category table, defines a category, or puts an
             note = `Reg CF: ${s.category}, personal limit ${Q.formatAmount(s.regCfLimit)}; `;
           }
           await (await q.setInvestorCategory(key, id)).wait();
-          const row = await investorRow(hre, q, key);
+          const row = await Q.investorRow(q, key);
           output(a.json, row, () => printTable([row], INVESTOR_COLUMNS, `${note}investor placed in category ${id}`));
           return;
         } else if (a.id && a.limit) {
@@ -202,9 +135,9 @@ task("quota:set", "Sets an investor's quota per period directly, or from income 
           });
         } else if (a.limit !== undefined) limit = Q.parseAmount(a.limit, 2, "--limit", true);
         else throw new UserError("give --limit or --from-income");
-        const q = await quotaAt(hre, await pickSigner(hre, a.from));
+        const q = await Q.quotaAt(hre, await pickSigner(hre, a.from));
         const receipt = await (await q.setQuota(key, limit)).wait();
-        const row = { ...(await investorRow(hre, q, key)), txHash: receipt!.hash };
+        const row = { ...(await Q.investorRow(q, key)), txHash: receipt!.hash };
         output(a.json, row, () => printTable([row], INVESTOR_COLUMNS, `quota set (tx ${receipt!.hash})`));
       },
     ),
@@ -228,8 +161,8 @@ task("quota:offering", "Registers an offering with its cap across platforms (quo
       async (a: { id?: string; cap?: string; perInvestor: string; name: string; issuer?: string; from?: string; json: boolean }, hre) => {
         const Q = await import("../lib/quota");
         const signer = await pickSigner(hre, a.from);
-        const q = await quotaAt(hre, signer);
-        const r = await regCfAt(hre, signer);
+        const q = await Q.quotaAt(hre, signer);
+        const r = await Q.regCfAt(hre, signer);
         let id: number;
         if (a.cap) {
           const cap = Q.parseAmount(a.cap, 2, "--cap");
@@ -278,11 +211,11 @@ task("quota:accredited", "Marks an investor as accredited under Rule 501 (no Reg
     action(async (a: { investor: string; salt?: string; unmark: boolean; from?: string; json: boolean }, hre) => {
       const Q = await import("../lib/quota");
       const signer = await pickSigner(hre, a.from);
-      const q = await quotaAt(hre, signer);
-      const r = await regCfAt(hre, signer);
+      const q = await Q.quotaAt(hre, signer);
+      const r = await Q.regCfAt(hre, signer);
       const key = Q.resolveInvestor(a.investor, a.salt);
       const receipt = await (await r.setAccredited(key, !a.unmark)).wait();
-      const row = { ...(await investorWindowRow(hre, key)), txHash: receipt!.hash };
+      const row = { ...(await Q.investorWindowRow(hre, key)), txHash: receipt!.hash };
       output(a.json, row, () => printTable([row], WINDOW_COLUMNS, `${a.unmark ? "unmarked" : "marked"} accredited (tx ${receipt!.hash})`));
     }),
   );
@@ -295,8 +228,8 @@ task("quota:issuer-cap", "Shows the Reg CF issuer limit (a)(1), or sets it (quot
     action(async (a: { cap?: string; from?: string; json: boolean }, hre) => {
       const Q = await import("../lib/quota");
       const signer = await pickSigner(hre, a.from);
-      const q = await quotaAt(hre, signer);
-      const r = await regCfAt(hre, signer);
+      const q = await Q.quotaAt(hre, signer);
+      const r = await Q.regCfAt(hre, signer);
       let txHash: string | undefined;
       if (a.cap !== undefined) {
         const cap = Q.parseAmount(a.cap, 2, "--cap");
@@ -316,12 +249,12 @@ task("quota:window", "Shows an investor's or an issuer's Reg CF usage over the p
     action(async (a: { investor?: string; salt?: string; issuer?: string; json: boolean }, hre) => {
       const Q = await import("../lib/quota");
       if (a.issuer !== undefined) {
-        const row = await issuerWindowRow(hre, positiveInt(a.issuer, "--issuer"));
+        const row = await Q.issuerWindowRow(hre, positiveInt(a.issuer, "--issuer"));
         output(a.json, row, () => printTable([row]));
         return;
       }
       if (!a.investor) throw new UserError("give --investor or --issuer");
-      const row = await investorWindowRow(hre, Q.resolveInvestor(a.investor, a.salt));
+      const row = await Q.investorWindowRow(hre, Q.resolveInvestor(a.investor, a.salt));
       output(a.json, row, () => printTable([row], WINDOW_COLUMNS));
     }),
   );
@@ -354,7 +287,7 @@ for (const [name, method, help] of [
           hre,
         ) => {
           const Q = await import("../lib/quota");
-          const q = await quotaAt(hre, await pickSigner(hre, a.from));
+          const q = await Q.quotaAt(hre, await pickSigner(hre, a.from));
           const key = Q.resolveInvestor(a.investor, a.salt);
           const ref = Q.referenceBytes(a.ref);
           const offering = positiveInt(a.offering, "--offering");
@@ -382,7 +315,7 @@ for (const [name, method, help] of [
           const replayed = receipt!.logs.some((l) => q.interface.parseLog(l)?.name === "QuotaReplayed");
           const result = replayed ? "replay (no change)" : name;
           // A Reg CF offering counts in the investor's twelve-month window, the others in the period.
-          const row = { ...(regCf ? await investorWindowRow(hre, key) : await investorRow(hre, q, key)), result, txHash: receipt!.hash };
+          const row = { ...(regCf ? await Q.investorWindowRow(hre, key) : await Q.investorRow(q, key)), result, txHash: receipt!.hash };
           const columns = [...(regCf ? WINDOW_COLUMNS : INVESTOR_COLUMNS), "result"];
           output(a.json, row, () => printTable([row], columns, `${name} ${a.ref} (tx ${receipt!.hash})`));
         },
@@ -399,48 +332,20 @@ task("quota:show", "Shows an investor's quota and usage, or an offering's totals
   .setAction(
     action(async (a: { investor?: string; salt?: string; period?: string; offering?: string; json: boolean }, hre) => {
       const Q = await import("../lib/quota");
-      const q = await quotaAt(hre);
+      const q = await Q.quotaAt(hre);
       if (a.offering) {
         await hre.run("quota:offering", { id: a.offering, perInvestor: "0", name: "", json: a.json });
         return;
       }
       if (!a.investor) throw new UserError("give --investor or --offering");
-      const row = await investorRow(
-        hre,
-        q,
-        Q.resolveInvestor(a.investor, a.salt),
-        a.period ? positiveInt(a.period, "--period") : undefined,
-      );
+      const row = await Q.investorRow(q, Q.resolveInvestor(a.investor, a.salt), a.period ? positiveInt(a.period, "--period") : undefined);
       output(a.json, row, () => printTable([row], INVESTOR_COLUMNS));
     }),
   );
 
-/** The platform participant id of a signer (sequence references are per platform). */
-async function platformIdOf(hre: HardhatRuntimeEnvironment, q: QuotaRegistry, address: string): Promise<number> {
-  const registry = await hre.ethers.getContractAt("ParticipantRegistry", await q.registry());
-  const [id] = await registry.signerOf(address);
-  if (Number(id) === 0) throw new UserError(`${address} is not a signer of any participant`);
-  return Number(id);
-}
-
 function sequenceRef(v: string, what: string): bigint {
   if (!/^\d+$/.test(v) || BigInt(v) >= 1n << 64n) throw new UserError(`${what} "${v}" is not a sequence reference (0 .. 2^64-1)`);
   return BigInt(v);
-}
-
-/** The committed batch holding `seqRef` (or starting at `batchFirst`), read from the registry's events. */
-async function committedBatch(q: QuotaRegistry, platformId: number, seqRef: bigint, batchFirst?: bigint) {
-  const Q = await import("../lib/quota");
-  const logs = await q.queryFilter(q.filters.QuotaBatchCommitted(platformId, batchFirst));
-  for (const log of logs) {
-    const first = log.args.firstRef;
-    if (seqRef >= first && seqRef < first + log.args.count) {
-      const outcomes = Q.unpackCommittedItems(first, log.args.items);
-      const items = outcomes.map(({ investorKey, offeringId, amount, expiry }) => ({ investorKey, offeringId, amount, expiry }));
-      return { firstRef: first, items, period: Number(log.args.period), root: log.args.root };
-    }
-  }
-  throw new UserError(`no committed batch of platform ${platformId} holds sequence reference ${seqRef}`);
 }
 
 task("quota:batch", "Commits a batch of reservations and consumptions under sequence references (platform); idempotent on --first-ref")
@@ -463,8 +368,8 @@ task("quota:batch", "Commits a batch of reservations and consumptions under sequ
       const items = Q.parseCommittedItems(fs.readFileSync(a.file, "utf8"), a.salt);
       const firstRef = sequenceRef(a.firstRef, "--first-ref");
       const signer = await pickSigner(hre, a.from);
-      const q = await quotaAt(hre, signer);
-      const platformId = await platformIdOf(hre, q, await signer.getAddress());
+      const q = await Q.quotaAt(hre, signer);
+      const platformId = await Q.platformIdOf(hre, q, await signer.getAddress());
       const tree = Q.committedTree(platformId, firstRef, items);
       // A new batch whose reservations would outlive the lifetime or the period is refused here, unsent (a retry
       // of a batch already committed is recognised as such by the registry, whatever the time now).
@@ -524,10 +429,10 @@ task("quota:seq", "Shows, confirms, cancels, refunds or expires an item of a com
       const actions = ["show", "confirm", "cancel", "refund", "expire"];
       if (!actions.includes(a.action)) throw new UserError(`--action "${a.action}" is not one of ${actions.join(", ")}`);
       const signer = await pickSigner(hre, a.from);
-      const q = await quotaAt(hre, signer);
-      const platformId = a.platform ? positiveInt(a.platform, "--platform") : await platformIdOf(hre, q, await signer.getAddress());
+      const q = await Q.quotaAt(hre, signer);
+      const platformId = a.platform ? positiveInt(a.platform, "--platform") : await Q.platformIdOf(hre, q, await signer.getAddress());
       const seq = sequenceRef(a.seq, "--seq");
-      const batch = await committedBatch(q, platformId, seq, a.batchFirst ? sequenceRef(a.batchFirst, "--batch-first") : undefined);
+      const batch = await Q.committedBatch(q, platformId, seq, a.batchFirst ? sequenceRef(a.batchFirst, "--batch-first") : undefined);
       const index = Number(seq - batch.firstRef);
       const item = batch.items[index];
       const proof = Q.committedTree(platformId, batch.firstRef, batch.items).proof(index);
@@ -597,10 +502,10 @@ task("quota:seq-batch", "Confirms, cancels, refunds or expires many items of one
       );
       if (!(a.action in ops)) throw new UserError(`--action "${a.action}" is not one of ${Object.keys(ops).join(", ")}`);
       const signer = await pickSigner(hre, a.from);
-      const q = await quotaAt(hre, signer);
-      const platformId = await platformIdOf(hre, q, await signer.getAddress());
+      const q = await Q.quotaAt(hre, signer);
+      const platformId = await Q.platformIdOf(hre, q, await signer.getAddress());
       const first = sequenceRef(a.batchFirst, "--batch-first");
-      const batch = await committedBatch(q, platformId, first, first);
+      const batch = await Q.committedBatch(q, platformId, first, first);
       const selected = selectSequences(a.seqs, first, batch.items.length);
       const mask = selected.reduce((m, i) => m | (1n << BigInt(i)), 0n);
       const receipt = await (await q.settleCommittedBatch(ops[a.action], first, batch.items, mask)).wait();

@@ -1,15 +1,15 @@
 import fs from "node:fs";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { action } from "../lib/task";
-import { output, printTable, UserError } from "../lib/cli";
-import { pickSigner } from "../lib/suite";
+import { action } from "../lib/core/task";
+import { output, printTable, UserError } from "../lib/core/cli";
+import { pickSigner } from "../lib/core/suite";
 import { registerRevaluer } from "../lib/oracle/revalue";
-import { isoToDay } from "../lib/dates";
+import { isoToDay } from "../lib/core/dates";
 
 // The daily cycle: `oracle:push` revalues the open repos holding an updated security after every push.
 registerRevaluer("repo", async (hre, signer, updated) => {
-  const { revalueUpdated } = await import("../lib/repo-cycle");
+  const { revalueUpdated } = await import("../lib/repo");
   const r = await revalueUpdated(hre, signer, updated);
   return { revalued: r.revalued, marginCalls: r.marginCalls, note: r.note };
 });
@@ -158,8 +158,8 @@ task("repo:revalue", "Revalues deals for a business date (anyone); lists margin 
   .setAction(
     action(async (a: { date: string; ids?: string; batchSize: number; from?: string; json: boolean }, hre) => {
       const r = await import("../lib/repo");
-      const { readDeployment } = await import("../lib/deployments");
-      const { dayToIso } = await import("../lib/dates");
+      const { readDeployment } = await import("../lib/core/deployments");
+      const { dayToIso } = await import("../lib/core/dates");
       const date = dateArg(a.date, "date");
       const book = await r.repoBookAt(hre, await pickSigner(hre, a.from));
       let ids: bigint[];
@@ -210,65 +210,8 @@ task("repo:show", "Shows a deal: terms, LTV against the corridor, obligations an
   .setAction(
     action(async (a: { id: string; last: number; json: boolean }, hre) => {
       const r = await import("../lib/repo");
-      const { readDeployment } = await import("../lib/deployments");
-      const { dayToIso } = await import("../lib/dates");
-      const { formatAmount } = await import("../lib/tokens");
-      const book = await r.repoBookAt(hre);
-      const id = dealId(a.id);
-      const t = r.termsFromChain(await book.terms(id));
-      const s = await book.dealState(id);
-      const cash = await (
-        await hre.ethers.getContractAt("TokenFactory", readDeployment(hre.network.name)!.contracts.TokenFactory)
-      ).cashByCurrency(t.currency);
-      const decimals = Number(await (await hre.ethers.getContractAt("CashToken", cash)).decimals());
-      const obligations: Record<string, unknown>[] = [];
-      for (const sd of [0, 1]) {
-        const o = await book.obligation(id, sd);
-        if (Number(o.status) === 0) continue;
-        obligations.push({
-          side: r.REPO_SIDES[sd],
-          status: r.OBLIGATION_STATUSES[Number(o.status)],
-          raised: dayToIso(Number(o.raisedOn)),
-          due: dayToIso(Number(o.dueDate)),
-          cash: formatAmount(o.cash, decimals),
-          quantity: o.quantity,
-        });
-      }
-      const history = (await r.repoHistory(book, id, decimals, readDeployment(hre.network.name)?.block ?? 0)).slice(-a.last);
-      const ltv = BigInt(s.ltv);
-      const methodA = Number(t.marginMethod) === 1;
-      const position =
-        ltv === 0n
-          ? "not revalued"
-          : methodA
-            ? "no corridor (Method A: any exposure from the minimum transfer amount is called)"
-            : ltv > t.upperTrigger
-              ? "above the upper trigger"
-              : ltv < t.lowerTrigger
-                ? "below the lower trigger"
-                : "inside the corridor";
-      const view = {
-        dealId: id,
-        status: r.REPO_STATUSES[Number(s.status)],
-        borrower: t.borrower,
-        lender: t.lender,
-        security: t.security,
-        quantity: t.quantity,
-        collateral: s.quantity,
-        currency: r.codeText(t.currency),
-        purchasePrice: formatAmount(t.purchasePrice, decimals),
-        repoRate: r.pct(t.repoRate),
-        basis: t.basis,
-        start: dayToIso(t.startDate),
-        repurchase: dayToIso(t.repurchaseDate),
-        marginMethod: methodA ? `A (margin ratio ${r.pct(t.marginRatio)})` : "B (LTV corridor)",
-        corridor: methodA ? "" : `${r.pct(t.lowerTrigger)} ≤ ${r.pct(t.initialLtv)} ≤ ${r.pct(t.upperTrigger)}`,
-        ltv: ltv === 0n ? "" : r.pct(ltv),
-        position,
-        lastRevalued: Number(s.lastRevaluedDate) === 0 ? "" : dayToIso(Number(s.lastRevaluedDate)),
-        onChain: s.onChain,
-        cashMargins: Number(s.cashMargins),
-      };
+      const { view, obligations, history } = await r.describeDeal(hre, await r.repoBookAt(hre), dealId(a.id), a.last);
+      const id = view.dealId;
       output(a.json, { ...view, obligations, history }, () => {
         printTable(
           Object.entries(view).map(([k, v]) => ({ term: k, value: v })),
@@ -309,18 +252,14 @@ task(
   .setAction(
     action(async (a: { id: string; csv: string; chart?: string; json: boolean }, hre) => {
       const r = await import("../lib/repo");
-      const { readDeployment } = await import("../lib/deployments");
+      const { readDeployment } = await import("../lib/core/deployments");
       const book = await r.repoBookAt(hre);
       const id = dealId(a.id);
       const t = await book.terms(id);
-      const cash = await (
-        await hre.ethers.getContractAt("TokenFactory", readDeployment(hre.network.name)!.contracts.TokenFactory)
-      ).cashByCurrency(t.currency);
-      const decimals = Number(await (await hre.ethers.getContractAt("CashToken", cash)).decimals());
-      const rows = await r.repoHistory(book, id, decimals, readDeployment(hre.network.name)?.block ?? 0);
+      const rows = await r.repoHistory(book, id, await r.cashDecimalsOf(hre, t.currency), readDeployment(hre.network.name)?.block ?? 0);
       fs.writeFileSync(a.csv, r.historyCsv(rows));
       if (a.chart) {
-        const { ltvChartSvg } = await import("../lib/chart");
+        const { ltvChartSvg } = await import("../lib/repo/chart");
         fs.writeFileSync(
           a.chart,
           ltvChartSvg(rows, {

@@ -1,7 +1,7 @@
 import { task, types } from "hardhat/config";
-import { action, compileIfNeeded } from "../lib/task";
-import { output, printTable } from "../lib/cli";
-import { pickSigner, suiteAddress } from "../lib/suite";
+import { action, compileIfNeeded } from "../lib/core/task";
+import { output, printTable } from "../lib/core/cli";
+import { pickSigner, suiteAddress } from "../lib/core/suite";
 
 task("suite:deploy", "Deploys every csd-ledger contract (or reuses what is deployed), wires roles, writes deployments/<network>.json")
   .addOptionalParam("from", "Deployer: account index or address", undefined, types.string)
@@ -35,7 +35,7 @@ task("suite:upgrade", "Upgrades a UUPS singleton to a new implementation; a stor
   .addFlag("json", "Print the result as JSON")
   .setAction(
     action(async (args: { contract: string; implementation?: string; from?: string; prepare: boolean; json: boolean }, hre) => {
-      const { upgradeSingleton } = await import("../lib/upgrade");
+      const { upgradeSingleton } = await import("../lib/deploy/upgrade");
       await compileIfNeeded(hre);
       const proxy = suiteAddress(hre, args.contract);
       const signer = await pickSigner(hre, args.from);

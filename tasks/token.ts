@@ -1,7 +1,7 @@
 import { task, types } from "hardhat/config";
-import { action } from "../lib/task";
-import { output, printTable, UserError } from "../lib/cli";
-import { pickSigner } from "../lib/suite";
+import { action } from "../lib/core/task";
+import { output, printTable, UserError } from "../lib/core/cli";
+import { pickSigner } from "../lib/core/suite";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 
@@ -107,7 +107,7 @@ for (const [name, method, help] of [
     .setAction(
       action(async (a: { token: string; to: string; amount: string; reason: string; from?: string; json: boolean }, hre) => {
         const t = await import("../lib/tokens");
-        const { reasonBytes } = await import("../lib/participants");
+        const { reasonBytes } = await import("../lib/registry");
         const tok = await t.resolveToken(hre, a.token, await pickSigner(hre, a.from));
         const amount = t.parseAmount(a.amount, tok.decimals);
         const receipt = (await (await tok.token[method](address(a.to, "--to"), amount, reasonBytes(a.reason))).wait())!;
@@ -157,7 +157,7 @@ for (const [name, method, help] of [
     .setAction(
       action(async (a: { token: string; account: string; reason: string; from?: string; json: boolean }, hre) => {
         const t = await import("../lib/tokens");
-        const { reasonBytes } = await import("../lib/participants");
+        const { reasonBytes } = await import("../lib/registry");
         const tok = await t.resolveToken(hre, a.token, await pickSigner(hre, a.from));
         const receipt = (await (await tok.token[method](address(a.account, "--account"), reasonBytes(a.reason))).wait())!;
         const row = { token: tok.symbol, account: a.account, frozen: await tok.token.isFrozen(a.account), reason: a.reason };
@@ -222,7 +222,7 @@ task("token:force-transfer", "Moves units without the holder (court order, enfor
         hre,
       ) => {
         const t = await import("../lib/tokens");
-        const { reasonBytes } = await import("../lib/participants");
+        const { reasonBytes } = await import("../lib/registry");
         const tok = await t.resolveToken(hre, a.token, await pickSigner(hre, a.from));
         const receipt = (await (
           await tok.token.forceTransfer(
@@ -255,7 +255,7 @@ task("token:show", "Shows a token: instrument, holders with balances, encumbranc
   .setAction(
     action(async (a: { token?: string; json: boolean }, hre) => {
       const t = await import("../lib/tokens");
-      const { dayToIso } = await import("../lib/dates");
+      const { dayToIso } = await import("../lib/core/dates");
       if (!a.token) {
         const factory = await t.factoryAt(hre);
         const rows: Record<string, unknown>[] = [];
@@ -354,7 +354,7 @@ interface TradeArgs {
 
 async function tradeOf(hre: Parameters<Parameters<typeof action>[0]>[1], a: TradeArgs) {
   const t = await import("../lib/tokens");
-  const { isoToDay } = await import("../lib/dates");
+  const { isoToDay } = await import("../lib/core/dates");
   const sec = await t.resolveToken(hre, a.security);
   const cash = await t.resolveToken(hre, a.cash);
   if (sec.type !== "Security") throw new UserError(`--security ${a.security} is not a security token`);

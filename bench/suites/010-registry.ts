@@ -1,6 +1,6 @@
 import type { BenchSuite } from "../harness";
-import { reasonBytes } from "../../lib/participants";
-import { ACCOUNT_INGRESS_ADDRESS } from "../../lib/besu";
+import { reasonBytes } from "../../lib/registry";
+import { ACCOUNT_INGRESS_ADDRESS } from "../../lib/network/besu";
 
 /** Participant registry and Besu permissioning. */
 const bench: BenchSuite = async ({ hre, suite, gasOf }) => {

@@ -1,7 +1,7 @@
 import type { BenchSuite } from "../harness";
 import { tokensFixture } from "../../test/token/fixtures";
 import type { Trade } from "../../lib/tokens";
-import { dayOfTimestamp } from "../../lib/dates";
+import { dayOfTimestamp } from "../../lib/core/dates";
 
 /** Tokenized securities and cash: transfers through the beacon proxy, encumbrances, forced moves, DvP. */
 const bench: BenchSuite = async ({ hre, gasOf }) => {

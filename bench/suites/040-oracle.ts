@@ -1,8 +1,8 @@
 import type { BenchSuite } from "../harness";
 import type { HolidayCalendar, PriceOracle } from "../../typechain-types";
 import { assetFeedId, calendarToBytes4, currencyToBytes3 } from "../../lib/oracle/ids";
-import { isinCheckDigit } from "../../lib/isin";
-import { isoToDay, toDate } from "../../lib/dates";
+import { isinCheckDigit } from "../../lib/core/isin";
+import { isoToDay, toDate } from "../../lib/core/dates";
 import { BusinessCalendar } from "../../lib/oracle/calendar-model";
 
 const WAD = 10n ** 18n;

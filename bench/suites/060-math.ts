@@ -1,14 +1,8 @@
 import path from "node:path";
 import type { BenchSuite } from "../harness";
-import {
-  PledgeCaseJson,
-  RepoCaseJson,
-  loadVectorFiles,
-  parsePledgeInput,
-  parseRepoInput,
-  pledgeInputToContract,
-  repoInputToContract,
-} from "../../lib/calc";
+import { loadVectorFiles } from "../../lib/math";
+import { RepoCaseJson, parseRepoInput, repoInputToContract } from "../../lib/repo";
+import { PledgeCaseJson, parsePledgeInput, pledgeInputToContract } from "../../lib/pledge";
 
 /**
  * Gas of the pure revaluation math (RepoMath.revalue, PledgeMath.value) on vector cases, measured inside the

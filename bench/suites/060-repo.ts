@@ -2,10 +2,10 @@ import type { BenchSuite } from "../harness";
 import { BLOCK_GAS } from "../harness";
 import type { CashToken, HolidayCalendar, PriceOracle, RepoBook, SecurityToken, TokenFactory } from "../../typechain-types";
 import { buildInstrument, issueCash, issueSecurity } from "../../lib/tokens";
-import { isinCheckDigit } from "../../lib/isin";
+import { isinCheckDigit } from "../../lib/core/isin";
 import { assetFeedId, calendarToBytes4, currencyToBytes3 } from "../../lib/oracle/ids";
 import { RepoTerms, signTerms } from "../../lib/repo";
-import { toDate } from "../../lib/dates";
+import { toDate } from "../../lib/core/dates";
 
 const WAD = 10n ** 18n;
 const SECURITIES = 10;

@@ -1,7 +1,7 @@
 import type { BenchSuite } from "../harness";
 import { buildInstrument, currencyBytes, isinBytes, issueCash, issueSecurity, WAD } from "../../lib/tokens";
 import { buildTerms, requestedId, signPledgeRequest } from "../../lib/pledge";
-import { dayOfTimestamp } from "../../lib/dates";
+import { dayOfTimestamp } from "../../lib/core/dates";
 import { calendarToBytes4 } from "../../lib/oracle/ids";
 import type { HolidayCalendar, PledgeBook, PriceOracle, SecurityToken } from "../../typechain-types";
 

@@ -1,17 +1,16 @@
 /**
  * The auditor's replay: rebuilds every revaluation and valuation event of the suite with the TypeScript
- * reference calculators (`lib/calc/`) and lists every field where the chain and the calculator differ.
+ * reference calculators (`lib/<book>/calc.ts`) and lists every field where the chain and the calculator differ.
  *
- * Replay is a registry of per-event replayers: each file in `lib/audit/replayers/` (default export
- * {@link Replayer}) is loaded automatically, and {@link registerReplayer} adds more, so a new book brings
- * its own replayer without any change to `audit:replay`.
+ * Replay is a registry of per-event replayers: the books' replayers listed in `lib/audit/replayers.ts`
+ * (each exported by its book, `lib/<book>/replay.ts`), and any {@link registerReplayer} adds, so a new book
+ * brings its own replayer without any change to `audit:replay`.
  */
-import fs from "node:fs";
-import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Provider } from "ethers";
-import { flattenArgs, type SuiteEvent } from "../events";
-import type { DeploymentFile } from "../deployments";
+import { flattenArgs, type SuiteEvent } from "../core/events";
+import type { DeploymentFile } from "../core/deployments";
+import { BOOK_REPLAYERS } from "./replayers";
 
 /** Expected values of the checked event's fields, by flattened name (`out.ratio`); compared as decimal strings. */
 export type Expected = Record<string, bigint | number | string | boolean>;
@@ -95,18 +94,11 @@ export function unregisterReplayer(name: string): void {
   registry.delete(name);
 }
 
-/** Every registered replayer, the files of `lib/audit/replayers/` first loaded. */
+/** Every registered replayer, the books' replayers (`lib/audit/replayers.ts`) added first time round. */
 export function replayers(): Replayer[] {
   if (!loaded) {
     loaded = true;
-    const dir = path.join(__dirname, "replayers");
-    for (const f of fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []) {
-      if (!/\.(ts|js)$/.test(f) || f.endsWith(".d.ts")) continue;
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mod = require(path.join(dir, f));
-      const r = (mod.default ?? mod.replayer) as Replayer | undefined;
-      if (r && !registry.has(r.name)) registry.set(r.name, r);
-    }
+    for (const r of BOOK_REPLAYERS) if (!registry.has(r.name)) registry.set(r.name, r);
   }
   return [...registry.values()];
 }
@@ -197,9 +189,9 @@ export async function auditReplay(
   hre: HardhatRuntimeEnvironment,
   opts: { fromBlock?: number; onProgress?: (done: number, total: number) => void; deployment?: DeploymentFile } = {},
 ): Promise<ReplayReport> {
-  const { readDeployment } = await import("../deployments");
-  const { UserError } = await import("../cli");
-  const { deploymentContracts, discoverTokens, fetchEvents } = await import("../events");
+  const { readDeployment } = await import("../core/deployments");
+  const { UserError } = await import("../core/cli");
+  const { deploymentContracts, discoverTokens, fetchEvents } = await import("../core/events");
   const deployment = opts.deployment ?? readDeployment(hre.network.name);
   if (!deployment)
     throw new UserError(`no deployment file for "${hre.network.name}": run \`npx hardhat suite:deploy --network ${hre.network.name}\``);

@@ -1,9 +1,9 @@
-import { readableAbi } from "../abi";
+import { readableAbi } from "../core/abi";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { BaseContract, ContractFactory, Signer } from "ethers";
 import fs from "node:fs";
-import { DeploymentFile, deploymentPath, readDeployment, recordContract, writeDeployment } from "../deployments";
-import { UserError } from "../cli";
+import { DeploymentFile, deploymentPath, readDeployment, recordContract, writeDeployment } from "../core/deployments";
+import { UserError } from "../core/cli";
 import { deploymentDifferences } from "./verify";
 
 /** What every deploy step receives. */

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
 import { createContext, DeployStep } from "./context";
-import { DeploymentFile } from "../deployments";
+import { DeploymentFile } from "../core/deployments";
 
 /** The numbered steps in `lib/deploy/steps/`, in order. Each later part of the suite adds a file. */
 export function loadSteps(): DeployStep[] {

@@ -5,7 +5,7 @@
  * trust whatever code now sits at those addresses.
  */
 import { getAddress, type Provider } from "ethers";
-import { codeHashAt, type DeploymentFile } from "../deployments";
+import { codeHashAt, type DeploymentFile } from "../core/deployments";
 
 /** ERC-1967 implementation slot: keccak256("eip1967.proxy.implementation") − 1. */
 export const IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";

@@ -15,7 +15,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Contract, Interface, getAddress, id as keccakId, isAddress, type Provider } from "ethers";
-import { UserError } from "../cli";
+import { UserError } from "../core/cli";
 import { DEFAULT_RPC_POLICY, PermClient, type NodeEndpoint, type RpcPolicy } from "./perm-rpc";
 
 /* ---------------------------------------------------------------- configuration (nodes.json) */

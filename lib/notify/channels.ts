@@ -3,7 +3,7 @@ import crypto from "node:crypto";
 import type { Delivery } from "./checkpoint";
 import type { NotifyConfig } from "./config";
 import type { Send } from "./queue";
-import { UserError } from "../cli";
+import { UserError } from "../core/cli";
 
 export type { Send };
 

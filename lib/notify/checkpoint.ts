@@ -4,7 +4,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { UserError } from "../cli";
+import { UserError } from "../core/cli";
 
 /** A delivery ready to send: everything needed without reading the chain again. */
 export interface Delivery {

@@ -1,14 +1,13 @@
 /**
  * Who an event concerns: the participants behind its address arguments, its participant-id arguments, and
- * the parties of the deal it is about (per-contract resolvers: pledge, repo, …). Resolvers live in
- * `lib/notify/parties/<name>.ts` (default export {@link PartiesResolver}, loaded automatically) or are
+ * the parties of the deal it is about (per-contract resolvers: pledge, repo, …). The books' resolvers are
+ * listed in `lib/notify/resolvers.ts` (each exported by its book, `lib/<book>/parties.ts`); more are
  * registered with {@link registerPartiesResolver}.
  */
-import fs from "node:fs";
-import path from "node:path";
 import { Contract, type Provider } from "ethers";
-import { typedArgs, type SuiteEvent } from "../events";
-import type { DeploymentFile } from "../deployments";
+import { typedArgs, type SuiteEvent } from "../core/events";
+import type { DeploymentFile } from "../core/deployments";
+import { BOOK_RESOLVERS } from "./resolvers";
 
 export interface PartiesContext {
   provider: Provider;
@@ -35,15 +34,7 @@ export function registerPartiesResolver(r: PartiesResolver): void {
 function loadResolvers(): void {
   if (loaded) return;
   loaded = true;
-  const dir = path.join(__dirname, "parties");
-  if (!fs.existsSync(dir)) return;
-  for (const f of fs.readdirSync(dir).sort()) {
-    if (!/\.(ts|js)$/.test(f) || f.endsWith(".d.ts")) continue;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(path.join(dir, f));
-    const r = (mod.default ?? mod.resolver) as PartiesResolver | undefined;
-    if (r && !resolvers.has(r.contract)) resolvers.set(r.contract, r);
-  }
+  for (const r of BOOK_RESOLVERS) if (!resolvers.has(r.contract)) resolvers.set(r.contract, r);
 }
 
 /** Registry lookups with a per-run cache. */

@@ -8,9 +8,17 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { JsonRpcProvider, type Provider } from "ethers";
-import { readDeployment, type DeploymentFile } from "../deployments";
-import { UserError } from "../cli";
-import { deploymentContracts, discoverTokens, eventId, fetchEvents, flattenArgs, type FollowedContract, type SuiteEvent } from "../events";
+import { readDeployment, type DeploymentFile } from "../core/deployments";
+import { UserError } from "../core/cli";
+import {
+  deploymentContracts,
+  discoverTokens,
+  eventId,
+  fetchEvents,
+  flattenArgs,
+  type FollowedContract,
+  type SuiteEvent,
+} from "../core/events";
 import type { NotifyConfig } from "./config";
 import { readCheckpoint, writeCheckpoint, type Checkpoint, type Delivery } from "./checkpoint";
 import { createSenders, type Send } from "./channels";

@@ -3,7 +3,7 @@
  * securities and FX pairs, loading calendars (only what differs from the chain), reading feeds.
  */
 import type { HolidayCalendar, PriceOracle } from "../../typechain-types";
-import { dayToIso } from "../dates";
+import { dayToIso } from "../core/dates";
 import type { CalendarSpec, FxPairSpec, SecuritySpec } from "./files";
 import { BusinessCalendar } from "./calendar-model";
 import {

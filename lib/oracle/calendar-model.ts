@@ -2,7 +2,7 @@
  * An in-memory business-day calendar with the same rules as `HolidayCalendar.sol`: weekend days by ISO
  * weekday, holidays per loaded year; a question about a year never loaded has no answer (undefined).
  */
-import { toDate, weekday } from "../dates";
+import { toDate, weekday } from "../core/dates";
 import type { CalendarSpec } from "./files";
 import { weekendMask } from "./ids";
 

@@ -2,8 +2,8 @@
  * The price-push command shared by `npx hardhat oracle:push` and `scripts/price-push.ts`.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { output, printTable, toJson, UserError } from "../cli";
-import { readDeployment } from "../deployments";
+import { output, printTable, toJson, UserError } from "../core/cli";
+import { readDeployment } from "../core/deployments";
 import { calendarAt, oracleAt } from "./contracts";
 import { formatIssue } from "./files";
 import { pushPrices, PushSummary, summaryRows } from "./push";

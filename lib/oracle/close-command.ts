@@ -3,8 +3,8 @@
  * refuses with the decoded custom error without sending anything, or sends it.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { UserError } from "../cli";
-import { isoToDay } from "../dates";
+import { UserError } from "../core/cli";
+import { isoToDay } from "../core/dates";
 import { closeBusinessDate, CloseOutcome, CloseRefusedError } from "./close";
 import { oracleAt } from "./contracts";
 import { calendarToBytes4 } from "./ids";

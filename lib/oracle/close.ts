@@ -11,7 +11,7 @@
 import { Interface } from "ethers";
 import type { PriceOracle } from "../../typechain-types";
 import { HolidayCalendar__factory, PriceOracle__factory } from "../../typechain-types";
-import { dayToIso } from "../dates";
+import { dayToIso } from "../core/dates";
 import { bytesToText, calendarToBytes4 } from "./ids";
 import { DEFAULT_RPC_POLICY, NodeUnreachableError, rpc, RpcPolicy, settleTransaction } from "./rpc";
 

@@ -1,7 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
 import type { HolidayCalendar, PriceOracle } from "../../typechain-types";
-import { suiteAddress } from "../suite";
+import { suiteAddress } from "../core/suite";
 
 /** Typed handles on the oracle and the calendars of the deployed suite. */
 export async function oracleAt(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise<PriceOracle> {

@@ -5,11 +5,11 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
 import type { HolidayCalendar, PriceOracle } from "../../typechain-types";
-import { UserError } from "../cli";
-import { dayToIso, isoToDay } from "../dates";
-import { readDeployment, recordContract, writeDeployment } from "../deployments";
-import { isinProblem } from "../isin";
-import { suiteAddress } from "../suite";
+import { UserError } from "../core/cli";
+import { dayToIso, isoToDay } from "../core/dates";
+import { readDeployment, recordContract, writeDeployment } from "../core/deployments";
+import { isinProblem } from "../core/isin";
+import { suiteAddress } from "../core/suite";
 import { assetFeedId, bytesToText, calendarToBytes4, feedLabel, fxFeedId, isCurrency, weekdaysOfMask } from "./ids";
 
 /** Feed id of "ISIN" or "BASE/QUOTE". */

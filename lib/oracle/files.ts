@@ -16,7 +16,7 @@ import path from "node:path";
 import { parse } from "csv-parse";
 import streamJson from "stream-json";
 import { none } from "stream-chain";
-import { isoToDay } from "../dates";
+import { isoToDay } from "../core/dates";
 
 /** One record of an input file with where it came from. */
 export interface SourceRecord {

@@ -7,7 +7,7 @@
  * - prices and rates are 18-decimal fixed point, deviations WAD (1e18 = 100 %).
  */
 import { formatUnits, getBytes, hexlify, parseUnits, toUtf8Bytes, toUtf8String } from "ethers";
-import { isinToBytes12 } from "../isin";
+import { isinToBytes12 } from "../core/isin";
 
 const CURRENCY = /^[A-Z]{3}$/;
 const MIC = /^[A-Z0-9]{4}$/;

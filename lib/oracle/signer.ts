@@ -6,10 +6,10 @@
 import readline from "node:readline";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Signer, Wallet } from "ethers";
-import { decryptKeystoreFile } from "../keys";
-import { UserError } from "../cli";
-import { pickSigner } from "../suite";
-import { simulating } from "../tx";
+import { decryptKeystoreFile } from "../core/keys";
+import { UserError } from "../core/cli";
+import { pickSigner } from "../core/suite";
+import { simulating } from "../core/tx";
 
 /** Reads a line from the terminal without echoing it. */
 export async function promptHidden(question: string): Promise<string> {

@@ -7,8 +7,8 @@
  * A duplicate is found with the bitmaps; the line it repeats is looked up by a second read of the files,
  * done only when there are duplicates.
  */
-import { dayToIso, isoToDay, toDate } from "../dates";
-import { isinProblem } from "../isin";
+import { dayToIso, isoToDay, toDate } from "../core/dates";
+import { isinProblem } from "../core/isin";
 import { BusinessCalendar } from "./calendar-model";
 import { FX_TABLE, LineIssue, PRICE_TABLE, readRecords, SourceRecord, TableShape } from "./files";
 import { assetFeedId, fxFeedId, isCurrency, parsePrice } from "./ids";

@@ -10,9 +10,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { dayToIso, isoToDay, weekday } from "../../lib/dates";
-import { isinCheckDigit } from "../../lib/isin";
-import { seededRandom } from "../../lib/random";
+import { dayToIso, isoToDay, weekday } from "../../lib/core/dates";
+import { isinCheckDigit } from "../../lib/core/isin";
+import { seededRandom } from "../../lib/core/random";
 
 const OUT = path.resolve(__dirname, "../../data");
 /** Last business date of the sample period. */

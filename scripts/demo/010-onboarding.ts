@@ -1,6 +1,6 @@
 import type { Chapter } from "./story";
-import { addParticipant, describeParticipant, reasonBytes } from "../../lib/participants";
-import { checkAccount } from "../../lib/besu";
+import { addParticipant, describeParticipant, reasonBytes } from "../../lib/registry";
+import { checkAccount } from "../../lib/network/besu";
 import type { ParticipantRegistry } from "../../typechain-types";
 
 const chapter: Chapter = {

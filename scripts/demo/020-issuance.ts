@@ -1,7 +1,7 @@
 import type { Chapter } from "./story";
 import { buildInstrument, formatAmount, issueCash, issueSecurity, Trade } from "../../lib/tokens";
-import { isinCheckDigit } from "../../lib/isin";
-import { dayOfTimestamp, dayToIso } from "../../lib/dates";
+import { isinCheckDigit } from "../../lib/core/isin";
+import { dayOfTimestamp, dayToIso } from "../../lib/core/dates";
 import type { CashToken, DvPSettlement, SecurityToken, TokenFactory } from "../../typechain-types";
 
 const chapter: Chapter = {

@@ -8,8 +8,8 @@ import { assetFeedId, formatPrice, fxFeedId } from "../../lib/oracle/ids";
 import { pushPrices } from "../../lib/oracle/push";
 import { closeBusinessDate, closeSummaryRows } from "../../lib/oracle/close";
 import { deployAdapter } from "../../lib/oracle/feeds";
-import { dayToIso, isoToDay } from "../../lib/dates";
-import { describeError } from "../../lib/task";
+import { dayToIso, isoToDay } from "../../lib/core/dates";
+import { describeError } from "../../lib/core/task";
 
 const DATA = path.resolve(__dirname, "../../data");
 

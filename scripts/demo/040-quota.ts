@@ -1,5 +1,5 @@
 import type { Chapter } from "./story";
-import { describeError } from "../../lib/task";
+import { describeError } from "../../lib/core/task";
 import { formatAmount, investorKey, labelBytes, regCfLimit } from "../../lib/quota";
 import type { QuotaRegistry } from "../../typechain-types";
 

@@ -1,10 +1,9 @@
 import type { Chapter } from "./story";
 import type { CashToken, PriceOracle, RepoBook, SecurityToken } from "../../typechain-types";
-import { pct, propose, RepoTerms, repoHistory, REPO_STATUSES, revalueInBatches, signTerms } from "../../lib/repo";
-import { revalueUpdated } from "../../lib/repo-cycle";
+import { pct, propose, RepoTerms, repoHistory, REPO_STATUSES, revalueInBatches, signTerms, revalueUpdated } from "../../lib/repo";
 import { closeBusinessDate } from "../../lib/oracle/close";
 import { assetFeedId, calendarToBytes4, currencyToBytes3 } from "../../lib/oracle/ids";
-import { dayToIso, isoToDay } from "../../lib/dates";
+import { dayToIso, isoToDay } from "../../lib/core/dates";
 import { formatAmount } from "../../lib/tokens";
 
 const WAD = 10n ** 18n;

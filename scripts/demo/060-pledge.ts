@@ -1,6 +1,6 @@
 import type { Chapter } from "./story";
 import { buildInstrument, issueSecurity } from "../../lib/tokens";
-import { isoToDay } from "../../lib/dates";
+import { isoToDay } from "../../lib/core/dates";
 import { closeBusinessDate } from "../../lib/oracle/close";
 import { buildTerms, describeValuation, readPledge, requestedId, signPledgeRequest, valuationsOf } from "../../lib/pledge";
 import type { PledgeBook, PriceOracle, SecurityToken, TokenFactory } from "../../typechain-types";

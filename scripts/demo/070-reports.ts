@@ -3,13 +3,13 @@ import path from "node:path";
 import type { Chapter, Story } from "./story";
 import type { RepoBook } from "../../typechain-types";
 import { historyCsv, repoHistory } from "../../lib/repo";
-import { ltvChartSvg } from "../../lib/chart";
+import { ltvChartSvg } from "../../lib/repo/chart";
 import { auditReplay } from "../../lib/audit/replay";
-import { deploymentContracts, fetchEvents, flattenArgs } from "../../lib/events";
+import { deploymentContracts, fetchEvents, flattenArgs } from "../../lib/core/events";
 import { participantsOf, registryLookup } from "../../lib/notify/parties";
 import { emailOf } from "../../lib/notify/watcher";
-import { deploymentPath } from "../../lib/deployments";
-import { dayToIso } from "../../lib/dates";
+import { deploymentPath } from "../../lib/core/deployments";
+import { dayToIso } from "../../lib/core/dates";
 
 const ROLE_LABELS: Record<string, string> = {
   csd: "depository",

@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import type { Actors } from "../../lib/actors";
-import type { DeploymentFile } from "../../lib/deployments";
-import { formatTable } from "../../lib/cli";
+import type { Actors } from "../../lib/core/actors";
+import type { DeploymentFile } from "../../lib/core/deployments";
+import { formatTable } from "../../lib/core/cli";
 
 /**
  * What the demo's chapters share: the runtime, the cast, the deployment, participant ids and a bag of

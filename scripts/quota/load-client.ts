@@ -19,7 +19,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ethers } from "ethers";
 import { committedTree, QUOTA_OPS, type CommittedItem, type QuotaOpName } from "../../lib/quota";
-import { seededRandom } from "../../lib/random";
+import { seededRandom } from "../../lib/core/random";
 
 interface Item {
   op: number;

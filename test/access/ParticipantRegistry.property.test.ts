@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import { suiteFixture } from "../helpers/suite";
-import { reasonBytes } from "../../lib/participants";
+import { reasonBytes } from "../../lib/registry";
 import { propertyRuns } from "../helpers/runs";
 
 type Status = 1 | 2 | 3; // Active, Suspended, Closed

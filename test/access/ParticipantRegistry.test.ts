@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { suiteFixture } from "../helpers/suite";
-import { reasonBytes } from "../../lib/participants";
+import { reasonBytes } from "../../lib/registry";
 
 const KIND = { None: 0, Depository: 1, Bank: 2, Broker: 3, Platform: 4, Investor: 5, Oracle: 6, Regulator: 7 };
 const STATUS = { None: 0, Active: 1, Suspended: 2, Closed: 3 };

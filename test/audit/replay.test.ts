@@ -3,9 +3,9 @@ import hre, { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { activePledgeFixture, pushPrice } from "../pledge/fixtures";
 import { auditReplay, compareFields, registerReplayer, replayEvents, replayers, unregisterReplayer } from "../../lib/audit/replay";
-import type { FollowedContract, SuiteEvent } from "../../lib/events";
+import type { FollowedContract, SuiteEvent } from "../../lib/core/events";
 import { reencoded, suiteEvents } from "../helpers/audit";
-import { readDeployment } from "../../lib/deployments";
+import { readDeployment } from "../../lib/core/deployments";
 
 /** An active pledge valued at four dates (down to the liquidation line, so top-ups are computed), with a repayment between. */
 async function valuedPledgeFixture() {

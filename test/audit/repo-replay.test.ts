@@ -4,12 +4,12 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { closeDay, offChainFixture, openDeal, pushEquity, RUB, SIDE, WAD, XMOS } from "../repo/fixtures";
 import { BOND_ISIN } from "../token/fixtures";
 import { auditReplay, replayEvents, replayers } from "../../lib/audit/replay";
-import type { FollowedContract, SuiteEvent } from "../../lib/events";
+import type { FollowedContract, SuiteEvent } from "../../lib/core/events";
 import { reencoded, suiteEvents } from "../helpers/audit";
-import { readDeployment } from "../../lib/deployments";
+import { readDeployment } from "../../lib/core/deployments";
 import { assetFeedId } from "../../lib/oracle/ids";
 import { propose } from "../../lib/repo";
-import { weekday } from "../../lib/dates";
+import { weekday } from "../../lib/core/dates";
 
 const REF = ethers.encodeBytes32String("SWIFT-REF");
 const BOND_FEED = assetFeedId(BOND_ISIN);

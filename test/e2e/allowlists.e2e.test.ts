@@ -7,7 +7,7 @@ import hre from "hardhat";
 import { Contract, Wallet, encodeBytes32String, id } from "ethers";
 import { StandaloneNode, TaskResult, hardhat, startNode } from "../helpers/node";
 import { BesuPermDouble, jwtKeyPair, signJwt } from "../helpers/besu-perm-double";
-import type { DeploymentFile } from "../../lib/deployments";
+import type { DeploymentFile } from "../../lib/core/deployments";
 
 const ROOT = path.resolve(__dirname, "../..");
 const HARDHAT = path.join(ROOT, "node_modules/.bin/hardhat");

@@ -14,7 +14,7 @@ import { configureFeeds, loadCalendars } from "../../lib/oracle/admin";
 import { FX_TABLE, PRICE_TABLE, readCalendars, readSecurities, readTable } from "../../lib/oracle/files";
 import { assetFeedId, calendarToBytes4, fxFeedId, parsePrice } from "../../lib/oracle/ids";
 import { readJournal } from "../../lib/oracle/journal";
-import { isoToDay } from "../../lib/dates";
+import { isoToDay } from "../../lib/core/dates";
 import { StandaloneNode, startNode } from "../helpers/node";
 
 const ROOT = path.resolve(__dirname, "../..");

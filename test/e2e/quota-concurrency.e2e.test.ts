@@ -5,8 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ethers } from "ethers";
-import { investorKey, periodOf, QUOTA_OPS, QUOTA_RESULTS, UNLIMITED, unpackCommittedItems } from "../../lib/quota";
-import { QuotaModel } from "../../lib/quota-model";
+import { investorKey, periodOf, QUOTA_OPS, QUOTA_RESULTS, UNLIMITED, unpackCommittedItems, QuotaModel } from "../../lib/quota";
 import { StandaloneNode, startNode } from "../helpers/node";
 
 // Every platform sees one quota in real time: 4 platform clients send 2,000 random operations at once to

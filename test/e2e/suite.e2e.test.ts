@@ -5,7 +5,7 @@ import path from "node:path";
 import hre from "hardhat";
 import { Contract } from "ethers";
 import { StandaloneNode, hardhat, jsonOf, startNode } from "../helpers/node";
-import type { DeploymentFile } from "../../lib/deployments";
+import type { DeploymentFile } from "../../lib/core/deployments";
 
 /**
  * End to end against a standalone JSON-RPC node: `suite:deploy` twice over JSON-RPC, then the

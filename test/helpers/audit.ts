@@ -1,7 +1,7 @@
 import hre, { ethers } from "hardhat";
 import type { Log } from "ethers";
-import { decodeLog, deploymentContracts, discoverTokens, fetchEvents, type FollowedContract, type SuiteEvent } from "../../lib/events";
-import { readDeployment } from "../../lib/deployments";
+import { decodeLog, deploymentContracts, discoverTokens, fetchEvents, type FollowedContract, type SuiteEvent } from "../../lib/core/events";
+import { readDeployment } from "../../lib/core/deployments";
 
 /** Every event of the suite on this network, as the audit replay fetches them, and the contracts followed. */
 export async function suiteEvents(): Promise<{ events: SuiteEvent[]; followed: Map<string, FollowedContract> }> {

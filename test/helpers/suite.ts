@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import hre, { ethers } from "hardhat";
 import { deploySuite } from "../../lib/deploy/suite";
-import { Actors, castActors } from "../../lib/actors";
-import { addParticipant } from "../../lib/participants";
+import { Actors, castActors } from "../../lib/core/actors";
+import { addParticipant } from "../../lib/registry";
 import type { AccountIngress, AccountRules, NodeIngress, NodeRules, ParticipantRegistry } from "../../typechain-types";
 
 /**

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { ltvChartOption, ltvChartSvg } from "../../lib/chart";
+import { ltvChartOption, ltvChartSvg } from "../../lib/repo/chart";
 import type { HistoryRow } from "../../lib/repo";
 import { parseXml, type XmlElement } from "../helpers/xml";
 import { activeFixture, pushEquity, WAD } from "../repo/fixtures";

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import hre, { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { deploySuite } from "../../lib/deploy/suite";
-import { deploymentPath, readDeployment, type DeploymentFile } from "../../lib/deployments";
+import { deploymentPath, readDeployment, type DeploymentFile } from "../../lib/core/deployments";
 import { IMPLEMENTATION_SLOT, deploymentDifferences } from "../../lib/deploy/verify";
 import { useTempDeployments } from "../helpers/suite";
 

@@ -4,12 +4,12 @@ import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
 import { HDNodeWallet, Wallet, encryptKeystoreJsonSync } from "ethers";
-import { decryptKeystoreFile } from "../../lib/keys";
+import { decryptKeystoreFile } from "../../lib/core/keys";
 import { operatorSigner } from "../../lib/oracle/signer";
 
 const PASSWORD = "correct horse battery staple";
 
-describe("keystores (lib/keys)", function () {
+describe("keystores (lib/core/keys)", function () {
   this.timeout(120_000);
   let dir: string;
   const write = (name: string, text: string) => {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
-import { dayToIso, isoToDay, toDate, toDay, weekday } from "../../lib/dates";
+import { dayToIso, isoToDay, toDate, toDay, weekday } from "../../lib/core/dates";
 import { propertyRuns } from "../helpers/runs";
 
 async function harness() {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { isoToDay, toDay } from "../../lib/dates";
+import { isoToDay, toDay } from "../../lib/core/dates";
 import {
   Bond,
   DAY_COUNT_CONVENTIONS,
@@ -13,7 +13,7 @@ import {
   couponPeriod,
   dayCountIndex,
   days360,
-} from "../../lib/calc";
+} from "../../lib/math";
 import { propertyRuns } from "../helpers/runs";
 
 async function dayCountFixture() {

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { PANIC_CODES } from "@nomicfoundation/hardhat-chai-matchers/panic";
-import { WAD, mulDivDown, mulDivUp } from "../../lib/calc";
+import { WAD, mulDivDown, mulDivUp } from "../../lib/math";
 import { propertyRuns } from "../helpers/runs";
 
 const MAX = (1n << 256n) - 1n;

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
-import { isValidIsin } from "../../lib/isin";
+import { isValidIsin } from "../../lib/core/isin";
 import { propertyRuns } from "../helpers/runs";
 
 async function harnessFixture() {
@@ -30,7 +30,7 @@ describe("IsinLib", function () {
       for (const bad of ["us0378331005", "U10378331005", "US037833100A"]) expect(await h.isValid(b12(bad))).to.equal(false);
     });
 
-    it("agrees with lib/isin.ts on random strings", async function () {
+    it("agrees with lib/core/isin.ts on random strings", async function () {
       const h = await loadFixture(harnessFixture);
       const ch = fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".split(""));
       await fc.assert(

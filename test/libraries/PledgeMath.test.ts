@@ -2,16 +2,15 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { Rational, WAD } from "../../lib/math";
 import {
   PledgeCaseJson,
   PledgeInput,
-  Rational,
-  WAD,
   parsePledgeInput,
   pledgeInputToContract,
   pledgeOutputFromContract,
   valuePledge,
-} from "../../lib/calc";
+} from "../../lib/pledge";
 import { propertyRuns } from "../helpers/runs";
 
 async function pledgeMathFixture() {

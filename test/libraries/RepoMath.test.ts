@@ -2,17 +2,16 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { Rational, WAD } from "../../lib/math";
 import {
-  Rational,
   RepoCaseJson,
   RepoInput,
-  WAD,
   methodBNetExposure,
   parseRepoInput,
   repoInputToContract,
   repoOutputFromContract,
   revalueRepo,
-} from "../../lib/calc";
+} from "../../lib/repo";
 import { propertyRuns } from "../helpers/runs";
 
 async function repoMathFixture() {

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { suiteFixture } from "../helpers/suite";
-import { reasonBytes } from "../../lib/participants";
-import { BESU_ACCOUNT_ABI, checkAccount } from "../../lib/besu";
+import { reasonBytes } from "../../lib/registry";
+import { BESU_ACCOUNT_ABI, checkAccount } from "../../lib/network/besu";
 
 /** Calls `transactionAllowed` exactly as Besu does: eth_call from address 0, Besu's ABI, raw answer. */
 async function besuAsks(ingress: string, sender: string, target = ethers.ZeroAddress, payload = "0x"): Promise<string> {

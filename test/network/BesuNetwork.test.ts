@@ -4,8 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import hre, { ethers } from "hardhat";
 import { decodeRlp } from "ethers";
-import { ACCOUNT_INGRESS_ADDRESS, NODE_INGRESS_ADDRESS } from "../../lib/besu";
-import { enodeIdOf, qbftExtraData, writeDevNetwork } from "../../lib/besu-network";
+import { ACCOUNT_INGRESS_ADDRESS, NODE_INGRESS_ADDRESS } from "../../lib/network/besu";
+import { enodeIdOf, qbftExtraData, writeDevNetwork } from "../../lib/network/besu-network";
 
 describe("Besu dev network files", function () {
   const KEYS = [1, 2, 3, 4].map((i) => ethers.zeroPadValue(ethers.toBeHex(i + 1000), 32));

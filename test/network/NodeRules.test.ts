@@ -2,8 +2,8 @@ import { expect } from "chai";
 import hre, { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { suiteFixture } from "../helpers/suite";
-import { reasonBytes } from "../../lib/participants";
-import { ACCOUNT_INGRESS_ADDRESS, BESU_NODE_ABI, NODE_INGRESS_ADDRESS, genesisAlloc } from "../../lib/besu";
+import { reasonBytes } from "../../lib/registry";
+import { ACCOUNT_INGRESS_ADDRESS, BESU_NODE_ABI, NODE_INGRESS_ADDRESS, genesisAlloc } from "../../lib/network/besu";
 
 const ENODE = "a".repeat(64) + "B".repeat(64);
 const HOST = "172.16.240.12";

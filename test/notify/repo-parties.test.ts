@@ -3,9 +3,9 @@ import hre, { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { activeFixture, pushEquity, SIDE, WAD } from "../repo/fixtures";
 import { participantsOf, registryLookup, type PartiesContext } from "../../lib/notify/parties";
-import resolver from "../../lib/notify/parties/repo";
-import { readDeployment } from "../../lib/deployments";
-import { deploymentContracts, fetchEvents, type SuiteEvent } from "../../lib/events";
+import { repoParties as resolver } from "../../lib/repo";
+import { readDeployment } from "../../lib/core/deployments";
+import { deploymentContracts, fetchEvents, type SuiteEvent } from "../../lib/core/events";
 
 /** The template deal (bank A borrows from bank B) with a margin call raised and settled in cash. */
 async function calledDealFixture() {

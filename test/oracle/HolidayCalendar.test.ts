@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import { oracleBaseFixture, XLON, XMOS } from "./fixtures";
-import { isoToDay, toDay, weekday } from "../../lib/dates";
+import { isoToDay, toDay, weekday } from "../../lib/core/dates";
 import { BusinessCalendar } from "../../lib/oracle/calendar-model";
 import { decodeHolidayBitmap } from "../../lib/oracle/admin";
 import { calendarToBytes4 } from "../../lib/oracle/ids";

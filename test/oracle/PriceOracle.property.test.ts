@@ -5,7 +5,7 @@ import fc from "fast-check";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { BOND_ID, EQUITY_ID, GBPRUB, oracleFixture, WAD, WEEKEND_SAT_SUN, XLON, XMOS } from "./fixtures";
 import { BusinessCalendar } from "../../lib/oracle/calendar-model";
-import { toDate } from "../../lib/dates";
+import { toDate } from "../../lib/core/dates";
 import { propertyRuns } from "../helpers/runs";
 
 /**

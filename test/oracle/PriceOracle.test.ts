@@ -4,7 +4,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import { BOND_ID, CNY, EQUITY_ID, GBP, GBPRUB, oracleFixture, RUB, WAD, XLON, XMOS } from "./fixtures";
 import { assetFeedId, calendarToBytes4, fxFeedId } from "../../lib/oracle/ids";
-import { toDate, toDay, weekday } from "../../lib/dates";
+import { toDate, toDay, weekday } from "../../lib/core/dates";
 import { propertyRuns } from "../helpers/runs";
 
 const p = (feedId: string, date: number, price: bigint) => ({ feedId, date, price });

@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { BOND_ID, EQUITY_ID, oracleFixture, WAD, XLON, XMOS } from "./fixtures";
 import { closeDates, decodeRevert } from "../../lib/oracle/close";
-import { dayToIso } from "../../lib/dates";
+import { dayToIso } from "../../lib/core/dates";
 import { runJson } from "../helpers/tasks";
 
 const p = (feedId: string, date: number, price: bigint) => ({ feedId, date, price });

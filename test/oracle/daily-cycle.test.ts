@@ -6,7 +6,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { activeFixture, SIDE } from "../repo/fixtures";
 import { activePledgeFixture } from "../pledge/fixtures";
 import { EQUITY_ISIN } from "../token/fixtures";
-import { dayToIso } from "../../lib/dates";
+import { dayToIso } from "../../lib/core/dates";
 import { runJson } from "../helpers/tasks";
 import { calendarToBytes4 } from "../../lib/oracle/ids";
 

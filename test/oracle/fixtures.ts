@@ -3,7 +3,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { suiteFixture, Suite } from "../helpers/suite";
 import type { HolidayCalendar, PriceOracle } from "../../typechain-types";
 import { assetFeedId, calendarToBytes4, currencyToBytes3, fxFeedId } from "../../lib/oracle/ids";
-import { toDate, weekday } from "../../lib/dates";
+import { toDate, weekday } from "../../lib/core/dates";
 
 export const WAD = 10n ** 18n;
 export const BOND = "RU000A0JX0J2";

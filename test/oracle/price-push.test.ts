@@ -9,7 +9,7 @@ import { formatIssue, readCalendars, readSecurities } from "../../lib/oracle/fil
 import { pushPrices } from "../../lib/oracle/push";
 import { readJournal } from "../../lib/oracle/journal";
 import { parseArgs } from "../../scripts/price-push";
-import { dayToIso, isoToDay } from "../../lib/dates";
+import { dayToIso, isoToDay } from "../../lib/core/dates";
 import { calendarToBytes4 } from "../../lib/oracle/ids";
 
 const DATA = path.resolve(__dirname, "../../data");

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { isoToDay } from "../../lib/dates";
+import { isoToDay } from "../../lib/core/dates";
 import { BusinessCalendar } from "../../lib/oracle/calendar-model";
 import { formatIssue, PRICE_TABLE, readTable } from "../../lib/oracle/files";
 import { assetFeedId, fxFeedId } from "../../lib/oracle/ids";

@@ -3,8 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, takeSnapshot } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import { openPledge, pledgeFixture, PLEDGED, pushPrice, termsFor } from "./fixtures";
-import { valuationsOf } from "../../lib/pledge";
-import { valuationOutput, valuePledge } from "../../lib/calc/pledge";
+import { valuationsOf, valuationOutput, valuePledge } from "../../lib/pledge";
 
 const op = fc.oneof(
   fc.record({ kind: fc.constant("push" as const), day: fc.integer({ min: 0, max: 5 }), cents: fc.integer({ min: 1000, max: 3000 }) }),

@@ -3,11 +3,11 @@ import hre, { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { readPledge, requestedId, valuationsOf, type PledgeTerms } from "../../lib/pledge";
 import { currencyBytes, isinBytes, issueCash } from "../../lib/tokens";
-import { toDate, weekday } from "../../lib/dates";
+import { toDate, weekday } from "../../lib/core/dates";
 import { BOND_ISIN, REASON } from "../token/fixtures";
 import { activePledgeFixture, CASH, closeDate, openPledge, pledgeFixture, PLEDGED, pushPrice, SKIP, termsFor } from "./fixtures";
 import type { HolidayCalendar } from "../../typechain-types";
-import { upgradeSingleton } from "../../lib/upgrade";
+import { upgradeSingleton } from "../../lib/deploy/upgrade";
 
 const WAD = 10n ** 18n;
 const U64 = 2n ** 64n - 1n;

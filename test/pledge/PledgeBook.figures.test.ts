@@ -1,8 +1,15 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { readPledge, requestedId, valuationsOf, type PledgeTerms } from "../../lib/pledge";
-import { initialPledgeRate, valuePledge, type PledgeInput } from "../../lib/calc";
+import {
+  readPledge,
+  requestedId,
+  valuationsOf,
+  type PledgeTerms,
+  initialPledgeRate,
+  valuePledge,
+  type PledgeInput,
+} from "../../lib/pledge";
 import { openPledge, pledgeFixture, type PledgeFixture, PLEDGED, pushPrice, termsFor } from "./fixtures";
 
 const WAD = 10n ** 18n;

@@ -3,7 +3,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { tokensFixture, TokensFixture, EQUITY_ISIN, REASON } from "../token/fixtures";
 import { buildTerms, PledgeTerms, requestedId } from "../../lib/pledge";
 import { currencyBytes, isinBytes, WAD } from "../../lib/tokens";
-import { dayOfTimestamp } from "../../lib/dates";
+import { dayOfTimestamp } from "../../lib/core/dates";
 import { calendarToBytes4 } from "../../lib/oracle/ids";
 import type { HolidayCalendar, PledgeBook, PriceOracle } from "../../typechain-types";
 

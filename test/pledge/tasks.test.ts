@@ -3,7 +3,7 @@ import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { pledgeFixture, pushPrice, PLEDGED } from "./fixtures";
 import { EQUITY_ISIN } from "../token/fixtures";
-import { dayToIso } from "../../lib/dates";
+import { dayToIso } from "../../lib/core/dates";
 import { runJson } from "../helpers/tasks";
 import { buildTerms } from "../../lib/pledge";
 

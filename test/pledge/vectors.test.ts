@@ -1,19 +1,20 @@
 import { expect } from "chai";
 import path from "node:path";
 import { loadFixture, takeSnapshot, SnapshotRestorer } from "@nomicfoundation/hardhat-network-helpers";
+import { loadVectorFiles } from "../../lib/math";
 import {
   PledgeCaseJson,
   PledgeOutput,
   initialPledgeRate,
-  loadVectorFiles,
   parsePledgeExpected,
   parsePledgeInitial,
   parsePledgeInput,
   pledgeOutputFromContract,
   valuationOutput,
   valuePledge,
-} from "../../lib/calc";
-import { requestedId, valuationsOf } from "../../lib/pledge";
+  requestedId,
+  valuationsOf,
+} from "../../lib/pledge";
 import { DAY_COUNTS } from "../../lib/tokens";
 import { PledgeFixture, pledgeFixture, pushPrice, termsFor, openPledge } from "./fixtures";
 

@@ -17,7 +17,7 @@ import {
   unpackCommittedItems,
   verifyCommittedProof,
 } from "../../lib/quota";
-import { QuotaModel, SequenceOpName } from "../../lib/quota-model";
+import { QuotaModel, SequenceOpName } from "../../lib/quota";
 import type { QuotaRegistry } from "../../typechain-types";
 
 // The committed-batch path: sequence references, one Merkle root per batch, follow-ups with a proof.

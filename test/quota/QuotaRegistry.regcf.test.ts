@@ -14,8 +14,8 @@ import {
   regCfLimit,
   regCfWindowStartDay,
 } from "../../lib/quota";
-import { ModelOp, RegCfModel } from "../../lib/quota-model";
-import { isoToDay } from "../../lib/dates";
+import { ModelOp, RegCfModel } from "../../lib/quota";
+import { isoToDay } from "../../lib/core/dates";
 import type { IQuotaRegCf, QuotaRegistry } from "../../typechain-types";
 import { propertyRuns } from "../helpers/runs";
 

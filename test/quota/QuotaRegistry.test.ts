@@ -3,8 +3,18 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import { suiteFixture } from "../helpers/suite";
-import { investorKey, labelBytes, latestExpiryAt, periodEndOf, QUOTA_OPS, QUOTA_RESULTS, periodOf, UNLIMITED } from "../../lib/quota";
-import { QuotaModel, ModelOp } from "../../lib/quota-model";
+import {
+  investorKey,
+  labelBytes,
+  latestExpiryAt,
+  periodEndOf,
+  QUOTA_OPS,
+  QUOTA_RESULTS,
+  periodOf,
+  UNLIMITED,
+  QuotaModel,
+  ModelOp,
+} from "../../lib/quota";
 import type { QuotaRegistry } from "../../typechain-types";
 import { propertyRuns } from "../helpers/runs";
 

@@ -2,8 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { activeFixture, EQUITY_FEED, openDeal, RUB, WAD, XMOS } from "./fixtures";
-import { propose } from "../../lib/repo";
-import { repoCalcTerms, repoOutputFromContract, revalueRepo } from "../../lib/calc";
+import { propose, repoCalcTerms, repoOutputFromContract, revalueRepo } from "../../lib/repo";
 import { propertyRuns } from "../helpers/runs";
 
 /**

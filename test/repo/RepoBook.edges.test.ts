@@ -22,7 +22,7 @@ import { BOND_ISIN, isin } from "../token/fixtures";
 import { propose, REVALUATION_SKIPS, RepoTerms, SIGNATURE_TYPES, signTerms, termsFromChain } from "../../lib/repo";
 import { assetFeedId, calendarToBytes4, currencyToBytes3 } from "../../lib/oracle/ids";
 import { buildInstrument, issueSecurity } from "../../lib/tokens";
-import { dayToIso, toDate, toDay, weekday } from "../../lib/dates";
+import { dayToIso, toDate, toDay, weekday } from "../../lib/core/dates";
 import type { IRepoBook } from "../../typechain-types";
 
 const REF = ethers.encodeBytes32String("ref");

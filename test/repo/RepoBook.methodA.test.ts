@@ -2,8 +2,7 @@ import { expect } from "chai";
 import type { ContractTransactionResponse } from "ethers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { activeFixture, openDeal, pushEquity, repoFixture, RepoFixture, SIDE, WAD } from "./fixtures";
-import { propose, RepoTerms, SIGNATURE_TYPES } from "../../lib/repo";
-import { RepoOutput, repoCalcTerms, repoOutputFromContract, revalueRepo } from "../../lib/calc";
+import { propose, RepoTerms, SIGNATURE_TYPES, RepoOutput, repoCalcTerms, repoOutputFromContract, revalueRepo } from "../../lib/repo";
 
 const RATIO = (125n * WAD) / 100n;
 

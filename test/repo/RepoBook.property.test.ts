@@ -2,9 +2,8 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { activeFixture, closeDay, pushEquity, SIDE, STATUS, WAD, XMOS } from "./fixtures";
-import { decodeRevaluation, REPO_ACTION_NAMES } from "../../lib/repo";
-import { repoCalcTerms, repoOutputFromContract, revalueRepo, RepoInput } from "../../lib/calc";
-import { toDate } from "../../lib/dates";
+import { decodeRevaluation, REPO_ACTION_NAMES, repoCalcTerms, repoOutputFromContract, revalueRepo, RepoInput } from "../../lib/repo";
+import { toDate } from "../../lib/core/dates";
 import { propertyRuns } from "../helpers/runs";
 
 /** The calculator's input for the fixture deal at `date`, from the book's state before the revaluation. */

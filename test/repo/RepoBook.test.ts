@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { activeFixture, closeDay, offChainFixture, proposedFixture, pushEquity, repoFixture, SIDE, STATUS, WAD, XMOS } from "./fixtures";
 import { propose, signTerms, revalueInBatches } from "../../lib/repo";
-import { toDate } from "../../lib/dates";
+import { toDate } from "../../lib/core/dates";
 
 const REF = ethers.encodeBytes32String("ref");
 

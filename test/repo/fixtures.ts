@@ -5,7 +5,7 @@ import { tokensFixture, TokensFixture, REASON } from "../token/fixtures";
 import type { HolidayCalendar, PriceOracle, RepoBook } from "../../typechain-types";
 import { assetFeedId, calendarToBytes4, currencyToBytes3 } from "../../lib/oracle/ids";
 import { propose, RepoTerms, signTerms } from "../../lib/repo";
-import { toDate, weekday } from "../../lib/dates";
+import { toDate, weekday } from "../../lib/core/dates";
 
 export const WAD = 10n ** 18n;
 export const XMOS = calendarToBytes4("XMOS");

@@ -5,7 +5,7 @@ import path from "node:path";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { pushEquity, repoFixture, WAD } from "./fixtures";
-import { dayToIso } from "../../lib/dates";
+import { dayToIso } from "../../lib/core/dates";
 import { runJson } from "../helpers/tasks";
 import { RepoTermsJson, termsFromJson } from "../../lib/repo";
 

@@ -3,20 +3,21 @@ import path from "node:path";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { tokensFixture } from "../token/fixtures";
+import { loadVectorFiles } from "../../lib/math";
 import {
   RepoCaseJson,
   RepoOutput,
-  loadVectorFiles,
   parseRepoExpected,
   parseRepoInput,
   repoOutputFromContract,
   revalueRepo,
-} from "../../lib/calc";
+  propose,
+  REVALUATION_SKIPS,
+} from "../../lib/repo";
 import { buildInstrument, issueCash, issueSecurity } from "../../lib/tokens";
-import { isinCheckDigit } from "../../lib/isin";
+import { isinCheckDigit } from "../../lib/core/isin";
 import { assetFeedId, calendarToBytes4, currencyToBytes3 } from "../../lib/oracle/ids";
-import { propose, REVALUATION_SKIPS } from "../../lib/repo";
-import { toDate } from "../../lib/dates";
+import { toDate } from "../../lib/core/dates";
 import type { HolidayCalendar, PriceOracle, RepoBook } from "../../typechain-types";
 
 const files = loadVectorFiles<RepoCaseJson>(path.join(__dirname, "../vectors/repo"));

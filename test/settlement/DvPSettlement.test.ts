@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { tokensFixture, REASON } from "../token/fixtures";
 import { signInstruction, Trade } from "../../lib/tokens";
-import { dayOfTimestamp } from "../../lib/dates";
+import { dayOfTimestamp } from "../../lib/core/dates";
 
 async function today(): Promise<number> {
   return dayOfTimestamp(await time.latest());

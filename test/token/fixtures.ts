@@ -2,7 +2,7 @@ import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { suiteFixture, Suite } from "../helpers/suite";
 import { buildInstrument, issueCash, issueSecurity, TOKEN_ROLES } from "../../lib/tokens";
-import { isinCheckDigit } from "../../lib/isin";
+import { isinCheckDigit } from "../../lib/core/isin";
 import type { CashToken, DvPSettlement, SecurityToken, TokenFactory } from "../../typechain-types";
 
 /** A valid ISIN from its first 11 characters. */

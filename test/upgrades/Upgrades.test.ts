@@ -2,8 +2,8 @@ import { expect } from "chai";
 import hre, { ethers, upgrades } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { suiteFixture } from "../helpers/suite";
-import { reasonBytes } from "../../lib/participants";
-import { upgradeSingleton } from "../../lib/upgrade";
+import { reasonBytes } from "../../lib/registry";
+import { upgradeSingleton } from "../../lib/deploy/upgrade";
 
 describe("Upgrades", function () {
   it("upgrades the registry to a new version and keeps every participant and signer", async function () {

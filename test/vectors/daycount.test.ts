@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import path from "node:path";
 import { ethers } from "hardhat";
-import { DayCountCase, Rational, dayCountFraction, fractionEquals, loadVectorFiles, parseDayCountCase } from "../../lib/calc";
+import { DayCountCase, Rational, dayCountFraction, fractionEquals, loadVectorFiles, parseDayCountCase } from "../../lib/math";
 import type { DayCountHarness } from "../../typechain-types";
 
 const files = loadVectorFiles<DayCountCase>(path.join(__dirname, "daycount"));

@@ -2,7 +2,7 @@
 """Independent derivation of the expected values in test/vectors/repo and test/vectors/pledge.
 
 Written from the rules in docs/math.md and test/vectors/README.md only (Python fractions and datetime, no
-code shared with the contracts or lib/calc). Each output is the exact value in natural units (currency,
+code shared with the contracts or the TypeScript calculators). Each output is the exact value in natural units (currency,
 currency per unit, plain ratio, units of the security) computed from the inputs and from the earlier outputs
 as rounded on chain; the harness rounds it again in the documented direction and demands exact equality.
 

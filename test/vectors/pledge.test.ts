@@ -1,18 +1,18 @@
 import { expect } from "chai";
 import path from "node:path";
 import { ethers } from "hardhat";
+import { loadVectorFiles } from "../../lib/math";
 import {
   PledgeCaseJson,
   PledgeOutput,
   initialPledgeRate,
-  loadVectorFiles,
   parsePledgeExpected,
   parsePledgeInitial,
   parsePledgeInput,
   pledgeInputToContract,
   pledgeOutputFromContract,
   valuePledge,
-} from "../../lib/calc";
+} from "../../lib/pledge";
 import type { PledgeMathHarness } from "../../typechain-types";
 
 const files = loadVectorFiles<PledgeCaseJson>(path.join(__dirname, "pledge"));

@@ -1,16 +1,16 @@
 import { expect } from "chai";
 import path from "node:path";
 import { ethers } from "hardhat";
+import { loadVectorFiles } from "../../lib/math";
 import {
   RepoCaseJson,
   RepoOutput,
-  loadVectorFiles,
   parseRepoExpected,
   parseRepoInput,
   repoInputToContract,
   repoOutputFromContract,
   revalueRepo,
-} from "../../lib/calc";
+} from "../../lib/repo";
 import type { RepoMathHarness } from "../../typechain-types";
 
 const files = loadVectorFiles<RepoCaseJson>(path.join(__dirname, "repo"));

@@ -47,7 +47,7 @@ export async function writeDevNetwork(
   opts: DevNetworkOptions,
 ): Promise<{ validators: Validator[]; genesisFile: string }> {
   if (!isAddress(opts.deployer)) throw new Error(`deployer "${opts.deployer}" is not an address`);
-  const root = path.resolve(__dirname, "..", "besu");
+  const root = path.resolve(__dirname, "..", "..", "besu");
   const keys = opts.nodeKeys ?? VALIDATOR_IPS.map(() => Wallet.createRandom().privateKey);
   const validators: Validator[] = keys.map((key, i) => {
     const enodeId = enodeIdOf(key);

@@ -1,11 +1,14 @@
 /**
  * Crowdfunding quota helpers shared by tasks, the demo, the benchmark and the tests: investor keys,
- * the US Reg CF investor limit (DOMAIN.md §3), enum names and amount parsing. Amounts are bigints in the
- * smallest unit of the quota currency (e.g. cents).
+ * the US Reg CF investor limit (DOMAIN.md §3), enum names and amount parsing, and the reads of the deployed
+ * registry the tasks show. Amounts are bigints in the smallest unit of the quota currency (e.g. cents).
  */
-import { AbiCoder, ethers } from "ethers";
-import { UserError } from "./cli";
-import { daysInMonth, toDate, toDay } from "./dates";
+import { AbiCoder, ethers, type Signer } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { IQuotaRegCf, QuotaRegistry } from "../../typechain-types";
+import { UserError } from "../core/cli";
+import { dayToIso, daysInMonth, toDate, toDay } from "../core/dates";
+import { suiteAddress } from "../core/suite";
 
 /** Names of `QuotaOp`, in enum order. */
 export const QUOTA_OPS = ["Reserve", "Confirm", "Cancel", "Consume", "Refund", "Expire"] as const;
@@ -350,4 +353,89 @@ export function parseCommittedItems(text: string, salt?: string): CommittedItem[
       expiry,
     };
   });
+}
+
+/* ---------------------------------------------------------------- the deployed registry */
+
+/** The deployed QuotaRegistry of the selected network. */
+export async function quotaAt(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise<QuotaRegistry> {
+  return (await hre.ethers.getContractAt("QuotaRegistry", suiteAddress(hre, "QuotaRegistry"), signer)) as unknown as QuotaRegistry;
+}
+
+/** The registry's Reg CF functions ({IQuotaRegCf}, served at the registry's address). */
+export async function regCfAt(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise<IQuotaRegCf> {
+  return (await hre.ethers.getContractAt("IQuotaRegCf", suiteAddress(hre, "QuotaRegistry"), signer)) as unknown as IQuotaRegCf;
+}
+
+/** An investor's quota and usage in a period (default the current one), amounts formatted. */
+export async function investorRow(q: QuotaRegistry, key: string, period?: number) {
+  const p = period ?? Number(await q.currentPeriod());
+  const [limit, category, known] = await q.quotaOf(key);
+  const [consumed, reserved] = await q.usageOf(key, p);
+  const available = await q.availableOf(key, p);
+  return {
+    investor: `${key.slice(0, 18)}…`,
+    investorKey: key,
+    period: p,
+    known,
+    category: Number(category) || "direct",
+    quota: formatAmount(limit),
+    consumed: formatAmount(consumed),
+    reserved: formatAmount(reserved),
+    available: formatAmount(available),
+  };
+}
+
+/** An investor's Reg CF window: what counts from `windowFrom` (the day after the same day one year earlier). */
+export async function investorWindowRow(hre: HardhatRuntimeEnvironment, key: string) {
+  const r = await regCfAt(hre);
+  const w = await r.investorWindowOf(key);
+  const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
+  return {
+    investor: `${key.slice(0, 18)}…`,
+    investorKey: key,
+    accredited: w.accredited,
+    limit: w.limit === UNLIMITED ? "unlimited" : formatAmount(w.limit),
+    used: formatAmount(w.used),
+    available: w.limit === UNLIMITED ? "unlimited" : formatAmount(w.available),
+    days: Number(w.dayCount),
+    windowFrom: dayToIso(Number(await r.windowStartOf(now))),
+  };
+}
+
+/** An issuer's Reg CF window (the issuer limit (a)(1) over the preceding twelve months), amounts formatted. */
+export async function issuerWindowRow(hre: HardhatRuntimeEnvironment, issuerId: number) {
+  const r = await regCfAt(hre);
+  const w = await r.issuerWindowOf(issuerId);
+  const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
+  return {
+    issuer: issuerId,
+    cap: formatAmount(w.cap),
+    used: formatAmount(w.used),
+    available: formatAmount(w.available),
+    days: Number(w.dayCount),
+    windowFrom: dayToIso(Number(await r.windowStartOf(now))),
+  };
+}
+
+/** The platform participant id of a signer (sequence references are per platform). */
+export async function platformIdOf(hre: HardhatRuntimeEnvironment, q: QuotaRegistry, address: string): Promise<number> {
+  const registry = await hre.ethers.getContractAt("ParticipantRegistry", await q.registry());
+  const [id] = await registry.signerOf(address);
+  if (Number(id) === 0) throw new UserError(`${address} is not a signer of any participant`);
+  return Number(id);
+}
+
+/** The committed batch holding `seqRef` (or starting at `batchFirst`), read from the registry's events. */
+export async function committedBatch(q: QuotaRegistry, platformId: number, seqRef: bigint, batchFirst?: bigint) {
+  const logs = await q.queryFilter(q.filters.QuotaBatchCommitted(platformId, batchFirst));
+  for (const log of logs) {
+    const first = log.args.firstRef;
+    if (seqRef >= first && seqRef < first + log.args.count) {
+      const outcomes = unpackCommittedItems(first, log.args.items);
+      const items = outcomes.map(({ investorKey, offeringId, amount, expiry }) => ({ investorKey, offeringId, amount, expiry }));
+      return { firstRef: first, items, period: Number(log.args.period), root: log.args.root };
+    }
+  }
+  throw new UserError(`no committed batch of platform ${platformId} holds sequence reference ${seqRef}`);
 }

@@ -45,7 +45,7 @@ export async function recordContract(
   }
 }
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 
 /** Folder holding deployment files; `DEPLOYMENTS_DIR` overrides it (tests and the demo use their own). */
 export function deploymentsDir(): string {

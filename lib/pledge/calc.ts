@@ -4,8 +4,8 @@
  * shares) computed from the inputs and the earlier outputs as rounded on chain, then rounded in its
  * documented direction (docs/math.md).
  */
-import { DayCountName, dayCountFraction, dayCountIndex } from "./daycount";
-import { Rational, WAD } from "./rational";
+import { DayCountName, dayCountFraction, dayCountIndex } from "../math/daycount";
+import { Rational, WAD } from "../math/rational";
 
 export const PLEDGE_LEVELS = ["Normal", "Warning", "Liquidation"] as const;
 export type PledgeLevel = (typeof PLEDGE_LEVELS)[number];

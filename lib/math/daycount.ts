@@ -1,10 +1,10 @@
 /**
  * Day-count fractions of ISDA 2006 §4.16 (DOMAIN.md §4), the twin of `contracts/libraries/DayCountLib.sol`
- * and the coupon schedule of `CouponLib.sol`. Dates are day numbers (lib/dates.ts); accrual runs from
+ * and the coupon schedule of `CouponLib.sol`. Dates are day numbers (lib/core/dates.ts); accrual runs from
  * `start` (inclusive) to `end` (exclusive). Fractions are returned as the same unreduced
  * (numerator, denominator) pairs the contract returns.
  */
-import { daysInMonth, toDate, toDay } from "../dates";
+import { daysInMonth, toDate, toDay } from "../core/dates";
 import { Rational, WAD } from "./rational";
 
 /** Names of `DayCountConvention`, in enum order. */

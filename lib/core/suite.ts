@@ -17,7 +17,7 @@ export function suiteAddress(hre: HardhatRuntimeEnvironment, name: string): stri
 /**
  * The signer a task acts as: `from` is an account index (0, 1, …) or an address among the network's
  * accounts; default the first account. It simulates every transaction before sending it and refuses,
- * sending nothing, what the chain would refuse (lib/tx.ts).
+ * sending nothing, what the chain would refuse (lib/core/tx.ts).
  */
 export async function pickSigner(hre: HardhatRuntimeEnvironment, from?: string): Promise<Signer> {
   const signers = await hre.ethers.getSigners();

@@ -1,17 +1,9 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
-import type { AccountRules, NodeRules, ParticipantRegistry } from "../typechain-types";
-import { suiteAddress } from "./suite";
+import type { AccountRules, NodeRules } from "../../typechain-types";
+import { suiteAddress } from "../core/suite";
 
-/** Typed handles on the deployed suite, for tasks and scripts. */
-export async function registryAt(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise<ParticipantRegistry> {
-  return (await hre.ethers.getContractAt(
-    "ParticipantRegistry",
-    suiteAddress(hre, "ParticipantRegistry"),
-    signer,
-  )) as unknown as ParticipantRegistry;
-}
-
+/** Typed handles on the deployed account and node rules, for tasks and scripts. */
 export async function accountRulesAt(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise<AccountRules> {
   return (await hre.ethers.getContractAt("AccountRules", suiteAddress(hre, "AccountRules"), signer)) as unknown as AccountRules;
 }

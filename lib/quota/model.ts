@@ -14,7 +14,7 @@ import {
   type CommittedItem,
   type QuotaOpName,
   type QuotaResultName,
-} from "./quota";
+} from "./client";
 
 export interface ModelOp {
   platformId: number;

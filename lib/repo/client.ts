@@ -2,15 +2,16 @@
  * Repo book helpers shared by the `repo:*` tasks, the daily cycle, the demo, the bench and the tests:
  * terms from JSON, EIP-712 signatures, revaluation in batches, deal views and the recalculation history.
  */
-import { failureText } from "./tx";
+import { failureText } from "../core/tx";
 import fs from "node:fs";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { ethers, type Signer, type ContractTransactionReceipt, type Log } from "ethers";
-import type { RepoBook } from "../typechain-types";
-import { UserError } from "./cli";
-import { dayToIso, isoToDay } from "./dates";
-import { suiteAddress } from "./suite";
-import { DAY_COUNTS, formatAmount, parseAmount } from "./tokens";
+import type { RepoBook } from "../../typechain-types";
+import { UserError } from "../core/cli";
+import { dayToIso, isoToDay } from "../core/dates";
+import { readDeployment } from "../core/deployments";
+import { suiteAddress } from "../core/suite";
+import { DAY_COUNTS, formatAmount, parseAmount } from "../tokens";
 
 export const REPO_STATUSES = [
   "None",
@@ -558,4 +559,71 @@ export function historyCsv(rows: HistoryRow[]): string {
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return [HISTORY_COLUMNS.join(","), ...rows.map((r) => HISTORY_COLUMNS.map((c) => q(r[c])).join(","))].join("\n") + "\n";
+}
+
+/** Decimals of the cash token of a deal currency (`bytes3`), from the suite's token factory. */
+export async function cashDecimalsOf(hre: HardhatRuntimeEnvironment, currency: string): Promise<number> {
+  const cash = await (
+    await hre.ethers.getContractAt("TokenFactory", readDeployment(hre.network.name)!.contracts.TokenFactory)
+  ).cashByCurrency(currency);
+  return Number(await (await hre.ethers.getContractAt("CashToken", cash)).decimals());
+}
+
+/**
+ * A deal as `repo:show` shows it: its terms, status and LTV against the corridor (`view`), the open
+ * obligations of either side and its last `last` history rows, amounts in the deal currency.
+ */
+export async function describeDeal(hre: HardhatRuntimeEnvironment, book: RepoBook, id: bigint, last: number) {
+  const t = termsFromChain(await book.terms(id));
+  const s = await book.dealState(id);
+  const decimals = await cashDecimalsOf(hre, t.currency);
+  const obligations: Record<string, unknown>[] = [];
+  for (const sd of [0, 1]) {
+    const o = await book.obligation(id, sd);
+    if (Number(o.status) === 0) continue;
+    obligations.push({
+      side: REPO_SIDES[sd],
+      status: OBLIGATION_STATUSES[Number(o.status)],
+      raised: dayToIso(Number(o.raisedOn)),
+      due: dayToIso(Number(o.dueDate)),
+      cash: formatAmount(o.cash, decimals),
+      quantity: o.quantity,
+    });
+  }
+  const history = (await repoHistory(book, id, decimals, readDeployment(hre.network.name)?.block ?? 0)).slice(-last);
+  const ltv = BigInt(s.ltv);
+  const methodA = Number(t.marginMethod) === 1;
+  const position =
+    ltv === 0n
+      ? "not revalued"
+      : methodA
+        ? "no corridor (Method A: any exposure from the minimum transfer amount is called)"
+        : ltv > t.upperTrigger
+          ? "above the upper trigger"
+          : ltv < t.lowerTrigger
+            ? "below the lower trigger"
+            : "inside the corridor";
+  const view = {
+    dealId: id,
+    status: REPO_STATUSES[Number(s.status)],
+    borrower: t.borrower,
+    lender: t.lender,
+    security: t.security,
+    quantity: t.quantity,
+    collateral: s.quantity,
+    currency: codeText(t.currency),
+    purchasePrice: formatAmount(t.purchasePrice, decimals),
+    repoRate: pct(t.repoRate),
+    basis: t.basis,
+    start: dayToIso(t.startDate),
+    repurchase: dayToIso(t.repurchaseDate),
+    marginMethod: methodA ? `A (margin ratio ${pct(t.marginRatio)})` : "B (LTV corridor)",
+    corridor: methodA ? "" : `${pct(t.lowerTrigger)} ≤ ${pct(t.initialLtv)} ≤ ${pct(t.upperTrigger)}`,
+    ltv: ltv === 0n ? "" : pct(ltv),
+    position,
+    lastRevalued: Number(s.lastRevaluedDate) === 0 ? "" : dayToIso(Number(s.lastRevaluedDate)),
+    onChain: s.onChain,
+    cashMargins: Number(s.cashMargins),
+  };
+  return { view, obligations, history };
 }

@@ -5,8 +5,8 @@
  * the inputs and the earlier outputs as rounded on chain, then rounded in its documented direction
  * (docs/math.md, test/vectors/README.md).
  */
-import { Bond, DayCountName, accruedPerUnitExact, dayCountIndex } from "./daycount";
-import { Rational, Rounding, WAD } from "./rational";
+import { Bond, DayCountName, accruedPerUnitExact, dayCountIndex } from "../math/daycount";
+import { Rational, Rounding, WAD } from "../math/rational";
 
 export const REPO_ACTIONS = ["None", "BorrowerCall", "LenderReturn"] as const;
 export type RepoAction = (typeof REPO_ACTIONS)[number];

@@ -1,5 +1,5 @@
 import { Contract } from "ethers";
-import type { PartiesResolver } from "../parties";
+import type { PartiesResolver } from "../notify/parties";
 
 const ABI = [
   "function pledgeWords(uint256) view returns (bytes32[5] words, address[3] accounts)",
@@ -7,12 +7,12 @@ const ABI = [
 ];
 
 /** Pledge events concern the pledger, its authorised broker and the pledgee of the pledge `id`. */
-const resolver: PartiesResolver = {
+export const pledgeParties: PartiesResolver = {
   contract: "PledgeBook",
   async resolve(ev, ctx) {
     const id = ev.parsed.args.id as bigint | undefined;
     if (ev.parsed.fragment.inputs[0]?.name !== "id" || id === undefined) return {};
-    const { decodePledge } = await import("../../pledge");
+    const { decodePledge } = await import("./client");
     const book = new Contract(ev.address, ABI, ctx.provider);
     const [words, accounts] = await book.pledgeWords(id);
     const p = decodePledge(id, words, accounts);
@@ -22,4 +22,3 @@ const resolver: PartiesResolver = {
     return { addresses: [p.pledger, p.pledgee], ids: broker === 0 ? [] : [broker] };
   },
 };
-export default resolver;

@@ -1,6 +1,6 @@
 /**
  * Repo book replayer: every `RepoRevalued` and `RepoClosed` recomputed with the reference calculator
- * (`lib/calc/repo.ts`) from the deal's history:
+ * (`lib/repo/calc.ts`) from the deal's history:
  * - terms from `RepoProposed` (or the book's `terms(id)` view when the proposal is not in the history read);
  * - the instrument (bond data: face per token unit, coupon, schedule, day count) from the security token's
  *   `instrument()` and `decimals()`, the cash decimals from the deal currency's cash token;
@@ -11,18 +11,10 @@
  *   on or before the valuation date (the book values a date from the oracle's data as of its close).
  */
 import { Contract } from "ethers";
-import {
-  DAY_COUNT_CONVENTIONS,
-  REPO_ACTIONS,
-  accrueExact,
-  repoCalcTerms,
-  revalueRepo,
-  type Bond,
-  type CashMargin,
-  type RepoTerms,
-} from "../../calc";
-import type { SuiteEvent } from "../../events";
-import type { Expected, Replayer, ReplayContext } from "../replay";
+import { DAY_COUNT_CONVENTIONS, type Bond } from "../math/daycount";
+import { REPO_ACTIONS, accrueExact, repoCalcTerms, revalueRepo, type CashMargin, type RepoTerms } from "./calc";
+import type { SuiteEvent } from "../core/events";
+import type { Expected, Replayer, ReplayContext } from "../audit/replay";
 
 /** `ISecurityToken.InstrumentKind.Bond`. */
 const BOND_KIND = 2;
@@ -155,7 +147,7 @@ function chainReader(ctx: ReplayContext) {
   return { instrument, cashDecimals, termsOf };
 }
 
-const replayer: Replayer = {
+export const repoReplayer: Replayer = {
   name: "repo",
   contract: "RepoBook",
   checks: ["RepoRevalued", "RepoClosed"],
@@ -285,5 +277,3 @@ function closing(d: Deal, t: RepoTerms, c: { closeDate: bigint }): Expected {
   if (d.quantity !== undefined) expected["closing.quantity"] = d.quantity;
   return expected;
 }
-
-export default replayer;

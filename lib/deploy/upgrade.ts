@@ -1,7 +1,7 @@
-import { readableAbi } from "./abi";
+import { readableAbi } from "../core/abi";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
-import { readDeployment, recordContract, writeDeployment } from "./deployments";
+import { readDeployment, recordContract, writeDeployment } from "../core/deployments";
 
 export interface UpgradeRequest {
   name: string;

@@ -1,8 +1,19 @@
 import type { ContractTransactionReceipt, Signer } from "ethers";
 import { ethers } from "ethers";
-import type { ParticipantRegistry } from "../typechain-types";
-import { PARTICIPANT_KINDS, PARTICIPANT_STATUSES, enumName, parseEnum } from "./enums";
-import { UserError } from "./cli";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { ParticipantRegistry } from "../../typechain-types";
+import { PARTICIPANT_KINDS, PARTICIPANT_STATUSES, enumName, parseEnum } from "../core/enums";
+import { UserError } from "../core/cli";
+import { suiteAddress } from "../core/suite";
+
+/** The deployed ParticipantRegistry of the selected network, for tasks and scripts. */
+export async function registryAt(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise<ParticipantRegistry> {
+  return (await hre.ethers.getContractAt(
+    "ParticipantRegistry",
+    suiteAddress(hre, "ParticipantRegistry"),
+    signer,
+  )) as unknown as ParticipantRegistry;
+}
 
 export interface NewParticipant {
   kind: string | number;

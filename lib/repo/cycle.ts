@@ -8,10 +8,10 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
-import type { UpdatedFeed } from "./oracle/push";
-import type { RevaluationResult } from "./oracle/revalue";
-import { readDeployment } from "./deployments";
-import { DEFAULT_REVALUE_BATCH, openDealsBySecurity, repoBookAt, revalueInBatches, RevaluationRun } from "./repo";
+import type { UpdatedFeed } from "../oracle/push";
+import type { RevaluationResult } from "../oracle/revalue";
+import { readDeployment } from "../core/deployments";
+import { DEFAULT_REVALUE_BATCH, openDealsBySecurity, repoBookAt, revalueInBatches, RevaluationRun } from "./client";
 
 /** Deals to revalue per business date for a set of updated feeds. */
 export async function dealsToRevalue(hre: HardhatRuntimeEnvironment, updated: UpdatedFeed[]): Promise<Map<number, bigint[]>> {

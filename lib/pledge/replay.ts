@@ -1,14 +1,14 @@
 /**
  * Pledge book replayer: every `PledgeValued`, `PledgeRepaid` and `PledgeEnforced` recomputed with the
- * reference calculator (`lib/calc/pledge.ts`) from the pledge's history: terms from `PledgeRequested`, the
+ * reference calculator (`lib/pledge/calc.ts`) from the pledge's history: terms from `PledgeRequested`, the
  * restore target in force from `PledgeRegistered`, repayments from `PledgeRepaid` (interest first, or
  * principal first under the terms), pledged shares and cash from registration, top-ups and releases, the
  * security's board lot from `PledgeBoardLotSet`. Registration's initial pledge rate is recomputed from the
  * initial price it publishes.
  */
 import { Contract } from "ethers";
+import { DAY_COUNT_CONVENTIONS } from "../math/daycount";
 import {
-  DAY_COUNT_CONVENTIONS,
   DEFAULT_LIQUIDATION_LINE,
   DEFAULT_WARNING_LINE,
   PLEDGE_LEVELS,
@@ -18,9 +18,9 @@ import {
   valuePledge,
   type PledgeTerms,
   type Repayment,
-} from "../../calc";
-import type { SuiteEvent } from "../../events";
-import type { Expected, Replayer } from "../replay";
+} from "./calc";
+import type { SuiteEvent } from "../core/events";
+import type { Expected, Replayer } from "../audit/replay";
 
 interface History {
   terms: Omit<PledgeTerms, "cashDecimals">;
@@ -31,7 +31,7 @@ interface History {
   repayments: Repayment[];
 }
 
-const replayer: Replayer = {
+export const pledgeReplayer: Replayer = {
   name: "pledge",
   contract: "PledgeBook",
   checks: ["PledgeValued", "PledgeRepaid", "PledgeEnforced", "PledgeRegistered"],
@@ -165,4 +165,3 @@ const replayer: Replayer = {
     };
   },
 };
-export default replayer;

@@ -6,13 +6,13 @@
 import { ethers } from "ethers";
 import type { ContractTransactionReceipt, Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import type { CashToken, DvPSettlement, SecurityToken, TokenFactory } from "../typechain-types";
-import { UserError } from "./cli";
-import { isinProblem } from "./isin";
-import { dayToIso, isoToDay } from "./dates";
-import { parseEnum } from "./enums";
-import { DAY_COUNT_CONVENTIONS } from "./calc/daycount";
-import { suiteAddress } from "./suite";
+import type { CashToken, DvPSettlement, SecurityToken, TokenFactory } from "../../typechain-types";
+import { UserError } from "../core/cli";
+import { isinProblem } from "../core/isin";
+import { dayToIso, isoToDay } from "../core/dates";
+import { parseEnum } from "../core/enums";
+import { DAY_COUNT_CONVENTIONS } from "../math/daycount";
+import { suiteAddress } from "../core/suite";
 
 export const INSTRUMENT_KINDS = ["None", "Equity", "Bond"] as const;
 /** `DayCountConvention` names, in enum order (defined once, with the calculator). */

@@ -8,8 +8,8 @@
  * a browser (`ltvChartOption`), where the hover texts become tooltips.
  */
 import * as echarts from "echarts";
-import type { HistoryRow } from "./repo";
-import { dayToIso, isoToDay } from "./dates";
+import type { HistoryRow } from "./client";
+import { dayToIso, isoToDay } from "../core/dates";
 
 export interface ChartOptions {
   title: string;

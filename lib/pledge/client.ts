@@ -2,14 +2,14 @@
  * Pledge helpers shared by the pledge tasks, the demo, the benchmarks and the tests: terms, the EIP-712
  * request signature, decoding a stored pledge, reading valuation events, and the daily-cycle revaluation.
  */
-import { failureText } from "./tx";
+import { failureText } from "../core/tx";
 import { ethers } from "ethers";
 import type { ContractTransactionReceipt, Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import type { PledgeBook } from "../typechain-types";
-import { DAY_COUNTS } from "./tokens";
-import { PLEDGE_LEVELS, PledgeLevel, PledgeValuationOutput } from "./calc/pledge";
-import { suiteAddress } from "./suite";
+import type { PledgeBook } from "../../typechain-types";
+import { DAY_COUNTS } from "../tokens";
+import { PLEDGE_LEVELS, PledgeLevel, PledgeValuationOutput } from "./calc";
+import { suiteAddress } from "../core/suite";
 
 export const PLEDGE_STATUSES = ["None", "Requested", "Active", "Released", "Enforced", "Cancelled"] as const;
 export type PledgeStatusName = (typeof PLEDGE_STATUSES)[number];

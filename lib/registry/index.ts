@@ -1,0 +1,2 @@
+/** The participant registry (contracts/access): the client. */
+export * from "./client";
