@@ -11,7 +11,9 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
  * @dev An encumbrance is a quantity of a holder's balance locked for a purpose. A purpose is the pair
  * (locker, dealId): the locking contract (or, for the depository's own purposes, the token itself) and
  * its deal id, so a pledge, a repo and a margin call on the same holder never mix. Encumbered units stay
- * in the holder's balance but never move by an ordinary transfer; `freeBalance = balance - totalEncumbered`.
+ * in the holder's balance but never move by an ordinary transfer; `freeBalance = balance - totalEncumbered`, or
+ * zero when the ERC-7943 freeze (the depository purpose `FROZEN_TOKENS_DEAL`, which alone may exceed what is
+ * held) withholds more than the balance.
  *
  * Roles:
  * - `AGENT_ROLE` (the depository): mint on deposit, burn on withdrawal, freeze and unfreeze accounts,
@@ -40,7 +42,8 @@ interface IEncumberableToken is IERC20Metadata {
     event AccountFrozen(address indexed account, bytes32 reason);
     /// @notice Emitted when a frozen account is released from its freeze.
     event AccountUnfrozen(address indexed account, bytes32 reason);
-    /// @notice Emitted when a quantity of a holder's free balance is locked for a purpose.
+    /// @notice Emitted when a quantity of a holder's free balance is locked for a purpose, or when the ERC-7943
+    /// freeze (purpose `FROZEN_TOKENS_DEAL`) is raised, possibly beyond the balance.
     /// @param holder Holder whose units are locked.
     /// @param locker Locking contract (the token itself for depository purposes).
     /// @param dealId Deal id within the locker.
@@ -259,10 +262,10 @@ interface IEncumberableToken is IERC20Metadata {
     /// @notice Units of `holder` locked under the purpose (locker, dealId).
     function encumbered(address holder, address locker, uint256 dealId) external view returns (uint256);
 
-    /// @notice Units of `holder` locked under all purposes.
+    /// @notice Units of `holder` locked under all purposes, the ERC-7943 freeze as set (it may exceed the balance).
     function totalEncumbered(address holder) external view returns (uint256);
 
-    /// @notice Units of `holder` an ordinary transfer may move: balance less total encumbered.
+    /// @notice Units of `holder` an ordinary transfer may move: balance less total encumbered, at least zero.
     function freeBalance(address holder) external view returns (uint256);
 
     /// @notice True when `account` is frozen.

@@ -16,22 +16,27 @@ import {IParticipantRegistry, ParticipantKind} from "../interfaces/IParticipantR
  * @notice The compliance base of `SecurityToken` and `CashToken`: an ERC-20 whose ordinary movements
  * (transfer, transferFrom, settlement, mint, burn) all pass one hook, {_update}, that refuses them when
  * the token is paused, when either side is not an active participant in the registry, when either side
- * is frozen, or when the sender's free (unencumbered) balance is short.
+ * is frozen, or when the sender's free (unencumbered, unfrozen) balance is short.
  * @dev Tokens live behind OpenZeppelin beacon proxies: one beacon upgrade serves every token of a kind.
- * Storage is ERC-7201 namespaced. For a lean transfer path each holder's balance, total encumbered
- * quantity and freeze flag share one storage word, and the registry address and the pause flag share
- * another: an ordinary transfer reads three words of this contract and one word of the registry per side.
+ * Storage is ERC-7201 namespaced. For a lean transfer path each holder's balance, locked quantity and
+ * freeze flag share one storage word, and the registry address and the pause flag share another: an
+ * ordinary transfer reads three words of this contract and one word of the registry per side.
  *
- * Balances are held in 128 bits and total encumbrances in 120 bits; the supply is capped at
- * `type(uint120).max` so that neither can overflow.
+ * Balances are held in 128 bits and the locked quantity in 120 bits. The locked quantity is the sum of the
+ * books' and depository purposes' encumbrances, which never exceed the balance, plus the ERC-7943 freeze
+ * counted up to `SUPPLY_CAP`, which may exceed it; the supply is capped at 2^119 - 1 so that the sum fits.
+ * The free balance is `balance - locked`, zero when the freeze withholds more than is held.
  *
- * ERC-7943 (uRWA) is mapped onto these rules, with no state of its own:
+ * ERC-7943 (uRWA) is mapped onto these rules:
  * - `canSend(a)` and `canReceive(a)`: `a` is a signer of an active participant and its account is not frozen;
- * - `getFrozenTokens(a)` = encumbered + frozen: every unit locked under a purpose (pledge, repo, depository
- *   holds) plus the units frozen through `setFrozenTokens`, which are held as the depository purpose
- *   (this token, `FROZEN_TOKENS_DEAL`); in both cases `totalEncumbered(a)`;
- * - `canTransfer(from, to, amount)`: the token is not paused, `canSend(from)`, `canReceive(to)` and `amount`
- *   within the free (unencumbered, unfrozen) balance `balance - getFrozenTokens(from)`;
+ * - `getFrozenTokens(a)` = encumbered + frozen = `totalEncumbered(a)`: every unit locked under a purpose
+ *   (pledge, repo, depository holds) plus the freeze set through `setFrozenTokens`, recorded as the depository
+ *   purpose (this token, `FROZEN_TOKENS_DEAL`); the freeze may exceed the balance, and then withholds the
+ *   units the holder receives or the books release until it is lowered;
+ * - the unfrozen (free) balance is `max(0, balance - getFrozenTokens(a))`;
+ * - `canTransfer(from, to, amount)`: the token is not paused, `canSend(from)`, `canReceive(to)`, and `amount`
+ *   within the unfrozen balance whenever it is within the balance (a transfer above the balance fails on the
+ *   ERC-20 rule, which the standard keeps out of `canTransfer`);
  * - `setFrozenTokens` and `forcedTransfer`: AGENT_ROLE, the role that freezes and force-transfers.
  * An account freeze ({freeze}) is account-level: it shows as `canSend`/`canReceive` false, not as frozen units.
  */
@@ -44,7 +49,9 @@ abstract contract CompliantToken is
 {
     /* TYPES */
 
-    /// @dev A holder's hot state in one word. Invariant: encumbered <= balance.
+    /// @dev A holder's hot state in one word. `encumbered` is the locked quantity: the purposes other than the
+    /// ERC-7943 freeze (always <= balance) plus the freeze counted up to SUPPLY_CAP (see {_frozenShare}); it
+    /// exceeds the balance only when the freeze withholds more than is held.
     struct Account {
         uint128 balance;
         uint120 encumbered;
@@ -61,8 +68,9 @@ abstract contract CompliantToken is
     bytes32 public constant LOCK_OPERATOR_ROLE = keccak256("LOCK_OPERATOR_ROLE");
     /// @notice Role of the settlement engine: move free balances between active participants.
     bytes32 public constant SETTLEMENT_ROLE = keccak256("SETTLEMENT_ROLE");
-    /// @notice Highest total supply (and so balance and encumbrance) the token accepts.
-    uint256 public constant SUPPLY_CAP = type(uint120).max;
+    /// @notice Highest total supply (and so balance and encumbrance) the token accepts: 2^119 - 1, so that a
+    /// holder's encumbrances (<= balance) plus its ERC-7943 freeze counted up to the cap fit in 120 bits.
+    uint256 public constant SUPPLY_CAP = type(uint120).max >> 1;
     /// @notice Deal id of the depository purpose (locker = this token) that holds the units frozen by
     /// {setFrozenTokens}.
     uint256 public constant FROZEN_TOKENS_DEAL = type(uint256).max;
@@ -203,6 +211,8 @@ abstract contract CompliantToken is
     }
 
     /// @inheritdoc IEncumberableToken
+    /// @dev Naming the ERC-7943 freeze (this token, `FROZEN_TOKENS_DEAL`) consumes only frozen units the balance
+    /// holds, lowering the freeze by them, and emits {Released} and {Frozen} before {Transfer}.
     function forceTransfer(
         address from,
         address to,
@@ -215,8 +225,11 @@ abstract contract CompliantToken is
         _checkMove(from, to, amount);
         _checkReceiver($, to);
         Account storage a = $.accounts[from];
+        uint256 free = _unlocked(a.balance, a.encumbered);
         uint256 consumed;
-        if (locker != address(0)) {
+        if (locker == address(this) && dealId == FROZEN_TOKENS_DEAL) {
+            consumed = _consumeFreeze($, a, from, amount, free);
+        } else if (locker != address(0)) {
             uint256 e = $.encumbrances[from][locker][dealId];
             consumed = e < amount ? e : amount;
             if (consumed != 0) {
@@ -227,21 +240,42 @@ abstract contract CompliantToken is
                 }
             }
         }
-        // The consumed units are free now, so the whole amount must fit in the free balance.
-        uint256 free = a.balance - a.encumbered;
-        if (amount > free) revert TokenInsufficientFreeBalance(from, free, amount);
+        // The consumed units move as they are; the rest must fit in the free balance.
+        unchecked {
+            // consumed <= amount.
+            if (amount - consumed > free) revert TokenInsufficientFreeBalance(from, free + consumed, amount);
+        }
         _moveBalance($, a, from, to, amount);
         emit ForcedTransfer(from, to, reason, amount, locker, dealId, consumed);
     }
 
     /// @inheritdoc IEncumberableToken
+    /// @dev On `FROZEN_TOKENS_DEAL` it raises the ERC-7943 freeze by free units and also emits {Frozen}.
     function agentEncumber(address holder, uint256 dealId, uint256 amount) external onlyRole(AGENT_ROLE) {
+        // On the freeze: the units are free, so the freeze stays within the balance (below SUPPLY_CAP) and its
+        // share in the locked quantity grows by exactly `amount`.
         _encumber(holder, address(this), dealId, amount);
+        if (dealId == FROZEN_TOKENS_DEAL) emit Frozen(holder, _frozenOf(_t(), holder));
     }
 
     /// @inheritdoc IEncumberableToken
+    /// @dev On `FROZEN_TOKENS_DEAL` it lowers the ERC-7943 freeze and also emits {Frozen}.
     function agentRelease(address holder, uint256 dealId, uint256 amount) external onlyRole(AGENT_ROLE) {
-        _release(holder, address(this), dealId, amount);
+        if (dealId != FROZEN_TOKENS_DEAL) {
+            _release(holder, address(this), dealId, amount);
+            return;
+        }
+        if (holder == address(0)) revert TokenZeroAccount();
+        if (amount == 0) revert TokenZeroAmount();
+        TokenStorage storage $ = _t();
+        uint256 e = $.encumbrances[holder][address(this)][FROZEN_TOKENS_DEAL];
+        if (e < amount) revert TokenInsufficientEncumbrance(holder, address(this), FROZEN_TOKENS_DEAL, e, amount);
+        Account storage a = $.accounts[holder];
+        uint256 others = a.encumbered - _frozenShare(e);
+        uint256 left = e - amount;
+        _writeFreeze($, a, holder, others, left);
+        emit Released(holder, address(this), FROZEN_TOKENS_DEAL, amount, left);
+        emit Frozen(holder, _frozenTotal(others, left));
     }
 
     /// @inheritdoc IEncumberableToken
@@ -264,24 +298,34 @@ abstract contract CompliantToken is
 
     /**
      * @inheritdoc IERC7943Fungible
-     * @dev Requires AGENT_ROLE. `amount` is the total that cannot move: the units locked by the books and
-     * other depository purposes stay locked and count towards it, and the rest is held as the depository
-     * purpose (this token, `FROZEN_TOKENS_DEAL`). Refuses an amount below what the other purposes lock
-     * (TokenFrozenBelowEncumbered) and, since only units held can be locked, an amount above the balance
-     * (TokenInsufficientFreeBalance). Works on frozen accounts and paused tokens. Emits {Encumbered} or
-     * {Released} for the purpose when it changes, then {Frozen}.
+     * @dev Requires AGENT_ROLE. `amount` is the total that cannot move, recorded as given: the units locked by
+     * the books and other depository purposes stay locked and count towards it, and the rest is the freeze,
+     * recorded as the depository purpose (this token, `FROZEN_TOKENS_DEAL`). As ERC-7943 requires, `amount` may
+     * exceed the balance (any uint256): the free balance is then zero, and the freeze withholds the units the
+     * holder receives or the books release until it is lowered. Refuses only an amount below what the other
+     * purposes lock (TokenFrozenBelowEncumbered): those are released by their own locker. Works on frozen
+     * accounts and paused tokens. Emits {Encumbered} or {Released} for the purpose when it changes, then
+     * {Frozen} with `amount`.
      */
     function setFrozenTokens(address account, uint256 amount) external onlyRole(AGENT_ROLE) returns (bool) {
         if (account == address(0)) revert TokenZeroAccount();
         TokenStorage storage $ = _t();
+        Account storage a = $.accounts[account];
         uint256 held = $.encumbrances[account][address(this)][FROZEN_TOKENS_DEAL];
-        uint256 others = $.accounts[account].encumbered - held;
+        uint256 others = a.encumbered - _frozenShare(held);
         if (amount < others) revert TokenFrozenBelowEncumbered(account, others, amount);
-        uint256 target = amount - others;
-        if (target > held) {
-            _encumber(account, address(this), FROZEN_TOKENS_DEAL, target - held);
-        } else if (target < held) {
-            _release(account, address(this), FROZEN_TOKENS_DEAL, held - target);
+        uint256 target;
+        unchecked {
+            // others <= amount.
+            target = amount - others;
+        }
+        if (target != held) {
+            _writeFreeze($, a, account, others, target);
+            unchecked {
+                // Each branch subtracts the smaller from the larger.
+                if (target > held) emit Encumbered(account, address(this), FROZEN_TOKENS_DEAL, target - held, target);
+                else emit Released(account, address(this), FROZEN_TOKENS_DEAL, held - target, target);
+            }
         }
         emit Frozen(account, amount);
         return true;
@@ -289,11 +333,14 @@ abstract contract CompliantToken is
 
     /**
      * @inheritdoc IERC7943Fungible
-     * @dev Requires AGENT_ROLE. Takes the free units first, then units frozen by {setFrozenTokens} (that
-     * freeze shrinks by what is taken: {Released} and {Frozen} come before {Transfer}); never units locked by
-     * the books or other depository purposes (use {forceTransfer} naming the purpose). Ignores pause and the
-     * sender's freeze and status, like {forceTransfer}; `to` must pass {canReceive}. Emits {Transfer} and
-     * the ERC-7943 {ForcedTransfer}.
+     * @dev Requires AGENT_ROLE. Takes the free units first, then frozen units the balance holds; never units
+     * locked by the books or other depository purposes (use {forceTransfer} naming the purpose). Ignores pause
+     * and the sender's freeze and status, like {forceTransfer}; `to` must pass {canReceive}. When it takes
+     * frozen units it first unfreezes exactly those, as ERC-7943 requires: the freeze shrinks by the units taken
+     * and {Released} and {Frozen} (the new `getFrozenTokens`) come before {Transfer}. A freeze above the
+     * balance thus keeps withholding the same quantity beyond what is held (the community ERC20uRWA instead
+     * lowers the freeze to the balance left; both agree whenever the freeze is within the balance). Emits
+     * {Transfer} and the ERC-7943 {ForcedTransfer}.
      */
     function forcedTransfer(address from, address to, uint256 amount) external onlyRole(AGENT_ROLE) returns (bool) {
         _checkMove(from, to, amount);
@@ -302,19 +349,15 @@ abstract contract CompliantToken is
         Account storage a = $.accounts[from];
         uint256 balance = a.balance;
         if (amount > balance) revert ERC20InsufficientBalance(from, balance, amount);
-        uint256 locked = a.encumbered;
-        uint256 free = balance - locked;
+        uint256 free = _unlocked(balance, a.encumbered);
         if (amount > free) {
-            uint256 held = $.encumbrances[from][address(this)][FROZEN_TOKENS_DEAL];
-            uint256 take = amount - free;
-            if (take > held) revert TokenInsufficientFreeBalance(from, free + held, amount);
+            uint256 taken;
             unchecked {
-                // take <= held <= locked.
-                $.encumbrances[from][address(this)][FROZEN_TOKENS_DEAL] = held - take;
-                a.encumbered = uint120(locked - take);
-                emit Released(from, address(this), FROZEN_TOKENS_DEAL, take, held - take);
-                emit Frozen(from, locked - take);
+                // free < amount.
+                taken = _consumeFreeze($, a, from, amount - free, free);
             }
+            // Short even with every frozen unit held: the rest is locked by other purposes.
+            if (free + taken < amount) revert TokenInsufficientFreeBalance(from, free + taken, amount);
         }
         _moveBalance($, a, from, to, amount);
         emit ForcedTransfer(from, to, amount);
@@ -358,7 +401,8 @@ abstract contract CompliantToken is
         _moveBalance($, a, from, to, amount);
         if (keepEncumbered) {
             unchecked {
-                // The receiver's encumbrances stay <= its balance, which just grew by amount and is <= SUPPLY_CAP.
+                // The receiver's encumbrances stay <= its balance, which just grew by amount and is <= SUPPLY_CAP,
+                // and its freeze counts for at most SUPPLY_CAP: the sum stays below 2^120.
                 $.encumbrances[to][locker][dealId] += amount;
                 $.accounts[to].encumbered += uint120(amount);
             }
@@ -424,7 +468,8 @@ abstract contract CompliantToken is
         address locker = _msgSender();
         uint256 total;
         unchecked {
-            // The receiver's encumbrances stay <= its balance, which just grew by amount and is <= SUPPLY_CAP.
+            // The receiver's encumbrances stay <= its balance, which just grew by amount and is <= SUPPLY_CAP,
+            // and its freeze counts for at most SUPPLY_CAP: the sum stays below 2^120.
             $.accounts[to].encumbered += uint120(amount);
             total = $.encumbrances[to][locker][dealId] + amount;
         }
@@ -440,14 +485,15 @@ abstract contract CompliantToken is
     }
 
     /// @inheritdoc IEncumberableToken
+    /// @dev The ERC-7943 freeze counts as recorded, so the total may exceed the balance (saturates at 2^256 - 1).
     function totalEncumbered(address holder) external view returns (uint256) {
-        return _t().accounts[holder].encumbered;
+        return _frozenOf(_t(), holder);
     }
 
     /// @inheritdoc IEncumberableToken
     function freeBalance(address holder) external view returns (uint256) {
         Account storage a = _t().accounts[holder];
-        return a.balance - a.encumbered;
+        return _unlocked(a.balance, a.encumbered);
     }
 
     /// @inheritdoc IEncumberableToken
@@ -476,19 +522,22 @@ abstract contract CompliantToken is
     }
 
     /// @inheritdoc IERC7943Fungible
-    /// @dev Encumbered + frozen: `totalEncumbered(account)`, the units frozen by {setFrozenTokens} included.
+    /// @dev Encumbered + frozen: `totalEncumbered(account)`, the freeze set by {setFrozenTokens} as recorded, so
+    /// it may exceed the balance (saturates at 2^256 - 1).
     function getFrozenTokens(address account) external view returns (uint256) {
-        return _t().accounts[account].encumbered;
+        return _frozenOf(_t(), account);
     }
 
     /// @inheritdoc IERC7943Fungible
-    /// @dev False when the token is paused, when `from` cannot send or `to` cannot receive, or when `amount`
-    /// exceeds the free (unencumbered, unfrozen) balance of `from`.
+    /// @dev False when the token is paused, when `from` cannot send or `to` cannot receive, or when `amount` is
+    /// within the balance of `from` but exceeds its unfrozen balance `max(0, balance - getFrozenTokens(from))`.
+    /// An amount above the balance is not refused here: ERC-7943 leaves balance checks to ERC-20, and the
+    /// transfer fails with ERC20InsufficientBalance.
     function canTransfer(address from, address to, uint256 amount) external view returns (bool) {
         TokenStorage storage $ = _t();
         if ($.paused || !_eligible($, from) || !_eligible($, to)) return false;
         Account storage a = $.accounts[from];
-        return amount <= a.balance - a.encumbered;
+        return amount > a.balance || amount <= _unlocked(a.balance, a.encumbered);
     }
 
     /// @notice ERC-165: true for IERC165, IAccessControl, IERC20, IERC20Metadata and IERC7943Fungible.
@@ -515,7 +564,8 @@ abstract contract CompliantToken is
      * mint from zero, burn to zero). Refuses, in this order: a paused token; a sender, then a receiver, that
      * is not an active participant (one registry call for both sides of a transfer); a sender that is
      * frozen, lacks the balance or lacks the free (unencumbered, unfrozen) balance
-     * (ERC7943InsufficientUnfrozenBalance); a receiver that is frozen.
+     * (ERC7943InsufficientUnfrozenBalance, with the free balance, zero when the freeze exceeds the balance);
+     * a receiver that is frozen.
      */
     function _update(address from, address to, uint256 value) internal virtual {
         TokenStorage storage $ = _t();
@@ -542,9 +592,13 @@ abstract contract CompliantToken is
             uint256 locked = a.encumbered;
             if (a.frozen) revert TokenAccountFrozen(from);
             if (value > balance) revert ERC20InsufficientBalance(from, balance, value);
-            if (value > balance - locked) revert ERC7943InsufficientUnfrozenBalance(from, value, balance - locked);
             unchecked {
-                // value <= balance.
+                // value <= balance <= SUPPLY_CAP and locked < 2^120: the sum cannot overflow. Past the first
+                // test only a zero value under a freeze above the balance passes.
+                if (value + locked > balance) {
+                    uint256 free = _unlocked(balance, locked);
+                    if (value > free) revert ERC7943InsufficientUnfrozenBalance(from, value, free);
+                }
                 a.balance = uint128(balance - value);
             }
         }
@@ -565,11 +619,11 @@ abstract contract CompliantToken is
     }
 
     /// @dev Debits `a` (the account of `from`) and credits `to` by `amount`, for forced and locked moves
-    /// whose checks the caller has made. The caller has checked amount <= a.balance - a.encumbered
-    /// (after releasing what it consumes).
+    /// whose checks the caller has made. The caller has checked that amount is within the balance less the
+    /// purposes it does not take, so the purposes other than the freeze stay within the balance.
     function _moveBalance(TokenStorage storage $, Account storage a, address from, address to, uint256 amount) private {
         unchecked {
-            // amount <= free balance <= balance; the receiver's balance stays <= total supply <= SUPPLY_CAP.
+            // amount <= balance; the receiver's balance stays <= total supply <= SUPPLY_CAP.
             a.balance -= uint128(amount);
             $.accounts[to].balance += uint128(amount);
         }
@@ -600,7 +654,7 @@ abstract contract CompliantToken is
         if (amount == 0) revert TokenZeroAmount();
         TokenStorage storage $ = _t();
         Account storage a = $.accounts[holder];
-        uint256 free = a.balance - a.encumbered;
+        uint256 free = _unlocked(a.balance, a.encumbered);
         if (amount > free) revert TokenInsufficientFreeBalance(holder, free, amount);
         uint256 total;
         unchecked {
@@ -624,6 +678,80 @@ abstract contract CompliantToken is
             $.accounts[holder].encumbered -= uint120(amount);
         }
         emit Released(holder, locker, dealId, amount, e - amount);
+    }
+
+    /// @dev Unfreezes up to `amount` of the frozen units `from` holds (the freeze beyond the balance is nothing to
+    /// take), for {forcedTransfer} and {forceTransfer} naming the freeze, which then move them: lowers the freeze
+    /// by exactly the units taken and emits {Released} and {Frozen} (before the move's {Transfer}). Returns the
+    /// units taken.
+    function _consumeFreeze(
+        TokenStorage storage $,
+        Account storage a,
+        address from,
+        uint256 amount,
+        uint256 free
+    ) private returns (uint256 consumed) {
+        mapping(uint256 dealId => uint256) storage own = $.encumbrances[from][address(this)];
+        uint256 frozen = own[FROZEN_TOKENS_DEAL];
+        Account memory acc = a;
+        unchecked {
+            // The freeze's share is part of the locked quantity, and the other purposes stay within the balance.
+            uint256 others = acc.encumbered - _frozenShare(frozen);
+            // Frozen units held: what the other purposes leave of the balance, less the free ones (<= frozen).
+            uint256 held = acc.balance - others - free;
+            consumed = held < amount ? held : amount;
+            if (consumed != 0) {
+                uint256 left = frozen - consumed;
+                own[FROZEN_TOKENS_DEAL] = left;
+                a.encumbered = uint120(others + _frozenShare(left));
+                emit Released(from, address(this), FROZEN_TOKENS_DEAL, consumed, left);
+                emit Frozen(from, _frozenTotal(others, left));
+            }
+        }
+    }
+
+    /// @dev Records the ERC-7943 freeze of `account` (purpose: this token, FROZEN_TOKENS_DEAL) as `frozen` and
+    /// sets its locked quantity to `others` (the other purposes, <= balance <= SUPPLY_CAP) plus the freeze's
+    /// share (<= SUPPLY_CAP): the sum fits in 120 bits.
+    function _writeFreeze(
+        TokenStorage storage $,
+        Account storage a,
+        address account,
+        uint256 others,
+        uint256 frozen
+    ) private {
+        $.encumbrances[account][address(this)][FROZEN_TOKENS_DEAL] = frozen;
+        a.encumbered = uint120(others + _frozenShare(frozen));
+    }
+
+    /// @dev The part of a freeze counted in the locked quantity: the freeze up to SUPPLY_CAP. No balance
+    /// exceeds SUPPLY_CAP, so the free balance `max(0, balance - locked)` is the same as with the whole freeze.
+    function _frozenShare(uint256 frozen) private pure returns (uint256) {
+        return frozen < SUPPLY_CAP ? frozen : SUPPLY_CAP;
+    }
+
+    /// @dev Units of a balance that the locked quantity leaves free: `balance - locked`, zero when the freeze
+    /// withholds more than is held.
+    function _unlocked(uint256 balance, uint256 locked) private pure returns (uint256) {
+        unchecked {
+            return balance > locked ? balance - locked : 0;
+        }
+    }
+
+    /// @dev ERC-7943 frozen tokens: the other purposes plus the freeze as recorded, saturating at 2^256 - 1.
+    function _frozenTotal(uint256 others, uint256 frozen) private pure returns (uint256) {
+        unchecked {
+            return frozen > type(uint256).max - others ? type(uint256).max : others + frozen;
+        }
+    }
+
+    /// @dev All purposes of `holder` summed, the freeze as recorded: {getFrozenTokens} and {totalEncumbered}.
+    function _frozenOf(TokenStorage storage $, address holder) private view returns (uint256) {
+        uint256 locked = $.accounts[holder].encumbered;
+        uint256 frozen = $.encumbrances[holder][address(this)][FROZEN_TOKENS_DEAL];
+        uint256 share = _frozenShare(frozen);
+        if (frozen == share) return locked;
+        return _frozenTotal(locked - share, frozen);
     }
 
     function _setFrozen(address account, bool frozen) private {

@@ -214,7 +214,8 @@ export async function holdingsOf(
   for (const holder of addresses) {
     const [balance, encumbered, frozen] = await Promise.all([t.balanceOf(holder), t.totalEncumbered(holder), t.isFrozen(holder)]);
     if (balance === 0n && !frozen) continue;
-    holders.push({ holder, balance, encumbered, free: balance - encumbered, frozen });
+    // A freeze above the balance (ERC-7943) leaves nothing free.
+    holders.push({ holder, balance, encumbered, free: balance > encumbered ? balance - encumbered : 0n, frozen });
   }
   const purposes = new Map<string, [string, string, bigint]>();
   for (const ev of await t.queryFilter(t.filters.Encumbered(), fromBlock)) {

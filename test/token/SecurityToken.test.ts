@@ -970,13 +970,15 @@ describe("SecurityToken", function () {
   });
 
   describe("invariants (property)", function () {
-    it("keeps supply = Σ balances, encumbered ≤ balance, and refused operations change nothing", async function () {
+    it("keeps supply = Σ balances, the books' encumbrances ≤ balance, free = balance − frozen (≥ 0), and refused operations change nothing", async function () {
       this.timeout(600_000);
       const f = await loadFixture(tokensFixture);
       const { equity, locker, actors } = f;
       // The locker also settles, so it can deliver into its own purposes (as the repo book does).
       await (await f.factory.addStandingRole(TOKEN_ROLES.SETTLEMENT_ROLE, locker.address)).wait();
       const holders = [...actors.investors.slice(0, 4), actors.bankA].map((s) => s.address);
+      const self = await equity.getAddress();
+      const FROZEN_DEAL = await equity.FROZEN_TOKENS_DEAL();
       const signers = [...actors.investors.slice(0, 4), actors.bankA];
       const others = [actors.investors[4].address, actors.bankB.address];
       /** Everything the operations can change, read once per step. */
@@ -986,8 +988,11 @@ describe("SecurityToken", function () {
           rows.push({
             balance: await equity.balanceOf(x),
             total: await equity.totalEncumbered(x),
+            frozenTokens: await equity.getFrozenTokens(x),
+            free: await equity.freeBalance(x),
             frozen: await equity.isFrozen(x),
             purposes: [await equity.encumbered(x, locker.address, 1n), await equity.encumbered(x, locker.address, 2n)],
+            freeze: await equity.encumbered(x, self, FROZEN_DEAL),
           });
         }
         let rest = 0n;
@@ -1008,6 +1013,9 @@ describe("SecurityToken", function () {
         fc.record({ k: fc.constant("move"), a: h, b: h, d: deal, n: amt, keep: fc.boolean() }),
         fc.record({ k: fc.constant("force"), a: h, b: h, d: deal, n: amt }),
         fc.record({ k: fc.constant("deliver"), a: h, b: h, d: deal, n: amt }),
+        // ERC-7943: a freeze up to 2500 (above the balance at times) and forced transfers taking frozen units.
+        fc.record({ k: fc.constant("setFrozen"), a: h, n: fc.integer({ min: 0, max: 2500 }).map(BigInt) }),
+        fc.record({ k: fc.constant("forced"), a: h, b: h, n: amt }),
         fc.record({ k: fc.constant("pause") }),
       );
       let base = await ethers.provider.send("evm_snapshot", []);
@@ -1052,6 +1060,12 @@ describe("SecurityToken", function () {
                 case "deliver":
                   tx = equity.connect(locker).deliverEncumbered(a, b, o.d, o.n);
                   break;
+                case "setFrozen":
+                  tx = equity.setFrozenTokens(a, o.n);
+                  break;
+                case "forced":
+                  tx = equity.forcedTransfer(a, b, o.n);
+                  break;
                 default:
                   tx = (await equity.paused()) ? equity.unpause(R) : equity.pause(R);
               }
@@ -1064,8 +1078,10 @@ describe("SecurityToken", function () {
             let sum = after.rest;
             for (const r of after.rows) {
               sum += r.balance;
-              expect(r.total <= r.balance).to.equal(true);
-              expect(r.total).to.equal(r.purposes[0] + r.purposes[1]);
+              expect(r.purposes[0] + r.purposes[1] <= r.balance).to.equal(true);
+              expect(r.total).to.equal(r.purposes[0] + r.purposes[1] + r.freeze);
+              expect(r.frozenTokens).to.equal(r.total);
+              expect(r.free).to.equal(r.balance > r.total ? r.balance - r.total : 0n);
             }
             expect(after.supply).to.equal(sum);
             before = after;
