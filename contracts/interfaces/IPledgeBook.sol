@@ -42,13 +42,13 @@ interface IPledgeBook {
     /// @param maturityDate Repayment date (day number); unpaid debt after it is a default.
     /// @param warningLine Warning line, WAD (0 = 160%).
     /// @param liquidationLine Liquidation line, WAD (0 = 140%).
-    /// @param restoreTarget Ratio a top-up restores, WAD (0 = the initial ratio at the start date's close,
-    /// at least the warning line).
+    /// @param restoreTarget Ratio a top-up restores, WAD (0 = the initial ratio, at the initial price of
+    /// {register}, at least the warning line).
     /// @param topUpDays Business days the pledger has to top up after a liquidation-level valuation.
     /// @param calendarId Calendar of those business days, known to the holiday calendars (zero: calendar days);
     /// a non-zero calendar must also be closed for a date before the pledge is valued for it.
-    /// @param maxInitialRate Cap on the initial pledge rate (principal / value of the shares at the start
-    /// date's price), WAD (0 = 60%); registration above it is refused ({PledgeInitialRateAboveCap}).
+    /// @param maxInitialRate Cap on the initial pledge rate (principal / value of the shares at the initial
+    /// price of {register}), WAD (0 = 60%); registration above it is refused ({PledgeInitialRateAboveCap}).
     /// @param topUpAtWarning A top-up is due from the Warning level (false: from the Liquidation level).
     /// @param principalFirst Repayments reduce principal, interest stays accrued and owed until the principal is
     /// repaid (false: interest first, then principal).
@@ -199,7 +199,8 @@ interface IPledgeBook {
     /// @param id Pledge id.
     /// @param shares Shares encumbered at the pledger.
     /// @param restoreTarget Restore target in force, WAD.
-    /// @param initialPrice Price of the security at the start date (18 decimals).
+    /// @param initialPrice Initial price (18 decimals): the security's price as it stands at registration (see
+    /// {register}).
     /// @param initialRate Initial pledge rate: principal / value of the shares at `initialPrice`, WAD, rounded up.
     /// @param by Depository signer.
     event PledgeRegistered(
@@ -403,9 +404,9 @@ interface IPledgeBook {
     /// @notice Requests and registers a pledge in one depository transaction, with both sides' EIP-712
     /// signatures of `PledgeRequest(terms, nonce, deadline)`, nonce = `nonces(terms.pledger)`.
     /// @dev Requires DEPOSITORY_ROLE, valid terms, a deadline not passed, the signatures `requestSigned`
-    /// requires, a free balance covering the shares, a readable price at the start date and an initial pledge
-    /// rate at most the cap ({PledgeInitialRateAboveCap}). Consumes the nonce. Emits {PledgeRequested}, two
-    /// {PledgeConsented} and {PledgeRegistered}.
+    /// requires, a free balance covering the shares, the start date reached, an initial price readable and an
+    /// initial pledge rate at most the cap ({PledgeInitialRateAboveCap}), as {register}. Consumes the nonce.
+    /// Emits {PledgeRequested}, two {PledgeConsented} and {PledgeRegistered}.
     /// @param terms Pledge terms.
     /// @param deadline Last timestamp the signatures are valid.
     /// @param pledgerSignature Pledger-side signature.
@@ -424,9 +425,14 @@ interface IPledgeBook {
     function consent(uint256 id) external;
 
     /// @notice Registers a requested pledge: encumbers the shares at the pledger and activates it.
-    /// @dev Requires DEPOSITORY_ROLE, status Requested, both consents, a free balance covering the shares,
-    /// a readable price at the start date and an initial pledge rate at most the cap
-    /// ({PledgeInitialRateAboveCap}). Emits {PledgeRegistered}.
+    /// @dev Requires DEPOSITORY_ROLE, status Requested, both consents, a free balance covering the shares, the
+    /// start date reached, an initial price readable and an initial pledge rate at most the cap
+    /// ({PledgeInitialRateAboveCap}). The initial price is the security's price as it stands at registration:
+    /// the oracle's `priceAt` for today, its latest price within the feed's maximum age of today. That is the
+    /// start date's close while no later close was pushed; after one was, the oracle (which keeps a feed's
+    /// latest price only) no longer holds the start date's, and the latest close values the shares being
+    /// encumbered. {PledgeNoPrice} names the start date when it is still ahead, today when no price is
+    /// readable. Emits {PledgeRegistered}.
     /// @param id Pledge id.
     function register(uint256 id) external;
 

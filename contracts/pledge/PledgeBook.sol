@@ -308,7 +308,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     }
 
     /// @dev Latest price of `security` dated on or before `date` (the oracle's `priceAt`), or 0 when none is
-    /// readable: the depository's registration reads the start date's price as it stands.
+    /// readable: registration and enforcement read the price as it stands.
     function _tryPrice(IPriceOracle oracle, address security, uint256 date) private view returns (uint256) {
         try oracle.priceAt(ISecurityToken(security).isin(), date) returns (uint256 price, uint32) {
             return price;
@@ -382,14 +382,21 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         emit PledgeConsented(id, false, b);
     }
 
-    /// @dev Activates a consented pledge: values the shares at the start date's price, refuses an initial
-    /// pledge rate above the cap, resolves a defaulted restore target (the initial ratio), encumbers the shares
-    /// at the pledger and emits {PledgeRegistered}.
+    /// @dev Activates a consented pledge: values the shares at the initial price, refuses an initial pledge rate
+    /// above the cap, resolves a defaulted restore target (the initial ratio), encumbers the shares at the
+    /// pledger and emits {PledgeRegistered}. The initial price is the security's price as it stands at
+    /// registration, the oracle's `priceAt` for today: its latest price, within the feed's maximum age of today.
+    /// While no later price was pushed that is the start date's close (or the last close before it); once a
+    /// later one was, the start date's close is no longer held by the oracle (it keeps the latest price of a
+    /// feed only) and the latest price, dated after the start date, values the shares being encumbered.
+    /// Registration is refused before the start date.
     function _register(Pledge storage p, uint256 id, address pledger) private {
         address security = p.security;
         uint256 start = p.startDate;
-        uint256 price = _tryPrice(_s().oracle, security, start);
-        if (price == 0) revert PledgeNoPrice(security, start);
+        uint256 today = block.timestamp / 1 days;
+        if (start > today) revert PledgeNoPrice(security, start);
+        uint256 price = _tryPrice(_s().oracle, security, today);
+        if (price == 0) revert PledgeNoPrice(security, today);
         uint256 principal = p.principal;
         uint256 collateral = PledgeMath.shareValueDown(p.shares, price, p.cashDecimals);
         uint256 rate = PledgeMath.initialRateUp(principal, collateral);

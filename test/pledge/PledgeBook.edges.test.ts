@@ -250,7 +250,7 @@ describe("PledgeBook", function () {
   });
 
   describe("register", function () {
-    it("refuses a defaulted restore target without a price at the start date", async function () {
+    it("refuses a defaulted restore target without a readable price", async function () {
       const f = await loadFixture(pledgeFixture);
       const terms = termsFor(f, f.today, { restoreTarget: 0n });
       const id = requestedId(f.book, await (await f.book.connect(f.pledger).request(terms)).wait());

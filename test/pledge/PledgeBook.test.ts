@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { readPledge, requestedId, signPledgeRequest, valuationsOf } from "../../lib/pledge";
+import { currencyBytes } from "../../lib/tokens";
 import { activePledgeFixture, openPledge, pledgeFixture, PledgeFixture, PLEDGED, pushPrice, termsFor } from "./fixtures";
 
 const WAD = 10n ** 18n;
@@ -212,14 +213,59 @@ describe("PledgeBook", function () {
       expect((await readPledge(f.book, 1)).restoreTarget).to.equal(25n * 10n ** 17n);
     });
 
-    it("refuses registration without a price at the start date, leaving nothing", async function () {
+    it("registers after the next business day's price was pushed, at that latest price", async function () {
       const f = await loadFixture(signedFixture);
-      // The feed's only price is dated after the start date: no initial price.
+      // The start date's close (25.00) is superseded by the next day's (20.00): the oracle holds the latest only.
+      await pushPrice(f, f.today - 9, "20");
+      const terms = termsFor(f, f.today - 10, { restoreTarget: 0n });
+      const [a, b] = await signaturesOf(f, terms);
+      // 1,000,000 shares at 20.00 against 10,000,000.00: 50 %, a defaulted target of 200 %.
+      await expect(f.book.registerSigned(terms, f.deadline, a, b))
+        .to.emit(f.book, "PledgeRegistered")
+        .withArgs(1n, PLEDGED, 2n * WAD, 20n * WAD, 5n * 10n ** 17n, f.actors.csd.address);
+      expect((await readPledge(f.book, 1)).status).to.equal("Active");
+    });
+
+    it("checks the cap against the latest price when a later price was pushed, leaving nothing", async function () {
+      const f = await loadFixture(signedFixture);
+      await pushPrice(f, f.today - 9, "16");
+      const [a, b] = await signaturesOf(f);
+      // 10,000,000.00 against 1,000,000 shares at 16.00: 62.5 %, above the default cap of 60 %.
+      await expect(f.book.registerSigned(f.terms, f.deadline, a, b))
+        .to.be.revertedWithCustomError(f.book, "PledgeInitialRateAboveCap")
+        .withArgs(1n, 625n * 10n ** 15n, 6n * 10n ** 17n);
+      expect(await f.book.pledgeCount()).to.equal(0n);
+      expect(await f.book.nonces(f.pledger.address)).to.equal(0n);
+    });
+
+    it("registers at the latest price when the feed's first price is dated after the start date", async function () {
+      const f = await loadFixture(signedFixture);
       const terms = termsFor(f, f.today - 11);
       const [a, b] = await signaturesOf(f, terms);
       await expect(f.book.registerSigned(terms, f.deadline, a, b))
+        .to.emit(f.book, "PledgeRegistered")
+        .withArgs(1n, PLEDGED, 25n * 10n ** 17n, 25n * WAD, 4n * 10n ** 17n, f.actors.csd.address);
+    });
+
+    it("refuses registration when the latest price is older than the feed's maximum age today, leaving nothing", async function () {
+      const f = await loadFixture(signedFixture);
+      // The start date's close is 10 days old: readable for the start date, stale at registration.
+      await (await f.oracle.configureAsset(f.feed, currencyBytes("RUB"), f.feedCalendar, WAD * 10n, 5)).wait();
+      const [a, b] = await signaturesOf(f);
+      await expect(f.book.registerSigned(f.terms, f.deadline, a, b))
         .to.be.revertedWithCustomError(f.book, "PledgeNoPrice")
-        .withArgs(f.equity.target, f.today - 11);
+        .withArgs(f.equity.target, f.today);
+      expect(await f.book.pledgeCount()).to.equal(0n);
+      expect(await f.book.nonces(f.pledger.address)).to.equal(0n);
+    });
+
+    it("refuses registration before the start date, leaving nothing", async function () {
+      const f = await loadFixture(signedFixture);
+      const terms = termsFor(f, f.today + 1);
+      const [a, b] = await signaturesOf(f, terms);
+      await expect(f.book.registerSigned(terms, f.deadline, a, b))
+        .to.be.revertedWithCustomError(f.book, "PledgeNoPrice")
+        .withArgs(f.equity.target, f.today + 1);
       expect(await f.book.pledgeCount()).to.equal(0n);
       expect(await f.book.nonces(f.pledger.address)).to.equal(0n);
     });
@@ -306,6 +352,21 @@ describe("PledgeBook", function () {
         f.book,
         "AccessControlUnauthorizedAccount",
       );
+    });
+
+    it("registers a consented pledge after a later price was pushed, at the latest price", async function () {
+      const f = await loadFixture(pledgeFixture);
+      const start = f.today - 3;
+      await pushPrice(f, start, "25");
+      const id = requestedId(f.book, await (await f.book.connect(f.pledger).request(termsFor(f, start))).wait());
+      await (await f.book.connect(f.pledgee).consent(id)).wait();
+      await pushPrice(f, start + 1, "25.5");
+      await pushPrice(f, start + 2, "40");
+      // 10,000,000.00 against 1,000,000 shares at 40.00: 25 %.
+      await expect(f.book.register(id))
+        .to.emit(f.book, "PledgeRegistered")
+        .withArgs(id, PLEDGED, 25n * 10n ** 17n, 40n * WAD, 25n * 10n ** 16n, f.actors.csd.address);
+      expect(await f.equity.encumbered(f.pledger.address, f.book.target, id)).to.equal(PLEDGED);
     });
 
     it("defaults the restore target to the ratio at registration", async function () {
