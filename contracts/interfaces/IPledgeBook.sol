@@ -42,13 +42,13 @@ interface IPledgeBook {
     /// @param maturityDate Repayment date (day number); unpaid debt after it is a default.
     /// @param warningLine Warning line, WAD (0 = 160%).
     /// @param liquidationLine Liquidation line, WAD (0 = 140%).
-    /// @param restoreTarget Ratio a top-up restores, WAD (0 = the initial ratio at the start date's close,
-    /// at least the warning line).
+    /// @param restoreTarget Ratio a top-up restores, WAD (0 = the initial ratio, at the initial price of
+    /// {register}, at least the warning line).
     /// @param topUpDays Business days the pledger has to top up after a liquidation-level valuation.
     /// @param calendarId Calendar of those business days, known to the holiday calendars (zero: calendar days);
     /// a non-zero calendar must also be closed for a date before the pledge is valued for it.
-    /// @param maxInitialRate Cap on the initial pledge rate (principal / value of the shares at the start
-    /// date's price), WAD (0 = 60%); registration above it is refused ({PledgeInitialRateAboveCap}).
+    /// @param maxInitialRate Cap on the initial pledge rate (principal / value of the shares at the initial
+    /// price of {register}), WAD (0 = 60%); registration above it is refused ({PledgeInitialRateAboveCap}).
     /// @param topUpAtWarning A top-up is due from the Warning level (false: from the Liquidation level).
     /// @param principalFirst Repayments reduce principal, interest stays accrued and owed until the principal is
     /// repaid (false: interest first, then principal).
@@ -73,71 +73,74 @@ interface IPledgeBook {
         bool principalFirst;
     }
 
-    /// @notice A pledge as stored: five words, four of them written at registration. A valuation reads slots
-    /// 0–2 (and slot 4 once a repayment or pledged cash is recorded) and writes slot 0; slot 3 is read for a
-    /// top-up deadline and by enforcement. Accounts are 32-bit indexes in the book's address table.
+    /// @notice A pledge as stored: three words written at registration, a balances word and a request word.
+    /// A valuation reads slots 0–2 (and slot 3 once a repayment or pledged cash is recorded) and writes slot 0;
+    /// enforcement reads the same. Accounts and the security are 32-bit indexes in the book's address table
+    /// (the security's entry also keeps its ISIN, the oracle's feed id). The start date and the initial-rate
+    /// cap are used at registration only: until then the start date is `accruedTo` (no repayment can precede
+    /// registration) and a cap other than the default waits in slot 4 (flag bit 7), cleared at registration;
+    /// both stay in {PledgeRequested}.
     /// Bounds (refused with {PledgeTermInvalid} naming the field): quantity < 2^96 and at most
     /// 2^66 x 10^(18 - cash decimals) (so no valuation can overflow), cash decimals <= 18, principal < 2^112,
-    /// interest rate and lines < 2^64 (WAD, about 1,844 %), dates < 2^32, top-up days < 256, pledged cash
-    /// < 2^128, unpaid interest < 2^112.
-    /// @param security Security token pledged.
+    /// interest rate and lines < 2^64 (WAD, about 1,844 %), dates < 2^24 (day numbers up to the year 47,900),
+    /// top-up days < 256, pledged cash < 2^128, unpaid interest < 2^112.
+    /// @param security Security token pledged (address-table index).
     /// @param status Lifecycle status.
     /// @param level Level of the last valuation.
     /// @param flags Bit 0 pledger consent, bit 1 pledgee consent, bit 2 inputs changed since the last valuation,
-    /// bit 3 balances recorded (slot 4 in use), bit 4 a calendar named (slot 3 read by valuations), bit 5 top-up
-    /// due from Warning, bit 6 repayments principal first.
+    /// bit 3 balances recorded (slot 3 in use), bit 4 a calendar named, bit 5 top-up due from Warning, bit 6
+    /// repayments principal first, bit 7 an initial-rate cap of the pledge's own in slot 4 (until registration).
     /// @param valuedDate Date of the last valuation (0 = never).
     /// @param topUpDue Due date of the open top-up obligation (0 = none).
     /// @param topUpDays Top-up deadline in business days.
-    /// @param shares Shares pledged (encumbered at the pledger).
-    /// @param principal Outstanding principal.
-    /// @param accruedTo Date up to which `interest` is accrued (start date or last repayment date).
     /// @param cashDecimals Decimals of the cash token.
     /// @param dayCount Interest basis.
+    /// @param calendarId Calendar of the top-up deadline.
+    /// @param pledger Pledger account (address-table index).
+    /// @param pledgee Pledgee account (address-table index).
+    /// @param cashToken Cash token of the loan currency (address-table index).
+    /// @param shares Shares pledged (encumbered at the pledger).
+    /// @param principal Outstanding principal.
+    /// @param accruedTo Date up to which `interest` is accrued (the start date until the first repayment).
+    /// @param maturityDate Maturity date.
     /// @param interestRate Annual rate, WAD.
     /// @param warningLine Warning line, WAD.
     /// @param liquidationLine Liquidation line, WAD.
     /// @param restoreTarget Restore target, WAD (0 until registration when defaulted).
-    /// @param pledger Pledger account (address-table index).
-    /// @param pledgee Pledgee account (address-table index).
-    /// @param cashToken Cash token of the loan currency (address-table index).
-    /// @param startDate Start date.
-    /// @param maturityDate Maturity date.
-    /// @param calendarId Calendar of the top-up deadline.
-    /// @param maxInitialRate Cap on the initial pledge rate, WAD (checked at registration).
     /// @param interest Interest accrued and unpaid up to `accruedTo` (zero until the first repayment).
     /// @param pledgedCash Cash pledged (encumbered at the pledger in the cash token; zero until pledged).
+    /// @param maxInitialRate The pledge's own cap on the initial pledge rate, WAD, while Requested (zero: the
+    /// default, or registered).
     struct Pledge {
         // slot 0: head, the only word a valuation writes
-        address security;
+        uint32 security;
         PledgeStatus status;
         PledgeMath.Level level;
         uint8 flags;
-        uint32 valuedDate;
-        uint32 topUpDue;
+        uint24 valuedDate;
+        uint24 topUpDue;
         uint8 topUpDays;
+        uint8 cashDecimals;
+        DayCountConvention dayCount;
+        bytes4 calendarId;
+        uint32 pledger;
+        uint32 pledgee;
+        uint32 cashToken;
         // slot 1
         uint96 shares;
         uint112 principal;
-        uint32 accruedTo;
-        uint8 cashDecimals;
-        DayCountConvention dayCount;
+        uint24 accruedTo;
+        uint24 maturityDate;
         // slot 2
         uint64 interestRate;
         uint64 warningLine;
         uint64 liquidationLine;
         uint64 restoreTarget;
-        // slot 3
-        uint32 pledger;
-        uint32 pledgee;
-        uint32 cashToken;
-        uint32 startDate;
-        uint32 maturityDate;
-        bytes4 calendarId;
-        uint64 maxInitialRate;
-        // slot 4: balances, zero (never written) until the first repayment or pledged cash
+        // slot 3: balances, zero (never written) until the first repayment or pledged cash
         uint112 interest;
         uint128 pledgedCash;
+        // slot 4: request, written only for a Requested pledge with a cap of its own, cleared at registration
+        uint64 maxInitialRate;
     }
 
     /// @notice What a daily valuation publishes: `PledgeMath.Output` without the enforcement amounts (those
@@ -199,7 +202,8 @@ interface IPledgeBook {
     /// @param id Pledge id.
     /// @param shares Shares encumbered at the pledger.
     /// @param restoreTarget Restore target in force, WAD.
-    /// @param initialPrice Price of the security at the start date (18 decimals).
+    /// @param initialPrice Initial price (18 decimals): the security's price as it stands at registration (see
+    /// {register}).
     /// @param initialRate Initial pledge rate: principal / value of the shares at `initialPrice`, WAD, rounded up.
     /// @param by Depository signer.
     event PledgeRegistered(
@@ -403,9 +407,9 @@ interface IPledgeBook {
     /// @notice Requests and registers a pledge in one depository transaction, with both sides' EIP-712
     /// signatures of `PledgeRequest(terms, nonce, deadline)`, nonce = `nonces(terms.pledger)`.
     /// @dev Requires DEPOSITORY_ROLE, valid terms, a deadline not passed, the signatures `requestSigned`
-    /// requires, a free balance covering the shares, a readable price at the start date and an initial pledge
-    /// rate at most the cap ({PledgeInitialRateAboveCap}). Consumes the nonce. Emits {PledgeRequested}, two
-    /// {PledgeConsented} and {PledgeRegistered}.
+    /// requires, a free balance covering the shares, the start date reached, an initial price readable and an
+    /// initial pledge rate at most the cap ({PledgeInitialRateAboveCap}), as {register}. Consumes the nonce.
+    /// Emits {PledgeRequested}, two {PledgeConsented} and {PledgeRegistered}.
     /// @param terms Pledge terms.
     /// @param deadline Last timestamp the signatures are valid.
     /// @param pledgerSignature Pledger-side signature.
@@ -424,9 +428,14 @@ interface IPledgeBook {
     function consent(uint256 id) external;
 
     /// @notice Registers a requested pledge: encumbers the shares at the pledger and activates it.
-    /// @dev Requires DEPOSITORY_ROLE, status Requested, both consents, a free balance covering the shares,
-    /// a readable price at the start date and an initial pledge rate at most the cap
-    /// ({PledgeInitialRateAboveCap}). Emits {PledgeRegistered}.
+    /// @dev Requires DEPOSITORY_ROLE, status Requested, both consents, a free balance covering the shares, the
+    /// start date reached, an initial price readable and an initial pledge rate at most the cap
+    /// ({PledgeInitialRateAboveCap}). The initial price is the security's price as it stands at registration:
+    /// the oracle's `priceAt` for today, its latest price within the feed's maximum age of today. That is the
+    /// start date's close while no later close was pushed; after one was, the oracle (which keeps a feed's
+    /// latest price only) no longer holds the start date's, and the latest close values the shares being
+    /// encumbered. {PledgeNoPrice} names the start date when it is still ahead, today when no price is
+    /// readable. Emits {PledgeRegistered}.
     /// @param id Pledge id.
     function register(uint256 id) external;
 
@@ -499,12 +508,12 @@ interface IPledgeBook {
     /* VIEWS */
 
     /// @notice A stored pledge as its five packed storage words, in the layout of {Pledge} (solidity packing,
-    /// first field in the low bytes), with the pledger, pledgee and cash token its indexes name. Decoded by
-    /// `decodePledge` in `lib/pledge.ts`; a typed copy would not fit the contract size limit.
+    /// first field in the low bytes), with the pledger, pledgee, cash token and security its indexes name.
+    /// Decoded by `decodePledge` in `lib/pledge.ts`; a typed copy would not fit the contract size limit.
     /// @param id Pledge id.
     /// @return words Slots 0..4 of the pledge.
-    /// @return accounts Pledger, pledgee and cash token addresses.
-    function pledgeWords(uint256 id) external view returns (bytes32[5] memory words, address[3] memory accounts);
+    /// @return accounts Pledger, pledgee, cash token and security addresses.
+    function pledgeWords(uint256 id) external view returns (bytes32[5] memory words, address[4] memory accounts);
     /// @notice Number of pledges (ids run from 1).
     function pledgeCount() external view returns (uint256);
     /// @notice Broker authorised by an investor (0 = none).

@@ -7,7 +7,6 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ConsortiumUpgradeable} from "../access/ConsortiumUpgradeable.sol";
 import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
 import {IEncumberableToken} from "../interfaces/IEncumberableToken.sol";
-import {ISecurityToken} from "../interfaces/ISecurityToken.sol";
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 import {IHolidayCalendar} from "../interfaces/IHolidayCalendar.sol";
 import {IPledgeBook, PledgeStatus} from "../interfaces/IPledgeBook.sol";
@@ -32,12 +31,14 @@ import {PledgeValuation} from "./PledgeValuation.sol";
  * the previous date (rounded up) and pays interest first, exactly as `PledgeMath.debt` walks repayments,
  * so a valuation equals `PledgeMath.value` over the full repayment history.
  *
- * Gas layout ({IPledgeBook-Pledge}): four words written at registration, accounts interned in an address
- * table; a valuation reads three slots (four once a repayment or pledged cash is recorded) and writes the head
- * only, where the idempotency marker (`valuedDate`) and the level live. The occasional operations run in the
- * linked library {PledgeOperations}, the daily valuation in the linked library {PledgeValuation}; requests,
+ * Gas layout ({IPledgeBook-Pledge}): three words written at registration, accounts and the security interned in
+ * an address table (a security's entry keeps its ISIN, the oracle's feed id, so no valuation, registration or
+ * enforcement asks the token for it); a valuation reads three slots (four once a repayment or pledged cash is
+ * recorded) and writes the head only, where the idempotency marker (`valuedDate`) and the level live. The
+ * occasional operations and the checking and storing of a request run in the linked library
+ * {PledgeOperations}, the daily valuation in the linked library {PledgeValuation}; the signature checks,
  * registration and enforcement stay here. Tokens are vouched for by the token factory at their first pledge
- * (their kind and currency are kept), calendars by the holiday calendars.
+ * (their kind, currency and ISIN are kept), calendars by the holiday calendars.
  */
 contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeable, IPledgeBook {
     using FixedPointMath for uint256;
@@ -67,6 +68,9 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     uint256 public constant DEFAULT_LIQUIDATION_LINE = PledgeTypes.DEFAULT_LIQUIDATION_LINE;
     /// @notice Default cap on the initial pledge rate, 60%.
     uint256 public constant DEFAULT_MAX_INITIAL_RATE = PledgeTypes.DEFAULT_MAX_INITIAL_RATE;
+    /// @dev EIP-712 domain name and version, as initialised: constants, so a signature check reads no storage.
+    string private constant EIP712_NAME = "csd-ledger PledgeBook";
+    string private constant EIP712_VERSION = "1";
 
     /* STORAGE */
 
@@ -94,7 +98,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         if (calendar_ == address(0)) revert ConsortiumZeroAddress("calendar");
         if (factory_ == address(0)) revert ConsortiumZeroAddress("factory");
         __Consortium_init(admin);
-        __EIP712_init("csd-ledger PledgeBook", "1");
+        __EIP712_init(EIP712_NAME, EIP712_VERSION);
         __Nonces_init();
         PledgeTypes.PledgeBookStorage storage $ = _s();
         $.registry = IParticipantRegistry(registry_);
@@ -119,18 +123,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
 
     /// @inheritdoc IPledgeBook
     function request(Terms calldata terms) external returns (uint256 id) {
-        (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) = PledgeOperations.checkTerms(
-            terms
-        );
-        PledgeTypes.PledgeBookStorage storage $ = _s();
-        uint8 flags;
-        uint32 via = PledgeTypes.pledgerSideOf($, terms.pledger, pledgerId, msg.sender);
-        // A signer of the pledger's broker that is the pledgee requests for the pledgee.
-        if (via != 0 && via != pledgeeId) flags = PledgeTypes.PLEDGER_CONSENT;
-        else if (PledgeTypes.isPledgeeSide($, pledgeeId, msg.sender)) flags = PledgeTypes.PLEDGEE_CONSENT;
-        else revert PledgeNotPledgerSide(terms.pledger, msg.sender);
-        id = _store(terms, flags, cashInfo);
-        emit PledgeConsented(id, flags == PledgeTypes.PLEDGER_CONSENT, msg.sender);
+        return PledgeOperations.request(terms);
     }
 
     /// @inheritdoc IPledgeBook
@@ -141,7 +134,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         bytes calldata pledgeeSignature
     ) external returns (uint256 id) {
         if (!_s().registry.isActiveSigner(msg.sender)) revert PledgeNotPledgerSide(terms.pledger, msg.sender);
-        id = _requestSigned(terms, deadline, pledgerSignature, pledgeeSignature);
+        (id, ) = _requestSigned(terms, deadline, pledgerSignature, pledgeeSignature, true);
     }
 
     /// @inheritdoc IPledgeBook
@@ -151,8 +144,10 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         bytes calldata pledgerSignature,
         bytes calldata pledgeeSignature
     ) external onlyRole(DEPOSITORY_ROLE) returns (uint256 id) {
-        id = _requestSigned(terms, deadline, pledgerSignature, pledgeeSignature);
-        _register(_s().pledges[id], id, terms.pledger);
+        bytes12 isin;
+        (id, isin) = _requestSigned(terms, deadline, pledgerSignature, pledgeeSignature, false);
+        uint256 cap = terms.maxInitialRate;
+        _register(_s().pledges[id], id, terms.pledger, terms.security, isin, cap == 0 ? DEFAULT_MAX_INITIAL_RATE : cap);
     }
 
     /// @inheritdoc IPledgeBook
@@ -173,7 +168,15 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
                 flags & PledgeTypes.PLEDGEE_CONSENT != 0
             );
         }
-        _register(p, id, $.accounts[p.pledger]);
+        // The pledge's own cap waits in the request word until now; the word is cleared.
+        uint256 cap = DEFAULT_MAX_INITIAL_RATE;
+        if (flags & PledgeTypes.OWN_CAP != 0) {
+            cap = p.maxInitialRate;
+            p.maxInitialRate = 0;
+            p.flags = flags & ~PledgeTypes.OWN_CAP;
+        }
+        PledgeTypes.Account memory security = $.accounts[p.security];
+        _register(p, id, $.accounts[p.pledger].account, security.account, security.isin, cap);
     }
 
     /// @inheritdoc IPledgeBook
@@ -210,7 +213,8 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     function enforce(uint256 id, uint256 date) external onlyRole(DEPOSITORY_ROLE) {
         PledgeTypes.PledgeBookStorage storage $ = _s();
         Pledge storage p = PledgeTypes.requireStatus($, id, PledgeStatus.Active);
-        (PledgeMath.Output memory out, uint256 price) = _defaultValuation(p, id, date);
+        PledgeTypes.Account memory security = $.accounts[p.security];
+        (PledgeMath.Output memory out, uint256 price) = _defaultValuation(p, id, date, security);
         uint256 shares = p.shares;
         // Cannot underflow: the collateral value is the share value plus the pledged cash.
         uint256 cash;
@@ -220,12 +224,19 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         // The pledge keeps the shares and cash it held when enforced (what moved and what was released is in
         // {PledgeEnforced}); only the status word is written.
         p.status = PledgeStatus.Enforced;
-        address pledger = $.accounts[p.pledger];
-        address pledgee = $.accounts[p.pledgee];
+        address pledger = $.accounts[p.pledger].account;
+        address pledgee = $.accounts[p.pledgee].account;
         // One token operation per asset: the units owed move to the pledgee, the rest of the lock is released.
-        if (shares != 0) IEncumberableToken(p.security).takeEncumbered(pledger, pledgee, id, out.enforcementShares);
+        if (shares != 0) {
+            IEncumberableToken(security.account).takeEncumbered(pledger, pledgee, id, out.enforcementShares);
+        }
         if (cash != 0) {
-            IEncumberableToken($.accounts[p.cashToken]).takeEncumbered(pledger, pledgee, id, out.enforcementCash);
+            IEncumberableToken($.accounts[p.cashToken].account).takeEncumbered(
+                pledger,
+                pledgee,
+                id,
+                out.enforcementCash
+            );
         }
         emit PledgeEnforced(
             id,
@@ -243,7 +254,7 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     /* VIEWS */
 
     /// @inheritdoc IPledgeBook
-    function pledgeWords(uint256 id) external view returns (bytes32[5] memory words, address[3] memory accounts) {
+    function pledgeWords(uint256 id) external view returns (bytes32[5] memory words, address[4] memory accounts) {
         Pledge storage p = _s().pledges[id];
         assembly ("memory-safe") {
             for {
@@ -254,7 +265,13 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
                 mstore(add(words, mul(i, 0x20)), sload(add(p.slot, i)))
             }
         }
-        accounts = [_s().accounts[p.pledger], _s().accounts[p.pledgee], _s().accounts[p.cashToken]];
+        PledgeTypes.PledgeBookStorage storage $ = _s();
+        accounts = [
+            $.accounts[p.pledger].account,
+            $.accounts[p.pledgee].account,
+            $.accounts[p.cashToken].account,
+            $.accounts[p.security].account
+        ];
     }
 
     /// @inheritdoc IPledgeBook
@@ -287,17 +304,17 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     function _defaultValuation(
         Pledge storage p,
         uint256 id,
-        uint256 date
+        uint256 date,
+        PledgeTypes.Account memory security
     ) private view returns (PledgeMath.Output memory out, uint256 price) {
         uint256 today = block.timestamp / 1 days;
         uint256 valued = p.valuedDate;
         uint256 accrued = p.accruedTo;
         uint256 earliest = valued > accrued ? valued : accrued;
         if (date < earliest || date > today) revert PledgeDateInvalid(date, earliest, today);
-        address security = p.security;
         // The depository's decision, like registration: the price as it stands for the date.
-        price = _tryPrice(_s().oracle, security, date);
-        if (price == 0) revert PledgeNoPrice(security, date);
+        price = _tryPrice(_s().oracle, security.isin, date);
+        if (price == 0) revert PledgeNoPrice(security.account, date);
         out = PledgeTypes.compute(p, date, price, PledgeTypes.WITH_ENFORCEMENT);
         uint256 due = p.topUpDue;
         if (due != 0 && date > due && PledgeMath.topUpDue(out.level, p.flags & PledgeTypes.TOP_UP_AT_WARNING != 0)) {
@@ -307,104 +324,121 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         if (date <= maturity || out.amountPayable == 0) revert PledgeNotInDefault(id, date, due, maturity);
     }
 
-    /// @dev Latest price of `security` dated on or before `date` (the oracle's `priceAt`), or 0 when none is
-    /// readable: the depository's registration reads the start date's price as it stands.
-    function _tryPrice(IPriceOracle oracle, address security, uint256 date) private view returns (uint256) {
-        try oracle.priceAt(ISecurityToken(security).isin(), date) returns (uint256 price, uint32) {
+    /// @dev Latest price of the security of ISIN `isin` dated on or before `date` (the oracle's `priceAt`), or 0
+    /// when none is readable: registration and enforcement read the price as it stands.
+    function _tryPrice(IPriceOracle oracle, bytes12 isin, uint256 date) private view returns (uint256) {
+        try oracle.priceAt(isin, date) returns (uint256 price, uint32) {
             return price;
         } catch {
             return 0;
         }
     }
 
-    /// @dev Writes a new pledge in status Requested (four words; the balances word stays zero) and emits
-    /// {PledgeRequested}.
-    function _store(
-        Terms calldata t,
-        uint8 flags,
-        PledgeTypes.CashTokenInfo memory cashInfo
-    ) private returns (uint256 id) {
-        PledgeTypes.PledgeBookStorage storage $ = _s();
-        id = ++$.count;
-        Pledge storage p = $.pledges[id];
-        p.security = t.security;
-        p.status = PledgeStatus.Requested;
-        if (t.calendarId != bytes4(0)) flags |= PledgeTypes.CALENDAR;
-        if (t.topUpAtWarning) flags |= PledgeTypes.TOP_UP_AT_WARNING;
-        if (t.principalFirst) flags |= PledgeTypes.PRINCIPAL_FIRST;
-        p.flags = flags;
-        p.topUpDays = uint8(t.topUpDays);
-        p.shares = uint96(t.quantity);
-        p.principal = uint112(t.principal);
-        p.accruedTo = uint32(t.startDate);
-        p.cashDecimals = cashInfo.decimals;
-        p.dayCount = t.dayCount;
-        p.interestRate = uint64(t.interestRate);
-        p.warningLine = uint64(t.warningLine == 0 ? DEFAULT_WARNING_LINE : t.warningLine);
-        p.liquidationLine = uint64(t.liquidationLine == 0 ? DEFAULT_LIQUIDATION_LINE : t.liquidationLine);
-        p.restoreTarget = uint64(t.restoreTarget);
-        p.pledger = PledgeTypes.intern($, t.pledger);
-        p.pledgee = PledgeTypes.intern($, t.pledgee);
-        p.cashToken = cashInfo.index;
-        p.startDate = uint32(t.startDate);
-        p.maturityDate = uint32(t.maturityDate);
-        p.calendarId = t.calendarId;
-        p.maxInitialRate = uint64(t.maxInitialRate == 0 ? DEFAULT_MAX_INITIAL_RATE : t.maxInitialRate);
-        emit PledgeRequested(id, t.pledger, t.pledgee, t, msg.sender);
-    }
-
     /// @dev Checks the deadline, the terms and both EIP-712 signatures (consuming the pledger's nonce), stores
-    /// the pledge with both consents and emits {PledgeRequested} and two {PledgeConsented}.
+    /// the pledge with both consents (its own cap kept when `keepCap`) and emits {PledgeRequested} and two
+    /// {PledgeConsented}; returns the security's ISIN too. The library stores the pledge before the signatures
+    /// are checked here: a refused signature reverts the whole call.
     function _requestSigned(
         Terms calldata terms,
         uint256 deadline,
         bytes calldata pledgerSignature,
-        bytes calldata pledgeeSignature
-    ) private returns (uint256 id) {
+        bytes calldata pledgeeSignature,
+        bool keepCap
+    ) private returns (uint256 id, bytes12 isin) {
         if (block.timestamp > deadline) revert PledgeSignatureExpired(deadline, block.timestamp);
-        (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) = PledgeOperations.checkTerms(
-            terms
-        );
+        uint32 pledgerId;
+        uint32 pledgeeId;
+        (id, pledgerId, pledgeeId, isin) = PledgeOperations.requestConsented(terms, keepCap);
+        (address a, address b) = _signers(terms, deadline, pledgerSignature, pledgeeSignature, pledgerId, pledgeeId);
+        emit PledgeConsented(id, true, a);
+        emit PledgeConsented(id, false, b);
+    }
+
+    /// @dev The signers of both sides' signatures (consuming the pledger's nonce); reverts unless the first acts
+    /// for the pledger (not as the pledgee's broker) and the second for the pledgee.
+    function _signers(
+        Terms calldata terms,
+        uint256 deadline,
+        bytes calldata pledgerSignature,
+        bytes calldata pledgeeSignature,
+        uint32 pledgerId,
+        uint32 pledgeeId
+    ) private returns (address a, address b) {
         bytes32 digest = _digest(terms, _useNonce(terms.pledger), deadline);
         PledgeTypes.PledgeBookStorage storage $ = _s();
-        address a = ECDSA.recover(digest, pledgerSignature);
+        a = ECDSA.recover(digest, pledgerSignature);
         // The pledger and pledgee accounts themselves were found active signers of their participants by the
         // terms check: only another signer is looked up.
         uint32 via = a == terms.pledger ? pledgerId : PledgeTypes.pledgerSideOf($, terms.pledger, pledgerId, a);
         if (via == 0) revert PledgeNotPledgerSide(terms.pledger, a);
         // An investor is never the pledgee: only a broker signer can meet this.
         if (via == pledgeeId) revert PledgeBrokerIsPledgee(via, a);
-        address b = ECDSA.recover(digest, pledgeeSignature);
+        b = ECDSA.recover(digest, pledgeeSignature);
         if (b != terms.pledgee && !PledgeTypes.isPledgeeSide($, pledgeeId, b))
             revert PledgeNotPledgeeSide(terms.pledgee, b);
-        id = _store(terms, PledgeTypes.PLEDGER_CONSENT | PledgeTypes.PLEDGEE_CONSENT, cashInfo);
-        emit PledgeConsented(id, true, a);
-        emit PledgeConsented(id, false, b);
     }
 
-    /// @dev Activates a consented pledge: values the shares at the start date's price, refuses an initial
-    /// pledge rate above the cap, resolves a defaulted restore target (the initial ratio), encumbers the shares
-    /// at the pledger and emits {PledgeRegistered}.
-    function _register(Pledge storage p, uint256 id, address pledger) private {
-        address security = p.security;
-        uint256 start = p.startDate;
-        uint256 price = _tryPrice(_s().oracle, security, start);
-        if (price == 0) revert PledgeNoPrice(security, start);
+    /// @dev Activates a consented pledge: values the shares at the initial price, refuses an initial pledge rate
+    /// above the cap, resolves a defaulted restore target (the initial ratio), encumbers the shares at the
+    /// pledger and emits {PledgeRegistered}. The initial price is the security's price as it stands at
+    /// registration, the oracle's `priceAt` for today: its latest price, within the feed's maximum age of today.
+    /// While no later price was pushed that is the start date's close (or the last close before it); once a
+    /// later one was, the start date's close is no longer held by the oracle (it keeps the latest price of a
+    /// feed only) and the latest price, dated after the start date, values the shares being encumbered.
+    /// Registration is refused before the start date (the accrued-to date of a Requested pledge).
+    function _register(
+        Pledge storage p,
+        uint256 id,
+        address pledger,
+        address security,
+        bytes12 isin,
+        uint256 cap
+    ) private {
+        uint256 price = _initialPrice(p.accruedTo, security, isin);
+        (uint256 rate, uint256 target) = _initialRate(p, id, price, cap);
+        p.status = PledgeStatus.Active;
+        uint256 shares = p.shares;
+        IEncumberableToken(security).encumber(pledger, id, shares);
+        emit PledgeRegistered(id, shares, target, price, rate, msg.sender);
+    }
+
+    /// @dev The initial price (see {_register}); reverts before the start date or when none is readable.
+    function _initialPrice(uint256 start, address security, bytes12 isin) private view returns (uint256 price) {
+        uint256 today = block.timestamp / 1 days;
+        if (start > today) revert PledgeNoPrice(security, start);
+        price = _tryPrice(_s().oracle, isin, today);
+        if (price == 0) revert PledgeNoPrice(security, today);
+    }
+
+    /// @dev The initial pledge rate at `price` (rounded up; reverts above `cap`) and the restore target in force,
+    /// a defaulted one resolved to the initial ratio (at least the warning line) and stored.
+    function _initialRate(
+        Pledge storage p,
+        uint256 id,
+        uint256 price,
+        uint256 cap
+    ) private returns (uint256 rate, uint256 target) {
         uint256 principal = p.principal;
         uint256 collateral = PledgeMath.shareValueDown(p.shares, price, p.cashDecimals);
-        uint256 rate = PledgeMath.initialRateUp(principal, collateral);
-        uint256 cap = p.maxInitialRate;
+        rate = PledgeMath.initialRateUp(principal, collateral);
         if (PledgeMath.initialRateAbove(principal, collateral, cap)) revert PledgeInitialRateAboveCap(id, rate, cap);
-        uint256 target = p.restoreTarget;
+        target = p.restoreTarget;
         if (target == 0) {
             target = collateral.wDivDown(principal);
             if (target < p.warningLine) target = p.warningLine;
             if (target > type(uint64).max) target = type(uint64).max;
             p.restoreTarget = uint64(target);
         }
-        p.status = PledgeStatus.Active;
-        IEncumberableToken(security).encumber(pledger, id, p.shares);
-        emit PledgeRegistered(id, p.shares, target, price, rate, msg.sender);
+    }
+
+    /// @dev The domain name, a constant (the storage copy written at initialisation is the same).
+    function _EIP712Name() internal pure override returns (string memory) {
+        return EIP712_NAME;
+    }
+
+    /// @dev The domain version, a constant (the storage copy written at initialisation is the same).
+    function _EIP712Version() internal pure override returns (string memory) {
+        return EIP712_VERSION;
     }
 
     function _digest(Terms calldata t, uint256 nonce, uint256 deadline) private view returns (bytes32) {

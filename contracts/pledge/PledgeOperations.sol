@@ -101,8 +101,8 @@ library PledgeOperations {
             p.pledgedCash = uint128(cashAfter);
             p.flags |= PledgeTypes.BALANCES;
         }
-        if (shares != 0) IEncumberableToken(p.security).encumber(pledger, id, shares);
-        if (cash != 0) IEncumberableToken($.accounts[p.cashToken]).encumber(pledger, id, cash);
+        if (shares != 0) IEncumberableToken($.accounts[p.security].account).encumber(pledger, id, shares);
+        if (cash != 0) IEncumberableToken($.accounts[p.cashToken].account).encumber(pledger, id, cash);
         emit IPledgeBook.PledgeToppedUp(id, shares, cash, sharesAfter, cashAfter, msg.sender);
     }
 
@@ -132,7 +132,8 @@ library PledgeOperations {
         if (interest > type(uint112).max) revert IPledgeBook.PledgeTermInvalid("interest", interest);
         p.principal = uint112(principal);
         p.interest = uint112(interest);
-        p.accruedTo = uint32(date);
+        // A date up to today fits 24 bits.
+        p.accruedTo = uint24(date);
         p.flags |= PledgeTypes.INPUTS_CHANGED | PledgeTypes.BALANCES;
         emit IPledgeBook.PledgeRepaid(id, date, amount, toInterest, toPrincipal, principal, interest, msg.sender);
     }
@@ -161,9 +162,9 @@ library PledgeOperations {
         bool full = pledgedShares == 0 && pledgedCash == 0;
         if (full) p.status = PledgeStatus.Released;
         else p.flags |= PledgeTypes.INPUTS_CHANGED;
-        address pledger = $.accounts[p.pledger];
-        if (shares != 0) IEncumberableToken(p.security).release(pledger, id, shares);
-        if (cash != 0) IEncumberableToken($.accounts[p.cashToken]).release(pledger, id, cash);
+        address pledger = $.accounts[p.pledger].account;
+        if (shares != 0) IEncumberableToken($.accounts[p.security].account).release(pledger, id, shares);
+        if (cash != 0) IEncumberableToken($.accounts[p.cashToken].account).release(pledger, id, cash);
         emit IPledgeBook.PledgeReleased(id, shares, cash, pledgedShares, pledgedCash, full, msg.sender);
     }
 
@@ -173,19 +174,72 @@ library PledgeOperations {
     function setBoardLot(address security, uint256 boardLot) external {
         PledgeTypes.PledgeBookStorage storage $ = PledgeTypes.layout();
         if (boardLot == 0 || boardLot > type(uint32).max) revert IPledgeBook.PledgeTermInvalid("boardLot", boardLot);
-        _securityCurrency($, security);
+        _security($, security);
         $.boardLots[security] = uint32(boardLot);
         emit IPledgeBook.PledgeBoardLotSet(security, boardLot, msg.sender);
     }
 
-    /// @notice Validates a pledge request's terms and parties (see {IPledgeBook-Terms}).
+    /// @notice See {IPledgeBook-request}.
     /// @param t The terms.
+    /// @return id New pledge id.
+    function request(IPledgeBook.Terms calldata t) external returns (uint256 id) {
+        (
+            uint32 pledgerId,
+            uint32 pledgeeId,
+            PledgeTypes.CashTokenInfo memory cashInfo,
+            PledgeTypes.SecurityInfo memory securityInfo
+        ) = _checkTerms(t);
+        PledgeTypes.PledgeBookStorage storage $ = PledgeTypes.layout();
+        uint8 flags;
+        uint32 via = PledgeTypes.pledgerSideOf($, t.pledger, pledgerId, msg.sender);
+        // A signer of the pledger's broker that is the pledgee requests for the pledgee.
+        if (via != 0 && via != pledgeeId) flags = PledgeTypes.PLEDGER_CONSENT;
+        else if (PledgeTypes.isPledgeeSide($, pledgeeId, msg.sender)) flags = PledgeTypes.PLEDGEE_CONSENT;
+        else revert IPledgeBook.PledgeNotPledgerSide(t.pledger, msg.sender);
+        id = _store($, t, flags, cashInfo, securityInfo.index, true);
+        emit IPledgeBook.PledgeConsented(id, flags == PledgeTypes.PLEDGER_CONSENT, msg.sender);
+    }
+
+    /// @notice Checks the terms and stores a pledge with both sides' consent, for {IPledgeBook-requestSigned}
+    /// and {IPledgeBook-registerSigned}: the book checks both signatures in the same call (a refused one reverts
+    /// it all) and emits the consents. Emits {IPledgeBook-PledgeRequested}.
+    /// @param t The terms.
+    /// @param keepCap Keep a cap of the pledge's own in the request word, for a later registration.
+    /// @return id New pledge id.
     /// @return pledgerId Participant id of the pledger.
     /// @return pledgeeId Participant id of the pledgee.
-    /// @return cashInfo The cash token's kept data.
-    function checkTerms(
+    /// @return isin ISIN of the security.
+    function requestConsented(
+        IPledgeBook.Terms calldata t,
+        bool keepCap
+    ) external returns (uint256 id, uint32 pledgerId, uint32 pledgeeId, bytes12 isin) {
+        PledgeTypes.CashTokenInfo memory cashInfo;
+        PledgeTypes.SecurityInfo memory securityInfo;
+        (pledgerId, pledgeeId, cashInfo, securityInfo) = _checkTerms(t);
+        id = _store(
+            PledgeTypes.layout(),
+            t,
+            PledgeTypes.PLEDGER_CONSENT | PledgeTypes.PLEDGEE_CONSENT,
+            cashInfo,
+            securityInfo.index,
+            keepCap
+        );
+        isin = securityInfo.isin;
+    }
+
+    /// @dev Validates a pledge request's terms and parties (see {IPledgeBook-Terms}); returns the parties'
+    /// participant ids and the kept data of the cash token and of the security (its index and ISIN).
+    function _checkTerms(
         IPledgeBook.Terms calldata t
-    ) external returns (uint32 pledgerId, uint32 pledgeeId, PledgeTypes.CashTokenInfo memory cashInfo) {
+    )
+        private
+        returns (
+            uint32 pledgerId,
+            uint32 pledgeeId,
+            PledgeTypes.CashTokenInfo memory cashInfo,
+            PledgeTypes.SecurityInfo memory securityInfo
+        )
+    {
         PledgeTypes.PledgeBookStorage storage $ = PledgeTypes.layout();
         {
             ParticipantKind kind;
@@ -207,9 +261,9 @@ library PledgeOperations {
         if (t.interestRate > type(uint64).max) revert IPledgeBook.PledgeTermInvalid("interestRate", t.interestRate);
         if (t.dayCount == DayCountConvention.ActActIcma)
             revert IPledgeBook.PledgeTermInvalid("dayCount", uint8(t.dayCount));
-        if (t.startDate == 0 || t.startDate > type(uint32).max)
+        if (t.startDate == 0 || t.startDate > type(uint24).max)
             revert IPledgeBook.PledgeTermInvalid("startDate", t.startDate);
-        if (t.maturityDate <= t.startDate || t.maturityDate > type(uint32).max) {
+        if (t.maturityDate <= t.startDate || t.maturityDate > type(uint24).max) {
             revert IPledgeBook.PledgeTermInvalid("maturityDate", t.maturityDate);
         }
         if (t.topUpDays > type(uint8).max) revert IPledgeBook.PledgeTermInvalid("topUpDays", t.topUpDays);
@@ -222,41 +276,92 @@ library PledgeOperations {
         }
         if (t.maxInitialRate > type(uint64).max)
             revert IPledgeBook.PledgeTermInvalid("maxInitialRate", t.maxInitialRate);
-        cashInfo = _checkAssets($, t);
+        (cashInfo, securityInfo) = _checkAssets($, t);
+    }
+
+    /// @dev Writes a new pledge in status Requested (three words; the balances word stays zero, the request word
+    /// holds a cap of the pledge's own when `keepCap`, for a later registration) and emits {PledgeRequested}.
+    function _store(
+        PledgeTypes.PledgeBookStorage storage $,
+        IPledgeBook.Terms calldata t,
+        uint8 flags,
+        PledgeTypes.CashTokenInfo memory cashInfo,
+        uint32 security,
+        bool keepCap
+    ) private returns (uint256 id) {
+        id = ++$.count;
+        IPledgeBook.Pledge storage p = $.pledges[id];
+        uint32 pledger = PledgeTypes.intern($, t.pledger);
+        uint32 pledgee = PledgeTypes.intern($, t.pledgee);
+        if (t.calendarId != bytes4(0)) flags |= PledgeTypes.CALENDAR;
+        if (t.topUpAtWarning) flags |= PledgeTypes.TOP_UP_AT_WARNING;
+        if (t.principalFirst) flags |= PledgeTypes.PRINCIPAL_FIRST;
+        if (keepCap && t.maxInitialRate != 0) {
+            flags |= PledgeTypes.OWN_CAP;
+            p.maxInitialRate = uint64(t.maxInitialRate);
+        }
+        p.security = security;
+        p.status = PledgeStatus.Requested;
+        p.flags = flags;
+        p.topUpDays = uint8(t.topUpDays);
+        p.cashDecimals = cashInfo.decimals;
+        p.dayCount = t.dayCount;
+        p.calendarId = t.calendarId;
+        p.pledger = pledger;
+        p.pledgee = pledgee;
+        p.cashToken = cashInfo.index;
+        p.shares = uint96(t.quantity);
+        p.principal = uint112(t.principal);
+        // Until registration the accrued-to date is the start date; dates were checked below 2^24.
+        p.accruedTo = uint24(t.startDate);
+        p.maturityDate = uint24(t.maturityDate);
+        p.interestRate = uint64(t.interestRate);
+        p.warningLine = uint64(t.warningLine == 0 ? PledgeTypes.DEFAULT_WARNING_LINE : t.warningLine);
+        p.liquidationLine = uint64(t.liquidationLine == 0 ? PledgeTypes.DEFAULT_LIQUIDATION_LINE : t.liquidationLine);
+        p.restoreTarget = uint64(t.restoreTarget);
+        emit IPledgeBook.PledgeRequested(id, t.pledger, t.pledgee, t, msg.sender);
     }
 
     /// @dev Validates the calendar, the tokens (vouched for by the factory, same currency) and the quantity;
-    /// returns the cash token's data.
+    /// returns the cash token's and the security's data.
     function _checkAssets(
         PledgeTypes.PledgeBookStorage storage $,
         IPledgeBook.Terms calldata t
-    ) private returns (PledgeTypes.CashTokenInfo memory cashInfo) {
+    ) private returns (PledgeTypes.CashTokenInfo memory cashInfo, PledgeTypes.SecurityInfo memory securityInfo) {
         bytes4 calendarId = t.calendarId;
         if (calendarId != bytes4(0) && !$.knownCalendars[calendarId]) {
             (bool exists, ) = $.calendar.calendarInfo(calendarId);
             if (!exists) revert IPledgeBook.PledgeCalendarUnknown(calendarId);
             $.knownCalendars[calendarId] = true;
         }
-        bytes3 sc = _securityCurrency($, t.security);
+        securityInfo = _security($, t.security);
         cashInfo = _cashToken($, t.cashToken);
         if (t.quantity == 0 || t.quantity > PledgeTypes.maxShares(cashInfo.decimals)) {
             revert IPledgeBook.PledgeTermInvalid("quantity", t.quantity);
         }
-        if (sc != cashInfo.currency) revert IPledgeBook.PledgeCurrencyMismatch(sc, cashInfo.currency);
+        if (securityInfo.currency != cashInfo.currency)
+            revert IPledgeBook.PledgeCurrencyMismatch(securityInfo.currency, cashInfo.currency);
     }
 
-    /// @dev The kept price currency of `security`; at its first pledge the factory must vouch for it as a
-    /// security token, and its currency is read and kept (an instrument's currency is fixed at issue).
-    function _securityCurrency(
+    /// @dev The kept price currency, address-table index and ISIN of `security`; at its first use the factory
+    /// must vouch for it as a security token, and its currency and ISIN are read and kept (an instrument's data
+    /// is fixed at issue), the ISIN also in its address-table entry for the valuations.
+    function _security(
         PledgeTypes.PledgeBookStorage storage $,
         address security
-    ) private returns (bytes3 currency) {
-        currency = $.securityCurrency[security];
-        if (currency == bytes3(0)) {
-            if ($.factory.tokenType(security) != TokenType.Security)
-                revert IPledgeBook.PledgeNotSecurityToken(security);
-            currency = ISecurityToken(security).currency();
-            $.securityCurrency[security] = currency;
+    ) private returns (PledgeTypes.SecurityInfo memory info) {
+        info = $.securities[security];
+        if (info.index == 0) {
+            // A currency without an index: vouched for before securities were indexed.
+            if (info.currency == bytes3(0)) {
+                if ($.factory.tokenType(security) != TokenType.Security)
+                    revert IPledgeBook.PledgeNotSecurityToken(security);
+                info.currency = ISecurityToken(security).currency();
+            }
+            info.isin = ISecurityToken(security).isin();
+            info.index = PledgeTypes.intern($, security);
+            $.accounts[info.index].isin = info.isin;
+            $.securities[security] = info;
         }
     }
 
@@ -278,7 +383,7 @@ library PledgeOperations {
 
     /// @dev Reverts unless the caller is a signer of the pledge's pledgee.
     function _requirePledgeeSide(PledgeTypes.PledgeBookStorage storage $, IPledgeBook.Pledge storage p) private view {
-        address pledgee = $.accounts[p.pledgee];
+        address pledgee = $.accounts[p.pledgee].account;
         if (!PledgeTypes.actsForPledgee($, pledgee, msg.sender)) {
             revert IPledgeBook.PledgeNotPledgeeSide(pledgee, msg.sender);
         }
@@ -288,8 +393,8 @@ library PledgeOperations {
         PledgeTypes.PledgeBookStorage storage $,
         IPledgeBook.Pledge storage p
     ) private view returns (address pledger, address pledgee) {
-        pledger = $.accounts[p.pledger];
-        pledgee = $.accounts[p.pledgee];
+        pledger = $.accounts[p.pledger].account;
+        pledgee = $.accounts[p.pledgee].account;
     }
 
     function _investorOf(PledgeTypes.PledgeBookStorage storage $, address account) private view returns (uint32 id) {

@@ -6,7 +6,6 @@ import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 import {IHolidayCalendar} from "../interfaces/IHolidayCalendar.sol";
 import {IPledgeBook, PledgeStatus} from "../interfaces/IPledgeBook.sol";
 import {ITokenFactory} from "../interfaces/ITokenFactory.sol";
-import {ISecurityToken} from "../interfaces/ISecurityToken.sol";
 import {PledgeMath} from "../libraries/PledgeMath.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 
@@ -14,9 +13,9 @@ import {FixedPointMath} from "../libraries/FixedPointMath.sol";
  * @title PledgeTypes
  * @notice Storage layout of the pledge book and the helpers shared by {PledgeBook} and its linked library
  * {PledgeOperations}: the address table, the party checks, the status check.
- * @dev ERC-7201 namespace `csd.storage.PledgeBook`. Accounts (pledgers, pledgees, cash tokens) are kept once
- * in an address table and named in a pledge by their 32-bit index, so a pledge is four words at
- * registration (see {IPledgeBook-Pledge}).
+ * @dev ERC-7201 namespace `csd.storage.PledgeBook`. Accounts (pledgers, pledgees, cash and security tokens) are
+ * kept once in an address table and named in a pledge by their 32-bit index, a security's entry with its ISIN,
+ * so a pledge is three words at registration (see {IPledgeBook-Pledge}).
  */
 library PledgeTypes {
     using FixedPointMath for uint256;
@@ -24,19 +23,21 @@ library PledgeTypes {
     uint8 internal constant PLEDGER_CONSENT = 1;
     uint8 internal constant PLEDGEE_CONSENT = 2;
     uint8 internal constant INPUTS_CHANGED = 4;
-    /// @dev Set at the first repayment or pledged cash: from then on the balances word (slot 4) is read.
+    /// @dev Set at the first repayment or pledged cash: from then on the balances word (slot 3) is read.
     uint8 internal constant BALANCES = 8;
 
     /// @dev Default warning line, 160%.
     uint256 internal constant DEFAULT_WARNING_LINE = 1.6e18;
     /// @dev Default liquidation line, 140%.
     uint256 internal constant DEFAULT_LIQUIDATION_LINE = 1.4e18;
-    /// @dev Set when the pledge names a calendar (slot 3 is read for the close check and the top-up deadline).
+    /// @dev Set when the pledge names a calendar (checked closed before a valuation, counts the top-up deadline).
     uint8 internal constant CALENDAR = 16;
     /// @dev Set when the terms call a top-up from the Warning level (else from Liquidation).
     uint8 internal constant TOP_UP_AT_WARNING = 32;
     /// @dev Set when the terms apply repayments to principal first (else interest first).
     uint8 internal constant PRINCIPAL_FIRST = 64;
+    /// @dev Set while a Requested pledge keeps an initial-rate cap of its own in the request word (slot 4).
+    uint8 internal constant OWN_CAP = 128;
     /// @dev Default cap on the initial pledge rate, 60%.
     uint256 internal constant DEFAULT_MAX_INITIAL_RATE = 0.6e18;
 
@@ -54,7 +55,25 @@ library PledgeTypes {
         uint32 index;
     }
 
-    /// @dev The book's ERC-7201 namespace `csd.storage.PledgeBook`; append fields only, never reorder.
+    /// @dev Price currency, address-table index and ISIN of a security token, read from the token and kept
+    /// once the factory vouched for it (all are fixed at issue). An entry with a currency and no index (kept
+    /// before securities were indexed) is completed at the security's next use.
+    struct SecurityInfo {
+        bytes3 currency;
+        uint32 index;
+        bytes12 isin;
+    }
+
+    /// @dev An entry of the address table: the account, and for a security token its ISIN (the oracle's feed
+    /// id), in the same word so that one read names both.
+    struct Account {
+        address account;
+        bytes12 isin;
+    }
+
+    /// @dev The book's ERC-7201 namespace `csd.storage.PledgeBook`; append fields only, never reorder. Declared
+    /// in this library, it is not seen by the upgrades plugin (which checks the namespaces a contract declares):
+    /// a change here or in {IPledgeBook-Pledge} is checked by hand (docs/pledge.md, Upgrades).
     struct PledgeBookStorage {
         IParticipantRegistry registry;
         IPriceOracle oracle;
@@ -65,11 +84,13 @@ library PledgeTypes {
         mapping(address cashToken => CashTokenInfo) cashTokens;
         uint32 accountCount;
         mapping(address account => uint32 index) accountIndex;
-        mapping(uint32 index => address account) accounts;
+        /// @dev Index to account (an address in the low 160 bits as before; a security's ISIN above it).
+        mapping(uint32 index => Account) accounts;
         /// @dev The token factory that vouches for security and cash tokens.
         ITokenFactory factory;
-        /// @dev Price currency of each security pledged so far (set once the factory vouched for it).
-        mapping(address security => bytes3 currency) securityCurrency;
+        /// @dev Each security pledged so far (set once the factory vouched for it; the currency in the low bytes
+        /// as before, the index and ISIN added).
+        mapping(address security => SecurityInfo) securities;
         /// @dev Calendars the holiday calendars confirmed to exist (they are never removed).
         mapping(bytes4 calendarId => bool) knownCalendars;
         /// @dev Board lot of each security the depository set one for (0: never set, any quantity).
@@ -93,7 +114,7 @@ library PledgeTypes {
             // Checked: the table holds at most 2^32 - 1 accounts.
             index = ++$.accountCount;
             $.accountIndex[account] = index;
-            $.accounts[index] = account;
+            $.accounts[index].account = account;
         }
     }
 
@@ -162,15 +183,15 @@ library PledgeTypes {
         (id, , ) = $.registry.signerOf(account);
     }
 
-    /// @dev The close of `security` for `date` as recorded at the date's close (the oracle's `closedPriceAt`),
-    /// or 0 with `notClosed` set when the feed's calendar has not closed the date, or 0 alone when no price is
-    /// readable then (none, stale, superseded). The security is a factory token (checked at request).
+    /// @dev The close of the security of ISIN `isin` for `date` as recorded at the date's close (the oracle's
+    /// `closedPriceAt`), or 0 with `notClosed` set when the feed's calendar has not closed the date, or 0 alone
+    /// when no price is readable then (none, stale, superseded).
     function closedPrice(
         IPriceOracle oracle,
-        address security,
+        bytes12 isin,
         uint256 date
     ) internal view returns (uint256 price, bool notClosed) {
-        try oracle.closedPriceAt(ISecurityToken(security).isin(), date) returns (uint256 p, uint32) {
+        try oracle.closedPriceAt(isin, date) returns (uint256 p, uint32) {
             return (p, false);
         } catch (bytes memory reason) {
             bytes4 selector;
@@ -249,7 +270,8 @@ library PledgeTypes {
             price,
             d
         );
-        out.topUpShares = PledgeMath.toBoardLotUp(out.topUpShares, layout().boardLots[p.security]);
+        PledgeBookStorage storage $ = layout();
+        out.topUpShares = PledgeMath.toBoardLotUp(out.topUpShares, $.boardLots[$.accounts[p.security].account]);
     }
 
     /// @dev Largest share quantity a pledge may hold with a cash token of `cashDecimals` (at most 18): below

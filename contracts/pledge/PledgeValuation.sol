@@ -19,9 +19,10 @@ import {PledgeTypes} from "./PledgeTypes.sol";
  * vouched for at request, and the calendar's answer for the top-up deadline is caught.
  */
 library PledgeValuation {
-    /// @dev One security's close within a batch: the price, or 0 with the reason it is missing.
+    /// @dev One security's close within a batch (by its address-table index): the price, or 0 with the reason
+    /// it is missing.
     struct PriceCache {
-        address security;
+        uint32 security;
         uint256 price;
         PledgeValuationSkip reason;
     }
@@ -82,8 +83,9 @@ library PledgeValuation {
         if (p.status == PledgeStatus.None) revert IPledgeBook.PledgeUnknown(id);
         uint256 accrued = p.accruedTo;
         if (date < accrued) revert IPledgeBook.PledgeDateInvalid(date, accrued, type(uint32).max);
-        (closePrice, ) = PledgeTypes.closedPrice($.oracle, p.security, date);
-        if (closePrice == 0) revert IPledgeBook.PledgeNoPrice(p.security, date);
+        PledgeTypes.Account memory security = $.accounts[p.security];
+        (closePrice, ) = PledgeTypes.closedPrice($.oracle, security.isin, date);
+        if (closePrice == 0) revert IPledgeBook.PledgeNoPrice(security.account, date);
         out = PledgeTypes.compute(
             p,
             date,
@@ -105,13 +107,13 @@ library PledgeValuation {
         uint256 valuedDate = p.valuedDate;
         if (p.status != PledgeStatus.Active || date < valuedDate || date < p.accruedTo) return false;
         if (date == valuedDate && p.flags & PledgeTypes.INPUTS_CHANGED == 0) return false;
-        // The calendar (slot 3) is read only for a pledge that names one (flag in the head slot).
+        // The calendar (head slot) is asked only for a pledge that names one.
         bytes4 calendarId;
         if (p.flags & PledgeTypes.CALENDAR != 0) {
             calendarId = p.calendarId;
             if (!_closed($.oracle, batch, calendarId)) return _skip(id, date, PledgeValuationSkip.DateNotClosed);
         }
-        (uint256 price, PledgeValuationSkip reason) = _cachedPrice($.oracle, batch, p.security);
+        (uint256 price, PledgeValuationSkip reason) = _cachedPrice($, batch, p.security);
         if (price == 0) return _skip(id, date, reason);
         return _valueOne($, p, id, date, price, calendarId);
     }
@@ -155,9 +157,10 @@ library PledgeValuation {
             emit IPledgeBook.PledgeTopUpCleared(id, date);
         }
         p.level = out.level;
-        p.valuedDate = uint32(date);
-        // A deadline fits: the calendars end in year 9999, calendar-day deadlines add at most 255 days.
-        p.topUpDue = uint32(due);
+        // Dates fit 24 bits: the batch date is at most today, the calendars end in year 9999, calendar-day
+        // deadlines add at most 255 days.
+        p.valuedDate = uint24(date);
+        p.topUpDue = uint24(due);
         p.flags &= ~PledgeTypes.INPUTS_CHANGED;
         if (called)
             emit IPledgeBook.PledgeTopUpCalled(id, date, out.topUpShares, out.topUpCash, out.topUpRepayment, due);
@@ -195,11 +198,12 @@ library PledgeValuation {
         batch.calendars = n + 1;
     }
 
-    /// @dev The close of `security` from the batch cache, reading the oracle on the first use.
+    /// @dev The close of the security of index `security` from the batch cache, reading its ISIN (kept in its
+    /// address-table entry) and the oracle on the first use.
     function _cachedPrice(
-        IPriceOracle oracle,
+        PledgeTypes.PledgeBookStorage storage $,
         Batch memory batch,
-        address security
+        uint32 security
     ) private view returns (uint256 price, PledgeValuationSkip reason) {
         uint256 n = batch.priced;
         for (uint256 k = 0; k < n; k++) {
@@ -207,7 +211,7 @@ library PledgeValuation {
             if (c.security == security) return (c.price, c.reason);
         }
         bool notClosed;
-        (price, notClosed) = PledgeTypes.closedPrice(oracle, security, batch.date);
+        (price, notClosed) = PledgeTypes.closedPrice($.oracle, $.accounts[security].isin, batch.date);
         reason = notClosed ? PledgeValuationSkip.DateNotClosed : PledgeValuationSkip.NoPrice;
         PriceCache memory entry = batch.prices[n];
         entry.security = security;

@@ -133,13 +133,16 @@ export interface StoredPledge {
   liquidationLine: bigint;
   restoreTarget: bigint;
   pledger: string;
+  /** Start date while Requested or Cancelled (the accrued-to date until registration); 0 once registered: the book
+   * keeps the start date until registration only (it stays in the terms of `PledgeRequested`). */
   startDate: number;
   maturityDate: number;
   topUpDays: number;
   pledgee: string;
   calendarId: string;
   cashToken: string;
-  /** Cap on the initial pledge rate, WAD. */
+  /** Cap on the initial pledge rate, WAD, while Requested or Cancelled (the pledge's own or the default); 0 once
+   * registered: the book keeps it until registration only (it stays in the terms of `PledgeRequested`). */
   maxInitialRate: bigint;
   topUpAtWarning: boolean;
   principalFirst: boolean;
@@ -149,49 +152,51 @@ function bits(word: bigint, from: number, width: number): bigint {
   return (word >> BigInt(from)) & ((1n << BigInt(width)) - 1n);
 }
 
-function addr(word: bigint): string {
-  return ethers.getAddress(ethers.toBeHex(bits(word, 0, 160), 20));
-}
+/** Default cap on the initial pledge rate (`PledgeBook.DEFAULT_MAX_INITIAL_RATE`), 60 %. */
+const DEFAULT_MAX_INITIAL_RATE = 6n * 10n ** 17n;
 
 /**
  * Decodes `pledgeWords(id)`: the five packed words of `IPledgeBook.Pledge` (solidity packing: the first field
- * of each slot in its low bytes) and the pledger, pledgee and cash token addresses their indexes name.
+ * of each slot in its low bytes) and the pledger, pledgee, cash token and security addresses their indexes name.
  */
 export function decodePledge(id: bigint, words: readonly string[], accounts: readonly string[]): StoredPledge {
   const w = words.map((x) => BigInt(x));
-  const flags = Number(bits(w[0], 176, 8));
-  const account = (a: string) => (BigInt(a) === 0n ? ethers.ZeroAddress : ethers.getAddress(a));
+  const flags = Number(bits(w[0], 48, 8));
+  const account = (a: string | undefined) => (a === undefined || BigInt(a) === 0n ? ethers.ZeroAddress : ethers.getAddress(a));
+  const status = PLEDGE_STATUSES[Number(bits(w[0], 32, 8))];
+  const accruedTo = Number(bits(w[1], 208, 24));
+  const requested = status === "Requested" || status === "Cancelled";
   return {
     id,
-    security: addr(w[0]),
-    status: PLEDGE_STATUSES[Number(bits(w[0], 160, 8))],
-    level: PLEDGE_LEVELS[Number(bits(w[0], 168, 8))],
+    security: account(accounts[3]),
+    status,
+    level: PLEDGE_LEVELS[Number(bits(w[0], 40, 8))],
     pledgerConsent: (flags & 1) !== 0,
     pledgeeConsent: (flags & 2) !== 0,
     inputsChanged: (flags & 4) !== 0,
-    valuedDate: Number(bits(w[0], 184, 32)),
-    topUpDue: Number(bits(w[0], 216, 32)),
-    topUpDays: Number(bits(w[0], 248, 8)),
+    valuedDate: Number(bits(w[0], 56, 24)),
+    topUpDue: Number(bits(w[0], 80, 24)),
+    topUpDays: Number(bits(w[0], 104, 8)),
+    cashDecimals: Number(bits(w[0], 112, 8)),
+    dayCount: Number(bits(w[0], 120, 8)),
+    calendarId: ethers.toBeHex(bits(w[0], 128, 32), 4),
+    pledger: account(accounts[0]),
+    pledgee: account(accounts[1]),
+    cashToken: account(accounts[2]),
     shares: bits(w[1], 0, 96),
     principal: bits(w[1], 96, 112),
-    accruedTo: Number(bits(w[1], 208, 32)),
-    cashDecimals: Number(bits(w[1], 240, 8)),
-    dayCount: Number(bits(w[1], 248, 8)),
+    accruedTo,
+    maturityDate: Number(bits(w[1], 232, 24)),
     interestRate: bits(w[2], 0, 64),
     warningLine: bits(w[2], 64, 64),
     liquidationLine: bits(w[2], 128, 64),
     restoreTarget: bits(w[2], 192, 64),
-    pledger: account(accounts[0]),
-    pledgee: account(accounts[1]),
-    cashToken: account(accounts[2]),
-    startDate: Number(bits(w[3], 96, 32)),
-    maturityDate: Number(bits(w[3], 128, 32)),
-    calendarId: ethers.toBeHex(bits(w[3], 160, 32), 4),
-    maxInitialRate: bits(w[3], 192, 64),
+    interest: bits(w[3], 0, 112),
+    pledgedCash: bits(w[3], 112, 128),
+    startDate: requested ? accruedTo : 0,
+    maxInitialRate: !requested ? 0n : (flags & 128) !== 0 ? bits(w[4], 0, 64) : DEFAULT_MAX_INITIAL_RATE,
     topUpAtWarning: (flags & 32) !== 0,
     principalFirst: (flags & 64) !== 0,
-    interest: bits(w[4], 0, 112),
-    pledgedCash: bits(w[4], 112, 128),
   };
 }
 
@@ -418,7 +423,7 @@ export function describePledge(p: StoredPledge): Record<string, unknown> {
     accruedTo: day(p.accruedTo),
     rate: ratioText(p.interestRate),
     lines: `${ratioText(p.warningLine)} / ${ratioText(p.liquidationLine)} / ${p.restoreTarget === 0n ? "initial" : ratioText(p.restoreTarget)}`,
-    maxInitialRate: ratioText(p.maxInitialRate),
+    maxInitialRate: p.maxInitialRate === 0n ? "" : ratioText(p.maxInitialRate),
     topUpFrom: p.topUpAtWarning ? "Warning" : "Liquidation",
     repayments: p.principalFirst ? "principal first" : "interest first",
     start: day(p.startDate),

@@ -2,7 +2,7 @@ import { Contract } from "ethers";
 import type { PartiesResolver } from "../notify/parties";
 
 const ABI = [
-  "function pledgeWords(uint256) view returns (bytes32[5] words, address[3] accounts)",
+  "function pledgeWords(uint256) view returns (bytes32[5] words, address[4] accounts)",
   "function brokerOf(uint32) view returns (uint32)",
 ];
 

@@ -4,7 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { readPledge, requestedId, valuationsOf, type PledgeTerms } from "../../lib/pledge";
 import { currencyBytes, isinBytes, issueCash } from "../../lib/tokens";
 import { toDate, weekday } from "../../lib/core/dates";
-import { BOND_ISIN, REASON } from "../token/fixtures";
+import { BOND_ISIN, EQUITY_ISIN, REASON } from "../token/fixtures";
 import { activePledgeFixture, CASH, closeDate, openPledge, pledgeFixture, PLEDGED, pushPrice, SKIP, termsFor } from "./fixtures";
 import type { HolidayCalendar } from "../../typechain-types";
 import { upgradeSingleton } from "../../lib/deploy/upgrade";
@@ -13,6 +13,7 @@ const WAD = 10n ** 18n;
 const U64 = 2n ** 64n - 1n;
 const U112 = 2n ** 112n - 1n;
 const U32 = 2n ** 32n - 1n;
+const U24 = 2n ** 24n - 1n;
 const SUSPENDED = ethers.encodeBytes32String("suspended");
 const field = (name: string) => ethers.encodeBytes32String(name);
 const XMOS = ethers.hexlify(ethers.toUtf8Bytes("XMOS"));
@@ -189,16 +190,16 @@ describe("PledgeBook", function () {
       { name: "the ICMA day count (needs coupon periods)", over: () => ({ dayCount: 5 }), field: "dayCount", value: () => 5n },
       { name: "a zero start date", over: () => ({ startDate: 0 }), field: "startDate", value: () => 0n },
       {
-        name: "a start date above 32 bits",
-        over: () => ({ startDate: Number(U32 + 1n), maturityDate: Number(U32 + 2n) }),
+        name: "a start date above 24 bits",
+        over: () => ({ startDate: Number(U24 + 1n), maturityDate: Number(U24 + 2n) }),
         field: "startDate",
-        value: () => U32 + 1n,
+        value: () => U24 + 1n,
       },
       {
-        name: "a maturity date above 32 bits",
-        over: () => ({ maturityDate: Number(U32 + 1n) }),
+        name: "a maturity date above 24 bits",
+        over: () => ({ maturityDate: Number(U24 + 1n) }),
         field: "maturityDate",
-        value: () => U32 + 1n,
+        value: () => U24 + 1n,
       },
       { name: "more than 255 top-up days", over: () => ({ topUpDays: 256 }), field: "topUpDays", value: () => 256n },
       { name: "a warning line above 64 bits", over: () => ({ warningLine: U64 + 1n }), field: "warningLine", value: () => U64 + 1n },
@@ -224,12 +225,40 @@ describe("PledgeBook", function () {
       });
     }
 
+    it("accepts a maturity date of 2^24 - 1, the last day a pledge keeps", async function () {
+      const f = await loadFixture(pledgeFixture);
+      const id = requestedId(
+        f.book,
+        await (await f.book.connect(f.pledger).request(termsFor(f, f.today, { maturityDate: Number(U24) }))).wait(),
+      );
+      expect((await readPledge(f.book, id)).maturityDate).to.equal(Number(U24));
+    });
+
     it("refuses a cash token in another currency than the security", async function () {
       const f = await loadFixture(pledgeFixture);
       const usd = await issueCash(f.factory, { name: "Tokenized USD deposit", symbol: "USDt", decimals: 2, currency: "USD" });
       await expect(f.book.connect(f.pledger).request(termsFor(f, f.today, { cashToken: usd.address })))
         .to.be.revertedWithCustomError(f.book, "PledgeCurrencyMismatch")
         .withArgs(currencyBytes("RUB"), currencyBytes("USD"));
+    });
+  });
+
+  describe("kept security data", function () {
+    it("completes a security kept with its currency only (before securities were indexed) at its next pledge", async function () {
+      const f = await loadFixture(pledgeFixture);
+      // securities[equity] (field 11 of the book's namespace) as an earlier implementation kept it: the currency.
+      const base = BigInt("0xad623c14bf98a9845ba9f56df255709d2f9554b1bc4d8ad8946df25a499e5c00") + 11n;
+      const slot = ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [f.equity.target, base]));
+      await hre.network.provider.send("hardhat_setStorageAt", [f.book.target, slot, ethers.zeroPadValue(currencyBytes("RUB"), 32)]);
+      await pushPrice(f, f.today, "25");
+      const id = await openPledge(f, termsFor(f, f.today));
+      const p = await readPledge(f.book, id);
+      expect([p.security, p.status]).to.deep.equal([f.equity.target, "Active"]);
+      // The ISIN kept in the security's entry names the feed the valuation reads.
+      const v = valuationsOf(f.book, await (await f.book.value([id], f.today)).wait());
+      expect(v.map((x) => x.closePrice)).to.deep.equal([25n * WAD]);
+      const word = BigInt(await ethers.provider.getStorage(f.book.target, slot));
+      expect(word >> 56n).to.equal(BigInt(isinBytes(EQUITY_ISIN)));
     });
   });
 
@@ -250,7 +279,7 @@ describe("PledgeBook", function () {
   });
 
   describe("register", function () {
-    it("refuses a defaulted restore target without a price at the start date", async function () {
+    it("refuses a defaulted restore target without a readable price", async function () {
       const f = await loadFixture(pledgeFixture);
       const terms = termsFor(f, f.today, { restoreTarget: 0n });
       const id = requestedId(f.book, await (await f.book.connect(f.pledger).request(terms)).wait());

@@ -83,12 +83,16 @@ describe("PledgeBook figures", function () {
       expect(await f.equity.encumbered(f.pledger.address, f.book.target, id)).to.equal(0n);
     });
 
-    it("accepts a rate equal to the cap and keeps the pledge's own cap", async function () {
+    it("keeps the pledge's own cap until registration and accepts a rate equal to it", async function () {
       const f = await loadFixture(pricedFixture);
       const terms = termsFor(f, f.start, { principal: 1_250_000_000n, maxInitialRate: 5n * 10n ** 17n, restoreTarget: 2n * WAD });
-      const id = await openPledge(f, terms);
-      const p = await readPledge(f.book, id);
-      expect([p.status, p.maxInitialRate]).to.deep.equal(["Active", 5n * 10n ** 17n]);
+      const id = await consented(f, terms);
+      expect((await readPledge(f.book, id)).maxInitialRate).to.equal(5n * 10n ** 17n);
+      // 12,500,000.00 against 25,000,000.00 of shares: 50 %, the cap itself.
+      await expect(f.book.register(id))
+        .to.emit(f.book, "PledgeRegistered")
+        .withArgs(id, PLEDGED, 2n * WAD, 25n * WAD, 5n * 10n ** 17n, f.actors.csd.address);
+      expect((await readPledge(f.book, id)).status).to.equal("Active");
     });
 
     it("keeps the default cap of 60 % when the terms leave it zero", async function () {

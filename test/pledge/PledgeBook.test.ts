@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { readPledge, requestedId, signPledgeRequest, valuationsOf } from "../../lib/pledge";
+import { currencyBytes } from "../../lib/tokens";
 import { activePledgeFixture, openPledge, pledgeFixture, PledgeFixture, PLEDGED, pushPrice, termsFor } from "./fixtures";
 
 const WAD = 10n ** 18n;
@@ -116,6 +117,12 @@ describe("PledgeBook", function () {
   });
 
   describe("requestSigned", function () {
+    it("signs in the domain the book was initialised with", async function () {
+      const f = await loadFixture(pledgeFixture);
+      const [, name, version, , verifyingContract] = await f.book.eip712Domain();
+      expect([name, version, verifyingContract]).to.deep.equal(["csd-ledger PledgeBook", "1", f.book.target]);
+    });
+
     it("records a pledge both sides signed and consumes the nonce", async function () {
       const f = await loadFixture(signedFixture);
       const a = await signPledgeRequest(f.book, f.pledger, f.terms, f.deadline);
@@ -212,14 +219,59 @@ describe("PledgeBook", function () {
       expect((await readPledge(f.book, 1)).restoreTarget).to.equal(25n * 10n ** 17n);
     });
 
-    it("refuses registration without a price at the start date, leaving nothing", async function () {
+    it("registers after the next business day's price was pushed, at that latest price", async function () {
       const f = await loadFixture(signedFixture);
-      // The feed's only price is dated after the start date: no initial price.
+      // The start date's close (25.00) is superseded by the next day's (20.00): the oracle holds the latest only.
+      await pushPrice(f, f.today - 9, "20");
+      const terms = termsFor(f, f.today - 10, { restoreTarget: 0n });
+      const [a, b] = await signaturesOf(f, terms);
+      // 1,000,000 shares at 20.00 against 10,000,000.00: 50 %, a defaulted target of 200 %.
+      await expect(f.book.registerSigned(terms, f.deadline, a, b))
+        .to.emit(f.book, "PledgeRegistered")
+        .withArgs(1n, PLEDGED, 2n * WAD, 20n * WAD, 5n * 10n ** 17n, f.actors.csd.address);
+      expect((await readPledge(f.book, 1)).status).to.equal("Active");
+    });
+
+    it("checks the cap against the latest price when a later price was pushed, leaving nothing", async function () {
+      const f = await loadFixture(signedFixture);
+      await pushPrice(f, f.today - 9, "16");
+      const [a, b] = await signaturesOf(f);
+      // 10,000,000.00 against 1,000,000 shares at 16.00: 62.5 %, above the default cap of 60 %.
+      await expect(f.book.registerSigned(f.terms, f.deadline, a, b))
+        .to.be.revertedWithCustomError(f.book, "PledgeInitialRateAboveCap")
+        .withArgs(1n, 625n * 10n ** 15n, 6n * 10n ** 17n);
+      expect(await f.book.pledgeCount()).to.equal(0n);
+      expect(await f.book.nonces(f.pledger.address)).to.equal(0n);
+    });
+
+    it("registers at the latest price when the feed's first price is dated after the start date", async function () {
+      const f = await loadFixture(signedFixture);
       const terms = termsFor(f, f.today - 11);
       const [a, b] = await signaturesOf(f, terms);
       await expect(f.book.registerSigned(terms, f.deadline, a, b))
+        .to.emit(f.book, "PledgeRegistered")
+        .withArgs(1n, PLEDGED, 25n * 10n ** 17n, 25n * WAD, 4n * 10n ** 17n, f.actors.csd.address);
+    });
+
+    it("refuses registration when the latest price is older than the feed's maximum age today, leaving nothing", async function () {
+      const f = await loadFixture(signedFixture);
+      // The start date's close is 10 days old: readable for the start date, stale at registration.
+      await (await f.oracle.configureAsset(f.feed, currencyBytes("RUB"), f.feedCalendar, WAD * 10n, 5)).wait();
+      const [a, b] = await signaturesOf(f);
+      await expect(f.book.registerSigned(f.terms, f.deadline, a, b))
         .to.be.revertedWithCustomError(f.book, "PledgeNoPrice")
-        .withArgs(f.equity.target, f.today - 11);
+        .withArgs(f.equity.target, f.today);
+      expect(await f.book.pledgeCount()).to.equal(0n);
+      expect(await f.book.nonces(f.pledger.address)).to.equal(0n);
+    });
+
+    it("refuses registration before the start date, leaving nothing", async function () {
+      const f = await loadFixture(signedFixture);
+      const terms = termsFor(f, f.today + 1);
+      const [a, b] = await signaturesOf(f, terms);
+      await expect(f.book.registerSigned(terms, f.deadline, a, b))
+        .to.be.revertedWithCustomError(f.book, "PledgeNoPrice")
+        .withArgs(f.equity.target, f.today + 1);
       expect(await f.book.pledgeCount()).to.equal(0n);
       expect(await f.book.nonces(f.pledger.address)).to.equal(0n);
     });
@@ -306,6 +358,21 @@ describe("PledgeBook", function () {
         f.book,
         "AccessControlUnauthorizedAccount",
       );
+    });
+
+    it("registers a consented pledge after a later price was pushed, at the latest price", async function () {
+      const f = await loadFixture(pledgeFixture);
+      const start = f.today - 3;
+      await pushPrice(f, start, "25");
+      const id = requestedId(f.book, await (await f.book.connect(f.pledger).request(termsFor(f, start))).wait());
+      await (await f.book.connect(f.pledgee).consent(id)).wait();
+      await pushPrice(f, start + 1, "25.5");
+      await pushPrice(f, start + 2, "40");
+      // 10,000,000.00 against 1,000,000 shares at 40.00: 25 %.
+      await expect(f.book.register(id))
+        .to.emit(f.book, "PledgeRegistered")
+        .withArgs(id, PLEDGED, 25n * 10n ** 17n, 40n * WAD, 25n * 10n ** 16n, f.actors.csd.address);
+      expect(await f.equity.encumbered(f.pledger.address, f.book.target, id)).to.equal(PLEDGED);
     });
 
     it("defaults the restore target to the ratio at registration", async function () {
@@ -537,21 +604,74 @@ describe("PledgeBook", function () {
   });
 
   describe("storage layout", function () {
-    it("writes four words at registration and leaves the balances word zero", async function () {
+    it("writes three words at registration and leaves the balances and request words zero", async function () {
       const f = await loadFixture(activePledgeFixture);
       const [words, accounts] = await f.book.pledgeWords(f.id);
-      expect(words.slice(0, 4).every((w) => BigInt(w) !== 0n)).to.equal(true);
-      expect(BigInt(words[4])).to.equal(0n);
-      expect(accounts).to.deep.equal([f.pledger.address, f.pledgee.address, f.cash.target]);
+      expect(words.slice(0, 3).every((w) => BigInt(w) !== 0n)).to.equal(true);
+      expect([BigInt(words[3]), BigInt(words[4])]).to.deep.equal([0n, 0n]);
+      expect(accounts).to.deep.equal([f.pledger.address, f.pledgee.address, f.cash.target, f.equity.target]);
       const p = await readPledge(f.book, f.id);
-      expect([p.startDate, p.maturityDate, p.topUpDays, p.interest, p.pledgedCash]).to.deep.equal([f.start, f.start + 365, 2, 0n, 0n]);
+      expect([p.accruedTo, p.maturityDate, p.topUpDays, p.interest, p.pledgedCash]).to.deep.equal([f.start, f.start + 365, 2, 0n, 0n]);
+      // The start date and the cap are registration inputs: they stay in PledgeRequested, not in the stored pledge.
+      expect([p.startDate, p.maxInitialRate]).to.deep.equal([0, 0n]);
     });
 
-    it("names a second pledge's parties and cash token by the indexes of the first", async function () {
+    it("writes three words for registerSigned and no request word, whatever the cap", async function () {
+      const f = await loadFixture(signedFixture);
+      const terms = { ...f.terms, maxInitialRate: 5n * 10n ** 17n };
+      const a = await signPledgeRequest(f.book, f.pledger, terms, f.deadline);
+      const b = await signPledgeRequest(f.book, f.pledgee, terms, f.deadline);
+      await (await f.book.registerSigned(terms, f.deadline, a, b)).wait();
+      const [words] = await f.book.pledgeWords(1n);
+      expect(words.slice(0, 3).every((w) => BigInt(w) !== 0n)).to.equal(true);
+      expect([BigInt(words[3]), BigInt(words[4])]).to.deep.equal([0n, 0n]);
+    });
+
+    it("keeps a pledge's own cap in the request word until registration, which applies and clears it", async function () {
+      const f = await loadFixture(pledgeFixture);
+      await pushPrice(f, f.today, "25");
+      // 10,000,000.00 against 25,000,000.00 of shares: 40 %, above a cap of 35 %.
+      const low = requestedId(
+        f.book,
+        await (
+          await f.book
+            .connect(f.pledger)
+            .request(termsFor(f, f.today, { quantity: PLEDGED / 2n, principal: 500_000_000n, maxInitialRate: 35n * 10n ** 16n }))
+        ).wait(),
+      );
+      const requested = await readPledge(f.book, low);
+      expect([requested.startDate, requested.maxInitialRate]).to.deep.equal([f.today, 35n * 10n ** 16n]);
+      expect(BigInt((await f.book.pledgeWords(low))[0][4])).to.equal(35n * 10n ** 16n);
+      await (await f.book.connect(f.pledgee).consent(low)).wait();
+      await expect(f.book.register(low))
+        .to.be.revertedWithCustomError(f.book, "PledgeInitialRateAboveCap")
+        .withArgs(low, 4n * 10n ** 17n, 35n * 10n ** 16n);
+      const high = requestedId(
+        f.book,
+        await (
+          await f.book
+            .connect(f.pledger)
+            .request(termsFor(f, f.today, { quantity: PLEDGED / 2n, principal: 500_000_000n, maxInitialRate: 45n * 10n ** 16n }))
+        ).wait(),
+      );
+      await (await f.book.connect(f.pledgee).consent(high)).wait();
+      await expect(f.book.register(high)).to.emit(f.book, "PledgeRegistered");
+      const [words] = await f.book.pledgeWords(high);
+      expect(BigInt(words[4])).to.equal(0n);
+      const p = await readPledge(f.book, high);
+      expect([p.status, p.maxInitialRate, p.pledgerConsent && p.pledgeeConsent]).to.deep.equal(["Active", 0n, true]);
+      // A request with the default cap writes no request word.
+      const plain = requestedId(f.book, await (await f.book.connect(f.pledger).request(termsFor(f, f.today))).wait());
+      expect(BigInt((await f.book.pledgeWords(plain))[0][4])).to.equal(0n);
+      expect((await readPledge(f.book, plain)).maxInitialRate).to.equal(6n * 10n ** 17n);
+    });
+
+    it("names a second pledge's parties, cash token and security by the indexes of the first", async function () {
       const f = await loadFixture(activePledgeFixture);
       const second = requestedId(f.book, await (await f.book.connect(f.pledger).request(termsFor(f, f.start))).wait());
-      const parties = async (id: bigint) => (BigInt((await f.book.pledgeWords(id))[0][3]) & ((1n << 96n) - 1n)).toString(16);
-      expect(await parties(second)).to.equal(await parties(f.id));
+      const head = async (id: bigint) => BigInt((await f.book.pledgeWords(id))[0][0]);
+      const indexes = (w: bigint) => [w & 0xffffffffn, w >> 160n];
+      expect(indexes(await head(second))).to.deep.equal(indexes(await head(f.id)));
     });
 
     it("uses the balances word from the first repayment, the interest and principal exact", async function () {
