@@ -11,12 +11,14 @@ import { readJournal } from "../../lib/oracle/journal";
 import { parseArgs } from "../../scripts/price-push";
 import { dayToIso, isoToDay } from "../../lib/core/dates";
 import { calendarToBytes4 } from "../../lib/oracle/ids";
+import { skipUnderCoverage } from "../helpers/runs";
 
 const DATA = path.resolve(__dirname, "../../data");
 
 describe("price push (lib/oracle/push)", function () {
   let dir: string;
   before(function () {
+    skipUnderCoverage(this);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "price-push-"));
   });
 

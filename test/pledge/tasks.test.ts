@@ -6,6 +6,7 @@ import { EQUITY_ISIN } from "../token/fixtures";
 import { dayToIso } from "../../lib/core/dates";
 import { runJson } from "../helpers/tasks";
 import { buildTerms } from "../../lib/pledge";
+import { skipUnderCoverage } from "../helpers/runs";
 
 /** pledge:request arguments: `quantity` shares against `principal`, over a year from `start`. */
 function requestArgs(
@@ -47,6 +48,10 @@ async function pledgeTaskFixture() {
 }
 
 describe("pledge tasks", function () {
+  before(function () {
+    skipUnderCoverage(this);
+  });
+
   it("take a pledge from request to a warning-level valuation, a repayment and a partial release", async function () {
     const f = await loadFixture(pledgeTaskFixture);
     process.env.DEPLOYMENTS_DIR = f.deploymentsDir;

@@ -8,6 +8,7 @@ import { suiteFixture } from "../helpers/suite";
 import { runJson } from "../helpers/tasks";
 import { investorKey, labelBytes } from "../../lib/quota";
 import type { QuotaRegistry } from "../../typechain-types";
+import { skipUnderCoverage } from "../helpers/runs";
 
 const SALT = ethers.id("task-salt");
 const ALICE = investorKey(SALT, "passport 1");
@@ -32,6 +33,10 @@ async function taskFixture() {
 }
 
 describe("quota tasks", function () {
+  before(function () {
+    skipUnderCoverage(this);
+  });
+
   describe("quota:batch", function () {
     it("commits a batch, reports each item's result, and recognises a retry", async function () {
       const f = await loadFixture(taskFixture);

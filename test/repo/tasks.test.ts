@@ -8,8 +8,13 @@ import { pushEquity, repoFixture, WAD } from "./fixtures";
 import { dayToIso } from "../../lib/core/dates";
 import { runJson } from "../helpers/tasks";
 import { RepoTermsJson, termsFromJson } from "../../lib/repo";
+import { skipUnderCoverage } from "../helpers/runs";
 
 describe("repo tasks", function () {
+  before(function () {
+    skipUnderCoverage(this);
+  });
+
   it("take a deal from a terms file to a margin call, shown and exported as CSV", async function () {
     const f = await loadFixture(repoFixture);
     process.env.DEPLOYMENTS_DIR = f.deploymentsDir;

@@ -3,6 +3,7 @@ import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { tokensFixture, EQUITY_ISIN } from "./fixtures";
 import { runJson } from "../helpers/tasks";
+import { skipUnderCoverage } from "../helpers/runs";
 
 async function taskFixture() {
   const f = await tokensFixture();
@@ -10,6 +11,10 @@ async function taskFixture() {
 }
 
 describe("token tasks", function () {
+  before(function () {
+    skipUnderCoverage(this);
+  });
+
   describe("token:show", function () {
     it("lists holders and encumbrances by purpose", async function () {
       const f = await loadFixture(taskFixture);
