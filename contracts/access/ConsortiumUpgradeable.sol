@@ -31,6 +31,18 @@ abstract contract ConsortiumUpgradeable is Initializable, AccessControlUpgradeab
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
+    /**
+     * @notice Version of the storage layout this implementation reads and writes; `suite:upgrade` refuses to put
+     * an implementation of another version behind a proxy that holds records.
+     * @dev 1 unless a contract says otherwise. The upgrades plugin checks layouts declared in contracts; a book
+     * whose namespaced storage struct is declared in a library (the pledge and repo books) raises its version
+     * when that struct changes incompatibly. Implementations older than this function read as version 1.
+     * @return The layout version.
+     */
+    function storageLayoutVersion() external pure virtual returns (uint256) {
+        return 1;
+    }
+
     /// @dev Only the consortium admin (possibly a timelock or multisig) may upgrade.
     function _authorizeUpgrade(address) internal view override onlyRole(DEFAULT_ADMIN_ROLE) {}
 }

@@ -280,6 +280,16 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
         return lot == 0 ? 1 : lot;
     }
 
+    /**
+     * @notice See {ConsortiumUpgradeable-storageLayoutVersion}.
+     * @dev 2: the pledge in three words with the security interned (version 1 kept it in four, the security by
+     * address). A book holding pledges of version 1 is not upgraded in place (docs/pledge.md).
+     * @return The layout version, 2.
+     */
+    function storageLayoutVersion() external pure virtual override returns (uint256) {
+        return 2;
+    }
+
     /// @inheritdoc IPledgeBook
     function pledgeCount() external view returns (uint256) {
         return _s().count;
