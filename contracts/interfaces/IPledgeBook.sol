@@ -202,8 +202,8 @@ interface IPledgeBook {
     /// @param id Pledge id.
     /// @param shares Shares encumbered at the pledger.
     /// @param restoreTarget Restore target in force, WAD.
-    /// @param initialPrice Initial price (18 decimals): the security's price as it stands at registration (see
-    /// {register}).
+    /// @param initialPrice Initial price (18 decimals): the start date's, or after a later close the price as it
+    /// stands at registration (see {register}).
     /// @param initialRate Initial pledge rate: principal / value of the shares at `initialPrice`, WAD, rounded up.
     /// @param by Depository signer.
     event PledgeRegistered(
@@ -430,11 +430,10 @@ interface IPledgeBook {
     /// @notice Registers a requested pledge: encumbers the shares at the pledger and activates it.
     /// @dev Requires DEPOSITORY_ROLE, status Requested, both consents, a free balance covering the shares, the
     /// start date reached, an initial price readable and an initial pledge rate at most the cap
-    /// ({PledgeInitialRateAboveCap}). The initial price is the security's price as it stands at registration:
-    /// the oracle's `priceAt` for today, its latest price within the feed's maximum age of today. That is the
-    /// start date's close while no later close was pushed; after one was, the oracle (which keeps a feed's
-    /// latest price only) no longer holds the start date's, and the latest close values the shares being
-    /// encumbered. {PledgeNoPrice} names the start date when it is still ahead, today when no price is
+    /// ({PledgeInitialRateAboveCap}). The initial price is the start date's: the oracle's `priceAt` for the
+    /// start date. After a later close was pushed the oracle (which keeps a feed's latest price only) no
+    /// longer holds it, and the price as it stands at registration, `priceAt` for today, values the shares
+    /// being encumbered. {PledgeNoPrice} names the start date when it is still ahead, today when no price is
     /// readable. Emits {PledgeRegistered}.
     /// @param id Pledge id.
     function register(uint256 id) external;

@@ -390,12 +390,12 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
 
     /// @dev Activates a consented pledge: values the shares at the initial price, refuses an initial pledge rate
     /// above the cap, resolves a defaulted restore target (the initial ratio), encumbers the shares at the
-    /// pledger and emits {PledgeRegistered}. The initial price is the security's price as it stands at
-    /// registration, the oracle's `priceAt` for today: its latest price, within the feed's maximum age of today.
-    /// While no later price was pushed that is the start date's close (or the last close before it); once a
-    /// later one was, the start date's close is no longer held by the oracle (it keeps the latest price of a
-    /// feed only) and the latest price, dated after the start date, values the shares being encumbered.
-    /// Registration is refused before the start date (the accrued-to date of a Requested pledge).
+    /// pledger and emits {PledgeRegistered}. The initial price is the start date's: the oracle's `priceAt` for
+    /// the start date (its close, or the last one before it within the feed's maximum age). Once a later price
+    /// was pushed the oracle no longer holds it (it keeps the latest price of a feed only), and the price as it
+    /// stands at registration, `priceAt` for today (dated after the start date, within the maximum age of
+    /// today), values the shares being encumbered. Registration is refused before the start date (the
+    /// accrued-to date of a Requested pledge).
     function _register(
         Pledge storage p,
         uint256 id,
@@ -416,7 +416,10 @@ contract PledgeBook is ConsortiumUpgradeable, EIP712Upgradeable, NoncesUpgradeab
     function _initialPrice(uint256 start, address security, bytes12 isin) private view returns (uint256 price) {
         uint256 today = block.timestamp / 1 days;
         if (start > today) revert PledgeNoPrice(security, start);
-        price = _tryPrice(_s().oracle, isin, today);
+        IPriceOracle oracle = _s().oracle;
+        price = _tryPrice(oracle, isin, start);
+        if (price != 0) return price;
+        price = _tryPrice(oracle, isin, today);
         if (price == 0) revert PledgeNoPrice(security, today);
     }
 

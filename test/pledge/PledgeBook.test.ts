@@ -253,12 +253,23 @@ describe("PledgeBook", function () {
         .withArgs(1n, PLEDGED, 25n * 10n ** 17n, 25n * WAD, 4n * 10n ** 17n, f.actors.csd.address);
     });
 
-    it("refuses registration when the latest price is older than the feed's maximum age today, leaving nothing", async function () {
+    it("values the shares at the start date's close when registered after the feed's maximum age", async function () {
       const f = await loadFixture(signedFixture);
-      // The start date's close is 10 days old: readable for the start date, stale at registration.
+      // The start date's close is 10 days old at registration: it is still the start date's price.
       await (await f.oracle.configureAsset(f.feed, currencyBytes("RUB"), f.feedCalendar, WAD * 10n, 5)).wait();
       const [a, b] = await signaturesOf(f);
       await expect(f.book.registerSigned(f.terms, f.deadline, a, b))
+        .to.emit(f.book, "PledgeRegistered")
+        .withArgs(1n, PLEDGED, 25n * 10n ** 17n, 25n * WAD, 4n * 10n ** 17n, f.actors.csd.address);
+    });
+
+    it("refuses registration with no price within the maximum age of the start date or of today, leaving nothing", async function () {
+      const f = await loadFixture(signedFixture);
+      await (await f.oracle.configureAsset(f.feed, currencyBytes("RUB"), f.feedCalendar, WAD * 10n, 5)).wait();
+      // The only close is 10 days old: 7 days before the start date, 10 before today.
+      const terms = termsFor(f, f.today - 3);
+      const [a, b] = await signaturesOf(f, terms);
+      await expect(f.book.registerSigned(terms, f.deadline, a, b))
         .to.be.revertedWithCustomError(f.book, "PledgeNoPrice")
         .withArgs(f.equity.target, f.today);
       expect(await f.book.pledgeCount()).to.equal(0n);
